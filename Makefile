@@ -1,0 +1,56 @@
+# Plenary: `make run` sets up and starts a demo server; `make test` runs every check.
+# Both work on a fresh Debian machine: missing system packages are installed with apt-get.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EXTRAS := asr,openai-whisper,postgres,dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The database, recordings and prepared models, for the server and the speech engines alike.
+export PLENARY_DATA_DIR ?= $(CURDIR)/var
+
+# Debian packages: speech synthesis and Apertium (real offline en<->es translation), Redis for
+# the channel-layer tests, Chromium for the browser tests, pango and fonts for PDF exports.
+RUN_PACKAGES := apertium apertium-eng-spa espeak-ng sox libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_PACKAGES := $(RUN_PACKAGES) redis-server chromium
+
+.PHONY: run test install system-run system-test lint typecheck clean
+
+run: system-run install
+	$(BIN)/plenary migrate --no-input -v0
+	$(BIN)/plenary demo
+	$(BIN)/plenary models prepare
+	@echo "Open http://$(HOST):$(PORT)/ and log in with one of the demo logins above."
+	$(BIN)/plenary serve --host $(HOST) --port $(PORT)
+
+test: system-test install lint typecheck
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Plenary needs Python 3.11+"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch==2.13.0 (pinned in pyproject.toml) is the CPU build; install it first so that
+	# nothing pulls a CUDA build of several GB.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
+	touch $@
+
+system-run:
+	@deploy/system-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@deploy/system-packages.sh $(TEST_PACKAGES)
+
+clean:
+	rm -rf $(VENV) var/test.sqlite3* .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,70 @@
+"""Plenary's speech engines: live transcription with Whisper and offline translation.
+
+No Django in here: the server adapts these objects, they never reach into it.
+"""
+
+from .audio import SAMPLE_RATE, OpusChunkDecoder, Samples, decode_file, pcm16_to_float
+from .engines import load_transcriber
+from .errors import (
+    AsrError,
+    AudioError,
+    EmptyAudio,
+    InvalidPackage,
+    ModelUnavailable,
+    OddByteCount,
+    TranslationUnavailable,
+    UndecodableAudio,
+    WrongSampleRate,
+)
+from .models import ModelStatus, data_dir, models_status, resolve_model
+from .results import Caption, CaptionKind, Segment, TranscriptionInfo, Translation, Word
+from .streaming import StreamingOptions, StreamingTranscriber
+from .transcriber import EngineOptions, TranscribeOptions, Transcriber
+from .translate.apertium import ApertiumTranslator
+from .translate.argos import ArgosTranslator
+from .translate.base import Pair, Translator
+from .translate.cache import CachedTranslator
+from .translate.pivot import PivotTranslator
+from .translate.router import TranslationRouter
+from .translate.sentences import split_sentences
+
+__all__ = [
+    "SAMPLE_RATE",
+    "ApertiumTranslator",
+    "ArgosTranslator",
+    "AsrError",
+    "AudioError",
+    "CachedTranslator",
+    "Caption",
+    "CaptionKind",
+    "EmptyAudio",
+    "EngineOptions",
+    "InvalidPackage",
+    "ModelStatus",
+    "ModelUnavailable",
+    "OddByteCount",
+    "OpusChunkDecoder",
+    "Pair",
+    "PivotTranslator",
+    "Samples",
+    "Segment",
+    "StreamingOptions",
+    "StreamingTranscriber",
+    "TranscribeOptions",
+    "Transcriber",
+    "TranscriptionInfo",
+    "Translation",
+    "TranslationRouter",
+    "TranslationUnavailable",
+    "Translator",
+    "UndecodableAudio",
+    "Word",
+    "WrongSampleRate",
+    "data_dir",
+    "decode_file",
+    "load_transcriber",
+    "models_status",
+    "pcm16_to_float",
+    "resolve_model",
+    "split_sentences",
+]

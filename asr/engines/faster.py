@@ -1,0 +1,115 @@
+"""faster-whisper (CTranslate2): the default engine. int8 on CPU, float16 on CUDA."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import ctranslate2
+import faster_whisper.transcribe
+import numpy as np
+import numpy.typing as npt
+from faster_whisper import WhisperModel
+from faster_whisper.audio import pad_or_trim
+
+from ..audio import SAMPLE_RATE, Samples
+from ..models import resolve_model
+from ..results import Segment, TranscriptionInfo, Word
+from ..transcriber import EngineOptions, TranscribeOptions, is_speech
+
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+FULL_WINDOW_FRAMES = 3000  # 30 s of 10 ms feature frames
+_window_frames: ContextVar[int] = ContextVar("window_frames", default=FULL_WINDOW_FRAMES)
+
+
+def _pad_to_window(
+    segment: npt.NDArray[np.float32], length: int = FULL_WINDOW_FRAMES, axis: int = -1
+) -> npt.NDArray[np.float32]:
+    """faster-whisper pads every window to 30 s; pad to the current call's window instead."""
+    window = max(min(length, segment.shape[axis]), _window_frames.get())
+    padded: npt.NDArray[np.float32] = pad_or_trim(segment, length=min(window, length), axis=axis)
+    return padded
+
+
+# faster-whisper exposes no option for the encoder's window; this replaces its padding
+# function (one module global) with one that reads the window of the call in progress.
+faster_whisper.transcribe.pad_or_trim = _pad_to_window
+
+
+@contextmanager
+def _window(options: TranscribeOptions, audio: Samples) -> Iterator[None]:
+    if options.min_window is None:
+        frames = FULL_WINDOW_FRAMES
+    else:
+        seconds = max(options.min_window, len(audio) / SAMPLE_RATE + 1.0)
+        frames = min(FULL_WINDOW_FRAMES, int(seconds * 100))
+    token = _window_frames.set(frames)
+    try:
+        yield
+    finally:
+        _window_frames.reset(token)
+
+
+def _device(options: EngineOptions) -> tuple[str, str]:
+    device = options.device
+    if device == "auto":
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    compute_type = options.compute_type or ("float16" if device == "cuda" else "int8")
+    return device, compute_type
+
+
+class FasterWhisperTranscriber:
+    def __init__(self, options: EngineOptions | None = None) -> None:
+        options = options or EngineOptions()
+        device, compute_type = _device(options)
+        self.device = device
+        self.model = WhisperModel(
+            resolve_model(options.model),
+            device=device,
+            compute_type=compute_type,
+            cpu_threads=options.cpu_threads,
+            local_files_only=False,
+        )
+
+    def transcribe(
+        self, audio: Samples, options: TranscribeOptions, *, offset: float = 0.0
+    ) -> tuple[list[Segment], TranscriptionInfo]:
+        with _window(options, audio):
+            raw, info = self.model.transcribe(
+                audio,
+                language=options.language,
+                beam_size=options.beam_size,
+                initial_prompt=options.prompt or None,
+                word_timestamps=options.word_timestamps,
+                condition_on_previous_text=False,
+                vad_filter=False,
+                temperature=FALLBACK_TEMPERATURES if options.temperature_fallback else 0.0,
+            )
+            segments = self._segments(list(raw), info.language, offset)
+        details = TranscriptionInfo(
+            info.language, info.language_probability, len(audio) / SAMPLE_RATE
+        )
+        return [s for s in segments if is_speech(s) and s.text], details
+
+    @staticmethod
+    def _segments(
+        raw: list[faster_whisper.transcribe.Segment], language: str, offset: float
+    ) -> list[Segment]:
+        return [
+            Segment(
+                start=offset + s.start,
+                end=offset + s.end,
+                text=s.text.strip(),
+                language=language,
+                words=tuple(
+                    Word(offset + w.start, offset + w.end, w.word, w.probability)
+                    for w in (s.words or ())
+                ),
+                no_speech_prob=s.no_speech_prob,
+                avg_logprob=s.avg_logprob,
+            )
+            for s in raw
+        ]
+
+    def detect_language(self, audio: Samples) -> tuple[str, float]:
+        language, probability, _ = self.model.detect_language(audio)
+        return str(language), float(probability)

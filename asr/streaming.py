@@ -1,0 +1,269 @@
+"""Live captions from a stream of audio.
+
+Feed 16 kHz mono PCM16 frames of any size. Silero VAD finds utterances. While one goes
+on, the buffer is transcribed about once a second: words that two successive hypotheses
+agree on are committed as final text (LocalAgreement-2), the rest is shown as a draft.
+When the speaker pauses, the whole utterance is transcribed once more and committed.
+Each utterance detects its own language (unless the speaker's is fixed), so a speaker who
+switches language is transcribed in the new one. The buffer is trimmed at committed
+sentence ends and never exceeds ``max_buffer`` seconds.
+"""
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .audio import SAMPLE_RATE, Samples, pcm16_to_float
+from .results import Caption, CaptionKind, Word
+from .transcriber import TranscribeOptions, Transcriber
+from .vad import speech_spans
+
+
+@dataclass(frozen=True)
+class StreamingOptions:
+    language: str | None = None  # fixed for the speaker; None: detect per utterance
+    draft_interval: float = 1.0  # seconds of audio between drafts
+    commit_after: float = 3.0  # seconds of an utterance before drafts may commit final text
+    detect_after: float = 2.5  # seconds of an utterance its language is detected on
+    vad_interval: float = 0.2  # how often to look for the end of an utterance
+    end_silence: float = 0.5  # a pause this long ends an utterance
+    trim_at: float = 8.0  # past this, trim the buffer at the last committed sentence end
+    max_buffer: float = 30.0  # never hold more audio than this
+    preroll: float = 0.5  # audio kept before speech starts (VAD finds soft onsets late)
+    prompt_chars: int = 200  # tail of final text given to Whisper as context
+    draft_beam_size: int = 1
+    final_beam_size: int = 3
+    draft_window: float = 0.0  # seconds of encoder window for drafts (see TranscribeOptions)
+    final_window: float = 0.0
+    vad_threshold: float = 0.5
+
+
+WORD = re.compile(r"[\w']+")
+RESTART_WORDS = 5
+SENTENCE_END = (".", "?", "!", "\u3002", "\uff1f", "\uff01")  # and their CJK forms
+
+
+def _norm(word: Word) -> str:
+    return "".join(WORD.findall(word.text.lower()))
+
+
+def _agreed_prefix(previous: list[Word], current: list[Word]) -> int:
+    count = 0
+    for old, new in zip(previous, current, strict=False):
+        if _norm(old) != _norm(new):
+            break
+        count += 1
+    return count
+
+
+def repetition_guard(words: list[Word], max_repeats: int = 3) -> list[Word]:
+    """Cut a hallucinated loop, keeping what came before it: a word or two repeated more than
+    ``max_repeats`` times in a row ("thank you thank you…"), a longer phrase said twice in a
+    row, or five words said again that were already said (Whisper restarting the sentence)."""
+    norms = [_norm(w) for w in words]
+    seen: set[tuple[str, ...]] = set()
+    for start in range(len(norms)):
+        restart = tuple(norms[start : start + RESTART_WORDS])
+        if len(restart) == RESTART_WORDS and restart in seen:
+            return words[:start]
+        seen.add(restart)
+        for n in range(1, (len(norms) - start) // 2 + 1):
+            gram = norms[start : start + n]
+            repeats = 1
+            while norms[start + repeats * n : start + (repeats + 1) * n] == gram:
+                repeats += 1
+            if repeats > (max_repeats if n <= 2 else 1):
+                return words[: start + n]
+    return words
+
+
+class StreamingTranscriber:
+    """One speaker's stream. Not thread-safe: use one per stream, from one thread; many
+    streams may share one engine (and so one loaded model)."""
+
+    def __init__(
+        self,
+        engine: Transcriber,
+        options: StreamingOptions = StreamingOptions(),
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.engine = engine
+        self.options = options
+        self.clock = clock
+        self.draft_cost = 0.0  # compute seconds the last draft took
+        self.buffer: Samples = np.zeros(0, np.float32)
+        self.buffer_start = 0.0  # stream time of buffer[0]
+        self.received = 0.0  # stream time of the end of the audio fed so far
+        self.utterance_start = 0.0  # stream time at which the current utterance began
+        self.last_vad = 0.0
+        self.last_draft = 0.0
+        self.committed: list[Word] = []  # final words of the current utterance
+        self.hypothesis: list[Word] = []  # the last draft's words after `committed`
+        self.language: str | None = options.language  # fixed for the current utterance
+        self.heard = "und"  # the language of the last transcription
+        self.remembered = 0  # how many of `committed` are in `context`
+        self.context = ""  # final text whose audio has left the buffer: the prompt
+
+    # Input ---------------------------------------------------------------------------
+
+    def feed(self, pcm: bytes, sample_rate: int = SAMPLE_RATE) -> list[Caption]:
+        """A frame of 16 kHz mono PCM16LE (any size; ``sample_rate`` is what the sender
+        declared). Raises an ``AudioError`` for a bad frame; the stream stays as it was."""
+        return self.feed_samples(pcm16_to_float(pcm, sample_rate))
+
+    def feed_samples(self, samples: Samples) -> list[Caption]:
+        """16 kHz mono float32 samples, e.g. from an ``OpusChunkDecoder``."""
+        step = int(self.options.vad_interval * SAMPLE_RATE)
+        captions: list[Caption] = []
+        for start in range(0, len(samples), step):  # a long frame cannot overfill the buffer
+            captions += self._add(samples[start : start + step])
+        return captions
+
+    def _add(self, samples: Samples) -> list[Caption]:
+        self.buffer = np.concatenate([self.buffer, samples])
+        self.received += len(samples) / SAMPLE_RATE
+        if self.received - self.last_vad < self.options.vad_interval:
+            return []
+        self.last_vad = self.received
+        return self._step()
+
+    def flush(self) -> list[Caption]:
+        """The stream ended: commit whatever speech is left."""
+        spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
+        if not spans:
+            return []
+        return self._finalize(spans[-1].end)
+
+    # Policy --------------------------------------------------------------------------
+
+    @property
+    def buffered(self) -> float:
+        return len(self.buffer) / SAMPLE_RATE
+
+    def _step(self) -> list[Caption]:
+        spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
+        if not spans:
+            self._drop_until(self.buffered - self.options.preroll)  # silence or noise
+            return []
+        if not self.committed and not self.hypothesis:
+            self._drop_until(spans[0].start - self.options.preroll)  # leading silence
+            spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
+            if not spans:
+                return []
+            self.utterance_start = self.buffer_start + spans[0].start
+        if self.buffered - spans[-1].end >= self.options.end_silence:
+            return self._finalize(spans[-1].end)
+        if self.buffered + self.options.vad_interval > self.options.max_buffer:
+            return self._finalize(self.buffered)
+        # A draft that took longer than the interval would make the stream fall behind:
+        # space drafts by what they cost. Finals are never skipped.
+        if self.received - self.last_draft >= max(
+            self.options.draft_interval, 1.5 * self.draft_cost
+        ):
+            self.last_draft = self.received
+            started = self.clock()
+            captions = self._draft()
+            self.draft_cost = self.clock() - started
+            return captions
+        return []
+
+    def _transcribe(self, until: float, beam_size: int, window: float) -> list[Word]:
+        audio = self.buffer[: int(until * SAMPLE_RATE)]
+        options = TranscribeOptions(
+            language=self.language,
+            beam_size=beam_size,
+            prompt=self.context[-self.options.prompt_chars :] or None,
+            min_window=window,
+            temperature_fallback=False,
+        )
+        segments, info = self.engine.transcribe(audio, options, offset=self.buffer_start)
+        self.heard = info.language
+        if self.language is None and info.duration >= self.options.detect_after:
+            self.language = info.language  # fixed for the rest of this utterance
+        words = [w for s in segments for w in s.words if _norm(w)]  # no bare "..."
+        said = self.committed[-50:]  # a loop may repeat what was already committed
+        return repetition_guard(said + self._after_committed(words))[len(said) :]
+
+    def _after_committed(self, words: list[Word]) -> list[Word]:
+        """The words not committed yet: those centred after the end of the last committed word
+        (a word heard again over the same audio is the same word, even if it now reads
+        differently), less any that repeat its tail (word times wobble between runs)."""
+        if not self.committed:
+            return words
+        done = self.committed[-1].end
+        fresh = [w for w in words if (w.start + w.end) / 2 > done - 0.1]
+        tail = [_norm(w) for w in self.committed[-5:]]
+        for n in range(min(len(tail), len(fresh)), 0, -1):
+            if [_norm(w) for w in fresh[:n]] == tail[-n:]:
+                return fresh[n:]
+        return fresh
+
+    def _draft(self) -> list[Caption]:
+        words = self._transcribe(
+            self.buffered, self.options.draft_beam_size, self.options.draft_window
+        )
+        # Agreement between hypotheses of very short audio is agreement on a guess.
+        enough = self.received - self.utterance_start >= self.options.commit_after
+        agreed = _agreed_prefix(self.hypothesis, words) if enough else 0
+        captions = []
+        if agreed:
+            captions.append(self._final(words[:agreed]))
+            self.committed.extend(words[:agreed])
+        self.hypothesis = words[agreed:]
+        if self.hypothesis:
+            captions.append(self._caption(CaptionKind.DRAFT, self.hypothesis))
+        self._trim()
+        return captions
+
+    def _finalize(self, until: float) -> list[Caption]:
+        """Commit the rest of the utterance that ends ``until`` seconds into the buffer. Words
+        that start after the speech ended are Whisper talking over silence: dropped."""
+        words = self._transcribe(
+            min(until + 0.2, self.buffered), self.options.final_beam_size, self.options.final_window
+        )
+        words = [w for w in words if w.start < self.buffer_start + until]
+        captions = [self._final(words)] if words else []
+        self._remember(self.committed[self.remembered :] + words)
+        self._drop_until(until)
+        self.committed, self.hypothesis, self.remembered = [], [], 0
+        self.language = self.options.language
+        return captions
+
+    def _trim(self) -> None:
+        """Keep the buffer bounded: cut it after the last committed sentence."""
+        if self.buffered < self.options.trim_at or not self.committed:
+            return
+        ends = [i for i, w in enumerate(self.committed) if w.text.rstrip().endswith(SENTENCE_END)]
+        cut = (ends[-1] if ends else len(self.committed) - 1) + 1
+        self._remember(self.committed[self.remembered : cut])
+        self.remembered = max(self.remembered, cut)
+        self._drop_until(self.committed[cut - 1].end - self.buffer_start)
+
+    def _drop_until(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        samples = int(seconds * SAMPLE_RATE)
+        self.buffer = self.buffer[samples:]
+        self.buffer_start += samples / SAMPLE_RATE
+
+    def _final(self, words: list[Word]) -> Caption:
+        return self._caption(CaptionKind.FINAL, words)
+
+    def _remember(self, words: list[Word]) -> None:
+        """Final words whose audio leaves the buffer become context for the prompt (Whisper
+        repeats itself when the prompt and the audio say the same thing)."""
+        text = "".join(w.text for w in words)
+        self.context = (self.context + text).strip()[-4 * self.options.prompt_chars :]
+
+    def _caption(self, kind: CaptionKind, words: list[Word]) -> Caption:
+        return Caption(
+            kind=kind,
+            text="".join(w.text for w in words).strip(),
+            language=self.language or self.heard,
+            start=words[0].start,
+            end=words[-1].end,
+            words=tuple(words),
+        )

@@ -1,0 +1,50 @@
+"""The transcriber interface: audio in, segments with word timings out."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from .audio import Samples
+from .results import Segment, TranscriptionInfo
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    language: str | None = None  # None: detect
+    beam_size: int = 5
+    prompt: str | None = None  # text that came before, to keep names and style
+    word_timestamps: bool = True
+    # Whisper encodes 30 s windows, whatever the audio's length. A shorter window (at least
+    # this many seconds, and the audio's own length) costs a fraction of the time on a CPU,
+    # at some cost in accuracy: live drafts use it. None: the full 30 s window.
+    min_window: float | None = None
+    # Retry a poor decode at higher temperatures (Whisper's fallback). Live captions
+    # cannot wait for the retries.
+    temperature_fallback: bool = True
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    engine: str = "faster-whisper"  # or "openai-whisper" (the optional extra)
+    model: str | None = None  # PLENARY_ASR_MODEL when None (see asr.models)
+    device: str = "auto"  # "cpu", "cuda" or "auto"
+    compute_type: str | None = None  # int8 on CPU, float16 on CUDA when None
+    cpu_threads: int = 0  # 0: the engine's default
+
+
+class Transcriber(Protocol):
+    def transcribe(
+        self, audio: Samples, options: TranscribeOptions, *, offset: float = 0.0
+    ) -> tuple[list[Segment], TranscriptionInfo]:
+        """Segments of ``audio``, their times shifted by ``offset`` seconds."""
+        ...
+
+    def detect_language(self, audio: Samples) -> tuple[str, float]: ...
+
+
+# Whisper's own rule for "this was not speech": likely silence and a poor decode.
+NO_SPEECH_PROB = 0.6
+LOW_LOGPROB = -1.0
+
+
+def is_speech(segment: Segment) -> bool:
+    return not (segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB)

@@ -1,0 +1,1 @@
+"""Translation of final captions: engines behind one interface, composed by a router."""

@@ -1,0 +1,165 @@
+// The room socket (docs/protocol.md): a snapshot on the first connect, a replay after
+// ?last_seq=N on every reconnect, events applied strictly in sequence, any gap fetched
+// before anything newer is applied, duplicates dropped. No DOM here.
+import { apply, fromSnapshot } from "./room-state.js";
+
+const CONTROL_TYPES = new Set(["snapshot", "synced", "error", "events", "ack", "pong"]);
+const FINAL_CLOSE = { 4001: "You have logged out.", 4401: "You are not logged in.",
+  4403: "Your delegation is not admitted to this meeting.", 4404: "No such meeting." };
+const PING_EVERY_MS = 20000;
+const PONG_WITHIN_MS = 10000;
+
+export const isEvent = (message) => Number.isInteger(message.seq) && !CONTROL_TYPES.has(message.type);
+
+export function backoffDelay(attempt, random = Math.random) {
+  const ceiling = Math.min(30000, 500 * 2 ** attempt);
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
+export class RoomClient extends EventTarget {
+  constructor(meetingId, { path = `/ws/meetings/${meetingId}/` } = {}) {
+    super();
+    this.path = path;
+    this.state = null;
+    this.pending = new Map(); // seq -> event that arrived ahead of a gap
+    this.fetching = false;
+    this.attempt = 0;
+    this.nextId = 1;
+    this.socket = null;
+    this.finalClose = null;
+    this.reconnectTimer = null;
+    this.pingTimer = null;
+    addEventListener("online", () => this.reconnectNow());
+  }
+
+  url() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const query = this.state ? `?last_seq=${this.state.seq}` : "";
+    return `${scheme}://${location.host}${this.path}${query}`;
+  }
+
+  connect() {
+    clearTimeout(this.reconnectTimer);
+    this.fetching = false;
+    this.status("connecting");
+    const socket = new WebSocket(this.url());
+    this.socket = socket;
+    socket.addEventListener("message", (m) => socket === this.socket && this.receiveText(m.data));
+    socket.addEventListener("close", (c) => socket === this.socket && this.closed(c));
+  }
+
+  reconnectNow() {
+    if (this.finalClose || this.socket?.readyState === WebSocket.OPEN) return;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  closed(close) {
+    clearInterval(this.pingTimer);
+    this.socket = null;
+    if (FINAL_CLOSE[close.code]) {
+      this.finalClose = FINAL_CLOSE[close.code];
+      this.status("closed");
+      return;
+    }
+    this.status("offline");
+    this.reconnectTimer = setTimeout(() => this.connect(), backoffDelay(this.attempt++));
+  }
+
+  status(value) {
+    this.dispatchEvent(new CustomEvent("status", { detail: value }));
+  }
+
+  receiveText(text) {
+    this.lastHeard = Date.now();
+    this.receive(JSON.parse(text));
+  }
+
+  receive(message) {
+    if (message.type === "snapshot") return this.snapshot(message);
+    if (message.type === "synced") return this.live();
+    if (message.type === "events") return this.fetched(message.events);
+    if (message.type === "error") return this.failed(message);
+    if (isEvent(message)) this.event(message);
+  }
+
+  snapshot(message) {
+    this.state = fromSnapshot(message);
+    this.pending.clear();
+    this.live();
+    this.changed([]);
+  }
+
+  live() {
+    this.attempt = 0;
+    this.keepAlive();
+    this.status("live");
+  }
+
+  failed(message) {
+    if (message.ref === "events.fetch") this.fetching = false;
+    this.dispatchEvent(new CustomEvent("error", { detail: message }));
+  }
+
+  fetched(events) {
+    this.fetching = false;
+    events.forEach((e) => this.hold(e));
+    this.drain();
+  }
+
+  event(event) {
+    this.hold(event);
+    this.drain();
+  }
+
+  hold(event) {
+    // Before the snapshot nothing can be applied; at or below state.seq it is a duplicate.
+    if (this.state && event.seq > this.state.seq) this.pending.set(event.seq, event);
+  }
+
+  // Apply every event that follows on; if one is missing, ask for the range once.
+  drain() {
+    const applied = [];
+    while (this.state && this.pending.has(this.state.seq + 1)) {
+      const next = this.pending.get(this.state.seq + 1);
+      this.pending.delete(next.seq);
+      this.state = apply(this.state, next);
+      applied.push(next);
+    }
+    if (this.pending.size && !this.fetching) this.fetchGap();
+    if (applied.length) this.changed(applied);
+  }
+
+  fetchGap() {
+    this.fetching = true;
+    const until = Math.min(...this.pending.keys()) - 1;
+    if (!this.send("events.fetch", { after: this.state.seq, until })) this.fetching = false;
+  }
+
+  changed(events) {
+    this.dispatchEvent(new CustomEvent("change", { detail: { state: this.state, events } }));
+  }
+
+  // A socket can die without a close frame (a network gone away); a ping unanswered in
+  // time closes it, and the close starts a reconnect.
+  keepAlive() {
+    clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => {
+      const socket = this.socket;
+      if (!socket || !this.send("ping")) return;
+      const sent = Date.now();
+      setTimeout(() => socket === this.socket && this.lastHeard < sent && socket.close(), PONG_WITHIN_MS);
+    }, PING_EVERY_MS);
+  }
+
+  // Send one client message; false (and an error event) when there is no open socket.
+  send(type, data = {}) {
+    if (this.socket?.readyState !== WebSocket.OPEN) {
+      const message = this.finalClose ?? "Not connected; try again in a moment.";
+      this.dispatchEvent(new CustomEvent("error", { detail: { code: "offline", message } }));
+      return false;
+    }
+    this.socket.send(JSON.stringify({ type, id: this.nextId++, data }));
+    return true;
+  }
+}

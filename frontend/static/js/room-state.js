@@ -1,0 +1,49 @@
+// The room's state as the client knows it, and how each event changes it.
+// Pure functions: no DOM, no socket. See docs/protocol.md.
+
+export function fromSnapshot(snapshot) {
+  return {
+    seq: snapshot.seq,
+    meeting: { ...snapshot.meeting },
+    you: snapshot.you,
+    presence: snapshot.presence,
+    hands: snapshot.hands,
+    speakers: snapshot.speakers,
+    floor: snapshot.floor,
+    agenda: snapshot.agenda,
+    agendaItem: snapshot.agenda_item,
+    chat: snapshot.chat.map((line) => ({ seq: line.seq, ts: line.ts, actor: line.actor, ...line.data })),
+  };
+}
+
+const withoutParticipant = (list, participant) => list.filter((p) => p.id !== participant.id);
+
+const reducers = {
+  "presence.joined": (s, e) => ({ ...s, presence: [...withoutParticipant(s.presence, e.data.participant), e.data.participant] }),
+  "presence.left": (s, e) => ({ ...s, presence: withoutParticipant(s.presence, e.data.participant) }),
+  "chat.message": (s, e) => ({ ...s, chat: [...s.chat, { seq: e.seq, ts: e.ts, actor: e.actor, ...e.data }].slice(-200) }),
+  "hand.raised": (s, e) => ({ ...s, hands: [...withoutParticipant(s.hands, e.data.participant), e.data.participant] }),
+  "hand.lowered": (s, e) => ({ ...s, hands: withoutParticipant(s.hands, e.data.participant) }),
+  "speakers.changed": (s, e) => ({ ...s, speakers: e.data.speakers }),
+  "floor.granted": (s, e) => ({ ...s, floor: e.data }),
+  "timer.started": (s, e) => ({ ...s, floor: { ...s.floor, timer: e.data.timer } }),
+  "timer.stopped": (s, e) => ({ ...s, floor: { ...s.floor, timer: e.data.timer } }),
+  "agenda.switched": (s, e) => ({ ...s, agendaItem: e.data.item }),
+  "meeting.status": (s, e) => ({ ...s, meeting: { ...s.meeting, status: e.data.status } }),
+};
+
+// Apply one event whose seq is exactly state.seq + 1. Unknown and sealed events only
+// advance the sequence number.
+export function apply(state, event) {
+  const reduce = reducers[event.type];
+  const next = reduce ? reduce(state, event) : state;
+  return { ...next, seq: event.seq };
+}
+
+// Seconds left on the speaking timer at `now` (ms since epoch), or null if untimed.
+export function timerRemaining(timer, now) {
+  if (!timer || timer.limit == null) return null;
+  let used = timer.elapsed;
+  if (timer.running_since) used += (now - Date.parse(timer.running_since)) / 1000;
+  return Math.round(timer.limit - used);
+}

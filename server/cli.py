@@ -1,0 +1,23 @@
+"""The ``plenary`` command: Django management for the server, ``asr`` for speech.
+
+``plenary transcribe …`` and ``plenary models …`` run the speech engines without Django;
+every other command is a Django management command (``plenary migrate``, ``plenary demo``,
+``plenary serve``, ``plenary negotiation verify`` …).
+"""
+
+import os
+import sys
+
+ASR_COMMANDS = frozenset({"transcribe", "models"})
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if argv and argv[0] in ASR_COMMANDS:
+        from asr.cli import main as asr_main
+
+        sys.exit(asr_main(argv))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "server.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["plenary", *argv])

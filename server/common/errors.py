@@ -1,0 +1,25 @@
+"""Errors that cross the service boundary carry a stable code for clients (docs/protocol.md)."""
+
+
+class PlenaryError(Exception):
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(PlenaryError):
+    code = "invalid"
+
+
+class Forbidden(PlenaryError):
+    code = "forbidden"
+
+
+class NotFound(PlenaryError):
+    code = "not_found"
+
+
+class Conflict(PlenaryError):
+    code = "conflict"

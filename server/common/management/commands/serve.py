@@ -1,0 +1,86 @@
+"""``plenary serve``: Daphne with Plenary's limits (frame size, WebSocket timeout).
+
+``--workers N`` runs N Daphne processes behind one address: the parent binds the socket
+and each child accepts on it. Rooms then span processes, so this needs Redis.
+"""
+
+import signal
+import socket
+import subprocess
+import sys
+from argparse import ArgumentParser
+from types import FrameType
+
+from daphne.cli import CommandLineInterface
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve Plenary (HTTP and WebSockets) with Daphne."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1, help="Daphne processes (Redis)")
+        parser.add_argument("--fd", type=int, help="Serve on an inherited listening socket")
+        parser.add_argument("--proxy-headers", action="store_true", help="Behind nginx")
+
+    def handle(
+        self,
+        *args: object,
+        host: str,
+        port: int,
+        workers: int,
+        fd: int | None,
+        proxy_headers: bool,
+        **options: object,
+    ) -> None:
+        if workers > 1:
+            self.serve_workers(host, port, workers, proxy_headers)
+            return
+        where = ["--fd", str(fd)] if fd is not None else ["-b", host, "-p", str(port)]
+        if fd is None:
+            self.stdout.write(f"Plenary is serving on http://{host}:{port}/")
+        CommandLineInterface().run([*where, *daphne_options(proxy_headers)])
+
+    def serve_workers(self, host: str, port: int, workers: int, proxy_headers: bool) -> None:
+        if not settings.REDIS_URL:
+            raise CommandError("--workers needs REDIS_URL: the in-process layer is per process")
+        listener = socket.create_server((host, port), backlog=2048, reuse_port=False)
+        fd = listener.fileno()
+        command = [sys.executable, "-c", "from server.cli import main; main()", "serve"]
+        children = [
+            subprocess.Popen(
+                [*command, "--fd", str(fd), *(["--proxy-headers"] if proxy_headers else [])],
+                pass_fds=[fd],
+            )
+            for _ in range(workers)
+        ]
+        self.stdout.write(f"Plenary is serving on http://{host}:{port}/ with {workers} workers")
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            for child in children:
+                child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        for child in children:
+            child.wait()
+
+
+def daphne_options(proxy_headers: bool) -> list[str]:
+    return [
+        "--websocket_timeout",
+        str(settings.WEBSOCKET_TIMEOUT),
+        # Daphne refuses larger frames outright; the room answers anything over
+        # ROOM_MAX_MESSAGE_BYTES with an error instead, so let those through to it.
+        "--websocket-max-message-size",
+        str(4 * 1024 * 1024),
+        "--websocket-max-frame-size",
+        str(4 * 1024 * 1024),
+        "--application-close-timeout",
+        "10",
+        *(["--proxy-headers"] if proxy_headers else []),
+        "server.asgi:application",
+    ]

@@ -1,0 +1,62 @@
+"""``plenary negotiation verify [TEXT] [--head HASH]`` and ``plenary negotiation head TEXT``.
+
+``verify`` recomputes each text's hash chain and exits non-zero, naming the first bad event,
+if any stored event was edited, deleted, reordered or truncated. ``--head`` also checks a head
+kept outside the database: the log must still contain it. ``head`` prints the current head.
+"""
+
+import time
+from argparse import ArgumentParser
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from server.negotiation.models import NegotiationText
+from server.negotiation.selectors import chain_verify, text_find
+
+
+class Command(BaseCommand):
+    help = "Check or print the hash chain of negotiation texts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="command", required=True)
+        verify: ArgumentParser = commands.add_parser("verify", help="recompute the hash chain")
+        verify.add_argument("text", nargs="?", help="id or short name (default: every text)")
+        verify.add_argument("--head", help="a head hash kept outside the database (hex)")
+        head: ArgumentParser = commands.add_parser("head", help="print a text's head hash")
+        head.add_argument("text", help="id or short name")
+
+    def handle(self, *args: object, **options: str | None) -> None:
+        if options["command"] == "head":
+            text = _text(options["text"] or "")
+            self.stdout.write(f"{text.head_hash} {text.event_count} {text.slug}")
+            return
+        reference = options["text"]
+        texts = [_text(reference)] if reference else list(NegotiationText.objects.all())
+        if options["head"] and len(texts) != 1:
+            raise CommandError("--head needs the text it belongs to.")
+        failures = [t.slug for t in texts if not self._verify(t, options["head"])]
+        if failures:
+            raise CommandError(f"the record of {', '.join(failures)} does not verify")
+
+    def _verify(self, text: NegotiationText, kept_head: str | None) -> bool:
+        started = time.perf_counter()
+        report = chain_verify(text)
+        seconds = time.perf_counter() - started
+        if not report.ok:
+            self.stderr.write(f"{text.slug}: BAD at event {report.bad_index}: {report.problem}")
+            return False
+        if kept_head and kept_head.lower() not in report.heads:
+            self.stderr.write(f"{text.slug}: BAD: the kept head {kept_head} is not in the log")
+            return False
+        rate = report.events / seconds if seconds else 0.0
+        self.stdout.write(
+            f"{text.slug}: OK, {report.events} events, head {report.head} ({rate:,.0f} events/s)"
+        )
+        return True
+
+
+def _text(reference: str) -> NegotiationText:
+    text = text_find(reference)
+    if text is None:
+        raise CommandError(f"No negotiation text {reference!r}.")
+    return text

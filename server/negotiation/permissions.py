@@ -1,0 +1,58 @@
+"""Who may do what to a negotiation text. Every service checks through these.
+
+* The chair, vice-chairs and facilitators (presiding officers) accept, reject and merge
+  proposals, set clause statuses (agreed ones included) and add clauses directly.
+* Delegations (their delegates and advisers; not observers) table proposals, withdraw their
+  own, and take positions.
+* The secretariat sets texts up, and fixes numbering and typos (recorded as such).
+* Every participant of the conference may read.
+"""
+
+from server.common.errors import Forbidden
+from server.conferences.models import Delegation, Participant
+from server.rooms.permissions import may_preside
+
+from .models import NegotiationText
+
+Role = Participant.Role
+DELEGATION_ROLES = frozenset({Role.DELEGATE, Role.ADVISER})
+
+
+def may_read(participant: Participant | None, text: NegotiationText) -> bool:
+    return participant is not None and participant.conference_id == text.conference_id
+
+
+def may_negotiate(participant: Participant) -> bool:
+    delegation = participant.delegation
+    return (
+        participant.role in DELEGATION_ROLES
+        and delegation is not None
+        and delegation.kind != Delegation.Kind.OBSERVER
+    )
+
+
+def is_secretariat(participant: Participant) -> bool:
+    return participant.role == Role.SECRETARIAT
+
+
+def check_presiding(participant: Participant) -> None:
+    if not may_preside(participant):
+        raise Forbidden("Only the chair, a vice-chair or a facilitator may do this.")
+
+
+def check_delegation(participant: Participant) -> Delegation:
+    """The delegation on whose behalf ``participant`` negotiates."""
+    if not may_negotiate(participant) or participant.delegation is None:
+        raise Forbidden("Only delegates and advisers of a negotiating delegation may do this.")
+    return participant.delegation
+
+
+def check_secretariat(participant: Participant) -> None:
+    if not is_secretariat(participant):
+        raise Forbidden("Only the secretariat may do this.")
+
+
+def check_drafting(participant: Participant) -> None:
+    """Setting up a text and adding clauses directly: the secretariat or a presiding officer."""
+    if not (is_secretariat(participant) or may_preside(participant)):
+        raise Forbidden("Only the secretariat or a presiding officer may draft the text.")

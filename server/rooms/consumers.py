@@ -1,0 +1,236 @@
+"""The meeting room socket, ``/ws/meetings/<id>/`` (docs/protocol.md).
+
+Connect: authenticate and admit, register with this process's hub (so nothing committed
+from then on is missed), record presence, then send either a snapshot or — when the
+client gives ``?last_seq=N`` — exactly the events after N, and go live.
+"""
+
+import logging
+import time
+from urllib.parse import parse_qs
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from server.common.asyncdb import db_async
+from server.common.errors import Forbidden, NotFound, PlenaryError
+from server.common.ratelimit import TokenBucket
+from server.conferences.models import Meeting, Participant
+
+from . import selectors, services
+from .actions import ACTIONS, ActionResult
+from .events import PROTOCOL_VERSION, encode, user_group_name
+from .hub import Member, get_hub
+from .permissions import may_attend
+from .protocol import ClientMessage, ProtocolError, get_int, parse
+
+logger = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_LOGGED_OUT = 4001
+
+
+class Unauthenticated(PlenaryError):
+    code = "unauthenticated"
+
+
+CLOSE_CODES = {Unauthenticated: CLOSE_UNAUTHENTICATED, Forbidden: CLOSE_FORBIDDEN}
+
+
+@db_async
+def admit(user: AbstractBaseUser | AnonymousUser, meeting_id: int) -> tuple[Meeting, Participant]:
+    if not user.is_authenticated:
+        raise Unauthenticated("Log in to enter a meeting room.")
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    participant = selectors.participant_for(user, meeting) if meeting else None
+    if meeting is None or participant is None:
+        raise NotFound(f"Meeting {meeting_id} does not exist or you are not a participant.")
+    if not may_attend(participant, meeting):
+        raise Forbidden("This is a closed session and your delegation is not admitted.")
+    return meeting, participant
+
+
+def _last_seq(query_string: bytes) -> int | None:
+    values = parse_qs(query_string.decode("latin-1")).get("last_seq")
+    if not values:
+        return None
+    try:
+        return max(0, int(values[0]))
+    except ValueError:
+        return None
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    meeting: Meeting
+    participant: Participant
+    member: Member | None = None
+
+    # RoomClient, for the hub -------------------------------------------------------------
+
+    @property
+    def delegation_id(self) -> int | None:
+        return self.participant.delegation_id
+
+    async def deliver(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def missed(self, after_seq: int, until: int) -> list[str]:
+        events = await db_async(selectors.events_after)(
+            self.meeting, self.participant, after_seq, limit=until - after_seq, until=until
+        )
+        return [encode(e) for e in events]
+
+    # Lifecycle ---------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        await self.accept()
+        self.bucket = TokenBucket(settings.ROOM_RATE_PER_SECOND, settings.ROOM_RATE_BURST)
+        self.rate_warned_at = float("-inf")
+        meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
+        try:
+            self.meeting, self.participant = await admit(self.scope["user"], meeting_id)
+        except PlenaryError as exc:
+            await self.send_error(exc.code, exc.message)
+            await self.close(code=CLOSE_CODES.get(type(exc), CLOSE_NOT_FOUND))
+            return
+        await self.channel_layer.group_add(
+            user_group_name(self.participant.user_id), self.channel_name
+        )
+        hub = get_hub()
+        self.member = await hub.attach(meeting_id, self)
+        await db_async(services.connection_open)(
+            meeting=self.meeting,
+            participant=self.participant,
+            channel_name=self.channel_name,
+            server_id=hub.server_id,
+        )
+        last_seq = _last_seq(self.scope.get("query_string", b""))
+        seq = await (self.send_snapshot() if last_seq is None else self.send_replay(last_seq))
+        await hub.sync(meeting_id, self.member, seq)
+
+    async def send_snapshot(self) -> int:
+        snapshot = await db_async(selectors.room_snapshot)(self.meeting, self.participant)
+        await self.send(text_data=encode(snapshot))
+        return snapshot["seq"]
+
+    async def send_replay(self, last_seq: int) -> int:
+        """Everything after ``last_seq``, in pages, then ``synced``. A ``last_seq`` the room
+        has not reached (its database was restored from a backup) gets a fresh snapshot."""
+        if last_seq > await db_async(selectors.room_last_seq)(self.meeting):
+            return await self.send_snapshot()
+        while True:
+            events = await db_async(selectors.events_after)(
+                self.meeting, self.participant, last_seq, limit=settings.ROOM_REPLAY_LIMIT
+            )
+            for event in events:
+                await self.send(text_data=encode(event))
+            if not events:
+                break
+            last_seq = events[-1]["seq"]
+        await self.send(
+            text_data=encode({"v": PROTOCOL_VERSION, "type": "synced", "seq": last_seq})
+        )
+        return last_seq
+
+    async def disconnect(self, code: int) -> None:
+        if self.member is None:
+            return
+        await get_hub().detach(self.meeting.pk, self.member)
+        await self.channel_layer.group_discard(
+            user_group_name(self.participant.user_id), self.channel_name
+        )
+        await db_async(services.connection_close)(channel_name=self.channel_name)
+
+    async def session_ended(self, message: dict[str, object]) -> None:
+        """The user logged out (``accounts.signals``): their sockets close."""
+        await self.send_error("logged_out", "You have logged out.")
+        await self.close(code=CLOSE_LOGGED_OUT)
+
+    # Client messages ---------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.member is None:
+            return
+        if text_data is None:
+            await self.send_error("binary_not_accepted", "This socket takes JSON text frames.")
+            return
+        if len(text_data.encode()) > settings.ROOM_MAX_MESSAGE_BYTES:
+            await self.send_error(
+                "too_large",
+                f"A message is at most {settings.ROOM_MAX_MESSAGE_BYTES} bytes; this one was "
+                f"{len(text_data.encode())}. It was not processed.",
+            )
+            return
+        if not self.bucket.take():
+            await self.rate_limited()
+            return
+        message: ClientMessage | None = None
+        try:
+            message = parse(text_data)
+            await self.handle(message)
+        except PlenaryError as exc:
+            await self.send_error(exc.code, exc.message, message)
+        except Exception:
+            logger.exception("room %s: action failed", self.meeting.pk)
+            await self.send_error("internal", "The server could not process this.", message)
+
+    async def rate_limited(self) -> None:
+        """Drop the message; say so at most once a second, not once per message."""
+        now = time.monotonic()
+        if now - self.rate_warned_at >= 1.0:
+            self.rate_warned_at = now
+            await self.send_error(
+                "rate_limited",
+                f"Too many messages: at most {settings.ROOM_RATE_PER_SECOND:g} a second. "
+                "Messages were dropped; slow down and resend.",
+            )
+
+    async def handle(self, message: ClientMessage) -> None:
+        if message.type == "ping":
+            await self.send(
+                text_data=encode({"v": PROTOCOL_VERSION, "type": "pong", "id": message.id})
+            )
+            return
+        if message.type == "events.fetch":
+            await self.fetch_events(message)
+            return
+        action = ACTIONS.get(message.type)
+        if action is None:
+            raise ProtocolError("unknown_type", f"Unknown message type {message.type!r}.")
+        result: ActionResult = await db_async(action)(self.participant, self.meeting, message.data)
+        seqs = (
+            [e.seq for e in result] if isinstance(result, list) else [result.seq] if result else []
+        )
+        await self.send(
+            text_data=encode({"v": PROTOCOL_VERSION, "type": "ack", "id": message.id, "seqs": seqs})
+        )
+
+    async def fetch_events(self, message: ClientMessage) -> None:
+        after = get_int(message.data, "after")
+        until = get_int(message.data, "until")
+        if until < after:
+            raise ProtocolError("wrong_type", "'until' must not be less than 'after'.")
+        limit = min(until - after, settings.ROOM_REPLAY_LIMIT)
+        events = await db_async(selectors.events_after)(
+            self.meeting, self.participant, after, limit=limit, until=until
+        )
+        await self.send(
+            text_data=encode(
+                {"v": PROTOCOL_VERSION, "type": "events", "id": message.id, "events": events}
+            )
+        )
+
+    async def send_error(self, code: str, text: str, message: ClientMessage | None = None) -> None:
+        error: dict[str, object] = {
+            "v": PROTOCOL_VERSION,
+            "type": "error",
+            "code": code,
+            "message": text,
+        }
+        if message is not None:
+            error["id"] = message.id
+            error["ref"] = message.type
+        await self.send(text_data=encode(error))

@@ -1,0 +1,246 @@
+"""Per-process fan-out of room events.
+
+Stock Channels fan-out gives every WebSocket its own layer channel: one ``group_send``
+becomes N layer messages, N handler calls and N JSON encodings, and the layers drop
+messages for full channels without a word. Here each server process subscribes **once per
+meeting** (one layer channel in the meeting's group), receives each event once, already
+encoded (at commit, in ``selectors.layer_event``), and writes that text to its local
+sockets directly. Sequence numbers make the path lossless: a gap in what the layer
+delivers is filled from the database before anything newer is written.
+"""
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+import weakref
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from channels.layers import BaseChannelLayer, get_channel_layer
+
+from server.common.asyncdb import db_async
+
+from . import services
+from .events import LayerEvent, group_name
+from .models import RoomState
+from .selectors import layer_events_between
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 15.0
+
+
+class RoomClient(Protocol):
+    """A local socket in a room, as the hub sees it."""
+
+    @property
+    def delegation_id(self) -> int | None: ...
+
+    async def deliver(self, text: str) -> None: ...
+
+    async def missed(self, after_seq: int, until: int) -> list[str]:
+        """Encoded events in ``(after_seq, until]`` as this client may see them."""
+        ...
+
+
+@dataclass(eq=False)
+class Member:
+    client: RoomClient
+    last_seq: int = 0
+    synced: bool = False
+    pending: list[LayerEvent] = field(default_factory=list)
+
+
+def _text_for(event: LayerEvent, client: RoomClient) -> str:
+    sealed = event["sealed"]
+    if sealed is not None and event["audience"] != client.delegation_id:
+        return sealed
+    return event["text"]
+
+
+class RoomFanout:
+    """This process's subscription to one meeting."""
+
+    def __init__(self, meeting_id: int, layer: BaseChannelLayer) -> None:
+        self.meeting_id = meeting_id
+        self.layer = layer
+        self.members: set[Member] = set()
+        self.last_seq = 0
+        self.channel = ""
+        self._task: asyncio.Task[None] | None = None
+        self._resyncs: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        # The default prefix matters: channels-redis receives all of a process's channels
+        # through one Redis list per prefix, and one lock across prefixes.
+        self.channel = await self.layer.new_channel()
+        await self.layer.group_add(group_name(self.meeting_id), self.channel)
+        # Subscribed first, then read: whatever commits from now on reaches us.
+        self.last_seq = await _last_seq(self.meeting_id)
+        self._task = asyncio.create_task(self._receive_loop(), name=f"room-{self.meeting_id}")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        await self.layer.group_discard(group_name(self.meeting_id), self.channel)
+
+    async def refresh_subscription(self) -> None:
+        await self.layer.group_add(group_name(self.meeting_id), self.channel)
+
+    async def _receive_loop(self) -> None:
+        while True:
+            message = await self.layer.receive(self.channel)
+            try:
+                await self.on_event(_as_layer_event(message))
+            except Exception:
+                logger.exception("room %s: delivering an event failed", self.meeting_id)
+
+    async def on_event(self, event: LayerEvent) -> None:
+        seq = event["seq"]
+        if seq <= self.last_seq:
+            return
+        if seq > self.last_seq + 1:
+            missing = await _layer_events(self.meeting_id, self.last_seq, seq - 1)
+            logger.warning(
+                "room %s: layer skipped %d event(s) before seq %d; filled from the database",
+                self.meeting_id,
+                seq - 1 - self.last_seq,
+                seq,
+            )
+            for earlier in missing:
+                await self._fan_out(earlier)
+        await self._fan_out(event)
+
+    async def _fan_out(self, event: LayerEvent) -> None:
+        self.last_seq = event["seq"]
+        for member in list(self.members):
+            if not member.synced:
+                member.pending.append(event)
+            elif event["seq"] == member.last_seq + 1:
+                member.last_seq = event["seq"]
+                await member.client.deliver(_text_for(event, member.client))
+            elif event["seq"] > member.last_seq:
+                member.synced = False
+                member.pending.append(event)
+                task = asyncio.create_task(self.sync(member, member.last_seq))
+                self._resyncs.add(task)
+                task.add_done_callback(self._resyncs.discard)
+
+    async def sync(self, member: Member, seq: int) -> None:
+        """The client has everything up to ``seq``: write what queued meanwhile, filling
+        any gap from the database, then deliver live."""
+        member.last_seq = max(member.last_seq, seq)
+        while member.pending:
+            pending, member.pending = member.pending, []
+            for event in pending:
+                if event["seq"] <= member.last_seq:
+                    continue
+                if event["seq"] > member.last_seq + 1:
+                    for text in await member.client.missed(member.last_seq, event["seq"] - 1):
+                        await member.client.deliver(text)
+                member.last_seq = event["seq"]
+                await member.client.deliver(_text_for(event, member.client))
+        member.synced = True
+
+
+def _as_layer_event(message: dict[str, object]) -> LayerEvent:
+    seq, meeting, text = message["seq"], message["meeting"], message["text"]
+    sealed, audience = message.get("sealed"), message.get("audience")
+    if not (isinstance(seq, int) and isinstance(meeting, int) and isinstance(text, str)):
+        raise ValueError(f"malformed room event on the layer: {message!r:.200}")
+    return {
+        "type": "room.event",
+        "meeting": meeting,
+        "seq": seq,
+        "text": text,
+        "sealed": sealed if isinstance(sealed, str) else None,
+        "audience": audience if isinstance(audience, int) else None,
+    }
+
+
+@db_async
+def _last_seq(meeting_id: int) -> int:
+    state, _ = RoomState.objects.get_or_create(meeting_id=meeting_id)
+    return state.last_seq
+
+
+_layer_events = db_async(layer_events_between)
+
+
+@db_async
+def _heartbeat(server_id: str) -> None:
+    services.connections_heartbeat(server_id=server_id)
+    services.connections_sweep()
+
+
+class MeetingHub:
+    """All room subscriptions of this process (one hub per event loop)."""
+
+    def __init__(self, layer: BaseChannelLayer) -> None:
+        self.layer = layer
+        self.server_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.rooms: dict[int, RoomFanout] = {}
+        self._lock = asyncio.Lock()
+        self._housekeeping: asyncio.Task[None] | None = None
+
+    async def attach(self, meeting_id: int, client: RoomClient) -> Member:
+        """Start queueing the room's events for ``client``; call ``RoomFanout.sync`` once
+        the client has its snapshot or replay."""
+        async with self._lock:
+            room = self.rooms.get(meeting_id)
+            if room is None:
+                room = RoomFanout(meeting_id, self.layer)
+                await room.start()
+                self.rooms[meeting_id] = room
+            member = Member(client)
+            room.members.add(member)
+        self._start_housekeeping()
+        return member
+
+    async def detach(self, meeting_id: int, member: Member) -> None:
+        async with self._lock:
+            room = self.rooms.get(meeting_id)
+            if room is None:
+                return
+            room.members.discard(member)
+            if not room.members:
+                del self.rooms[meeting_id]
+                await room.stop()
+
+    async def sync(self, meeting_id: int, member: Member, seq: int) -> None:
+        room = self.rooms.get(meeting_id)
+        if room is not None:
+            await room.sync(member, seq)
+
+    def _start_housekeeping(self) -> None:
+        if self._housekeeping is None or self._housekeeping.done():
+            self._housekeeping = asyncio.create_task(self._housekeeping_loop())
+
+    async def _housekeeping_loop(self) -> None:
+        while self.rooms:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                for room in list(self.rooms.values()):
+                    await room.refresh_subscription()
+                await _heartbeat(self.server_id)
+            except Exception:
+                logger.exception("room hub housekeeping failed")
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MeetingHub]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def get_hub() -> MeetingHub:
+    """The hub of the running event loop (one per server process in production)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        layer = get_channel_layer()
+        assert layer is not None, "CHANNEL_LAYERS must be configured"
+        hub = MeetingHub(layer)
+        _hubs[loop] = hub
+    return hub

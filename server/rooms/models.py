@@ -1,0 +1,98 @@
+"""The live state of a meeting room and the log of everything that happened in it."""
+
+from django.db import models
+
+from server.conferences.models import AgendaItem, Delegation, Meeting, Participant
+
+
+class RoomState(models.Model):
+    """One row per meeting: the sequence counter and who holds the floor.
+
+    ``last_seq`` is incremented in the same transaction that writes the event, under the
+    row lock, so sequence numbers are gap-free per meeting.
+    """
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, primary_key=True, related_name="room"
+    )
+    last_seq = models.PositiveBigIntegerField(default=0)
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    floor_holder = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    floor_since = models.DateTimeField(null=True, blank=True)
+    timer_limit_seconds = models.PositiveIntegerField(null=True, blank=True)
+    timer_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set while the speaking timer runs."
+    )
+    timer_elapsed_seconds = models.FloatField(
+        default=0.0, help_text="Time counted before the current run."
+    )
+
+
+class RoomEvent(models.Model):
+    """An immutable, sequenced room event. Clients replay these to catch up."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    audience = models.ForeignKey(
+        Delegation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="When set, only this delegation sees the content; others see a sealed event.",
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "seq"], name="room_event_seq_unique")
+        ]
+
+
+class SpeakerEntry(models.Model):
+    class Kind(models.TextChoices):
+        SPEAKER = "speaker", "Speaker"
+        POINT_OF_ORDER = "point_of_order", "Point of order"
+        RIGHT_OF_REPLY = "right_of_reply", "Right of reply"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SPEAKER)
+    position = models.IntegerField()
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+
+
+class RaisedHand(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="raised_hands")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "raised_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="one_hand_each")
+        ]
+
+
+class RoomConnection(models.Model):
+    """An open WebSocket. Presence is the set of participants with at least one."""
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="connections")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    server_id = models.CharField(max_length=64, db_index=True)
+    opened_at = models.DateTimeField()
+    last_seen = models.DateTimeField()

@@ -1,0 +1,229 @@
+"""Reads of room state, shaped for the wire. No writes here."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TypedDict
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from server.conferences.models import AgendaItem, Meeting, Participant
+
+from .events import (
+    PROTOCOL_VERSION,
+    AgendaRef,
+    ChatPayload,
+    LayerEvent,
+    ParticipantRef,
+    SpeakerRef,
+    TimerState,
+    WireEvent,
+    encode,
+)
+from .models import RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
+from .permissions import may_attend
+
+CHAT_HISTORY = 50
+
+
+def participant_ref(participant: Participant) -> ParticipantRef:
+    delegation = participant.delegation
+    return {
+        "id": participant.pk,
+        "name": participant.display_name,
+        "delegation": delegation.code if delegation else None,
+        "delegation_name": delegation.name if delegation else None,
+        "role": participant.role,
+    }
+
+
+def agenda_ref(item: AgendaItem) -> AgendaRef:
+    return {"id": item.pk, "number": item.number, "title": item.title}
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def timer_state(state: RoomState) -> TimerState:
+    return {
+        "limit": state.timer_limit_seconds,
+        "running_since": iso(state.timer_started_at),
+        "elapsed": round(state.timer_elapsed_seconds, 3),
+    }
+
+
+def speakers_ref(meeting: Meeting) -> list[SpeakerRef]:
+    entries = SpeakerEntry.objects.filter(meeting=meeting).select_related("participant__delegation")
+    return [
+        {"entry": e.pk, "kind": e.kind, "participant": participant_ref(e.participant)}
+        for e in entries
+    ]
+
+
+def event_wire(event: RoomEvent, *, sealed: bool) -> WireEvent:
+    wire: WireEvent = {
+        "v": PROTOCOL_VERSION,
+        "type": "sealed" if sealed else event.type,
+        "seq": event.seq,
+        "ts": event.created_at.isoformat(),
+    }
+    if not sealed:
+        wire["actor"] = participant_ref(event.actor) if event.actor else None
+        wire["data"] = event.data
+    return wire
+
+
+def layer_event(event: RoomEvent) -> LayerEvent:
+    """The event encoded once for all readers: in full, and sealed when it has an audience."""
+    return {
+        "type": "room.event",
+        "meeting": event.meeting_id,
+        "seq": event.seq,
+        "text": encode(event_wire(event, sealed=False)),
+        "sealed": encode(event_wire(event, sealed=True)) if event.audience_id else None,
+        "audience": event.audience_id,
+    }
+
+
+def layer_events_between(meeting_id: int, after_seq: int, until: int) -> list[LayerEvent]:
+    events = (
+        RoomEvent.objects.filter(meeting_id=meeting_id, seq__gt=after_seq, seq__lte=until)
+        .select_related("actor__delegation")
+        .order_by("seq")
+    )
+    return [layer_event(e) for e in events]
+
+
+def is_sealed_for(event: RoomEvent, participant: Participant) -> bool:
+    return event.audience_id is not None and event.audience_id != participant.delegation_id
+
+
+def events_after(
+    meeting: Meeting,
+    participant: Participant,
+    after_seq: int,
+    *,
+    limit: int,
+    until: int | None = None,
+) -> list[WireEvent]:
+    """Events with ``after_seq < seq <= until`` in order, sealed where not for this reader."""
+    events = RoomEvent.objects.filter(meeting=meeting, seq__gt=after_seq)
+    if until is not None:
+        events = events.filter(seq__lte=until)
+    events = events.select_related("actor__delegation").order_by("seq")[:limit]
+    return [event_wire(e, sealed=is_sealed_for(e, participant)) for e in events]
+
+
+def room_last_seq(meeting: Meeting) -> int:
+    last = RoomState.objects.filter(meeting=meeting).values_list("last_seq", flat=True).first()
+    return last or 0
+
+
+def present_participants(meeting: Meeting) -> QuerySet[Participant]:
+    ids = RoomConnection.objects.filter(meeting=meeting).values("participant_id")
+    return Participant.objects.filter(pk__in=ids).select_related("delegation")
+
+
+class ChatLine(TypedDict):
+    seq: int
+    ts: str
+    actor: ParticipantRef | None
+    data: ChatPayload
+
+
+def recent_chat(meeting: Meeting, participant: Participant) -> list[ChatLine]:
+    events = (
+        RoomEvent.objects.filter(meeting=meeting, type="chat.message")
+        .select_related("actor__delegation")
+        .order_by("-seq")[:CHAT_HISTORY]
+    )
+    visible = [e for e in events if not is_sealed_for(e, participant)]
+    return [
+        {
+            "seq": e.seq,
+            "ts": e.created_at.isoformat(),
+            "actor": participant_ref(e.actor) if e.actor else None,
+            "data": ChatPayload(
+                scope=e.data["scope"], text=e.data["text"], delegation=e.data["delegation"]
+            ),
+        }
+        for e in reversed(visible)
+    ]
+
+
+class Snapshot(TypedDict):
+    v: int
+    type: str
+    seq: int
+    meeting: dict[str, object]
+    you: ParticipantRef
+    presence: list[ParticipantRef]
+    speakers: list[SpeakerRef]
+    hands: list[ParticipantRef]
+    floor: dict[str, object]
+    agenda: list[AgendaRef]
+    agenda_item: AgendaRef | None
+    chat: list[ChatLine]
+
+
+def room_snapshot(meeting: Meeting, participant: Participant) -> Snapshot:
+    """Everything a client needs to draw the room, consistent as of ``seq``."""
+    state = RoomState.objects.select_related("floor_holder__delegation", "agenda_item").get(
+        meeting=meeting
+    )
+    meeting.refresh_from_db(fields=["status"])
+    hands = RaisedHand.objects.filter(meeting=meeting).select_related("participant__delegation")
+    return {
+        "v": PROTOCOL_VERSION,
+        "type": "snapshot",
+        "seq": state.last_seq,
+        "meeting": {
+            "id": meeting.pk,
+            "title": meeting.title,
+            "symbol": meeting.symbol,
+            "kind": meeting.kind,
+            "status": meeting.status,
+            "speaking_time": meeting.speaking_time_seconds,
+        },
+        "you": participant_ref(participant),
+        "presence": [participant_ref(p) for p in present_participants(meeting)],
+        "speakers": speakers_ref(meeting),
+        "hands": [participant_ref(h.participant) for h in hands],
+        "floor": {
+            "holder": participant_ref(state.floor_holder) if state.floor_holder else None,
+            "since": iso(state.floor_since),
+            "timer": timer_state(state),
+        },
+        "agenda": [agenda_ref(i) for i in meeting.agenda_items.all()],
+        "agenda_item": agenda_ref(state.agenda_item) if state.agenda_item else None,
+        "chat": recent_chat(meeting, participant),
+    }
+
+
+def participant_for(user: AbstractBaseUser | AnonymousUser, meeting: Meeting) -> Participant | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Participant.objects.select_related("delegation")
+        .filter(user_id=user.pk, conference_id=meeting.conference_id)
+        .first()
+    )
+
+
+def meetings_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[Meeting, Participant]]:
+    """The meetings this user may attend, with the participant they attend as."""
+    if not user.is_authenticated:
+        return []
+    participants: Iterable[Participant] = Participant.objects.filter(
+        user_id=user.pk
+    ).select_related("delegation")
+    result: list[tuple[Meeting, Participant]] = []
+    for participant in participants:
+        meetings = (
+            Meeting.objects.filter(conference_id=participant.conference_id)
+            .select_related("conference")
+            .prefetch_related("admitted_delegations")
+        )
+        result.extend((m, participant) for m in meetings if may_attend(participant, m))
+    return result

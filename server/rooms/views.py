@@ -1,0 +1,85 @@
+"""HTTP access to a room: the events a client missed, and the same operations as the
+socket (``ACTIONS``), for scripts and clients that cannot hold a WebSocket open."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from server.common.errors import Forbidden, NotFound, PlenaryError
+from server.conferences.models import Meeting, Participant
+
+from . import selectors
+from .actions import ACTIONS
+from .permissions import may_attend
+from .protocol import ProtocolError
+
+STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409, "unauthenticated": 401}
+
+
+def _error(exc: PlenaryError) -> JsonResponse:
+    return JsonResponse(
+        {"code": exc.code, "message": exc.message}, status=STATUS.get(exc.code, 400)
+    )
+
+
+def _attendee(request: HttpRequest, meeting_id: int) -> tuple[Meeting, Participant]:
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    participant = selectors.participant_for(request.user, meeting) if meeting else None
+    if meeting is None or participant is None:
+        raise NotFound(f"Meeting {meeting_id} does not exist or you are not a participant.")
+    if not may_attend(participant, meeting):
+        raise Forbidden("This is a closed session and your delegation is not admitted.")
+    return meeting, participant
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise ProtocolError("wrong_type", f"'{name}' must be a sequence number.")
+    return int(raw)
+
+
+@require_GET
+@login_required
+def meeting_events(request: HttpRequest, meeting_id: int) -> JsonResponse:
+    """``GET /api/meetings/<id>/events?after=N[&until=M]``: the events a client missed."""
+    try:
+        meeting, participant = _attendee(request, meeting_id)
+        after = _int_param(request, "after") or 0
+        until = _int_param(request, "until")
+        if until is not None and until < after:
+            raise ProtocolError("wrong_type", "'until' must not be less than 'after'.")
+    except PlenaryError as exc:
+        return _error(exc)
+    events = selectors.events_after(
+        meeting, participant, after, limit=settings.ROOM_REPLAY_LIMIT, until=until
+    )
+    return JsonResponse({"events": events})
+
+
+@require_POST
+@login_required
+def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> JsonResponse:
+    """``POST /api/meetings/<id>/actions/<type>`` with the message's ``data`` as the JSON
+    body: the same operation, checks and events as the socket message of that type."""
+    try:
+        meeting, participant = _attendee(request, meeting_id)
+        run = ACTIONS.get(action)
+        if run is None:
+            raise ProtocolError("unknown_type", f"Unknown operation {action!r}.")
+        try:
+            data = json.loads(request.body or b"{}")
+        except json.JSONDecodeError as exc:
+            raise ProtocolError("bad_json", f"The body is not valid JSON: {exc.msg}.") from exc
+        if not isinstance(data, dict):
+            raise ProtocolError("bad_message", "The body must be a JSON object.")
+        result = run(participant, meeting, data)
+    except PlenaryError as exc:
+        return _error(exc)
+    events = result if isinstance(result, list) else [result] if result else []
+    return JsonResponse({"seqs": [e.seq for e in events]})

@@ -1,0 +1,207 @@
+"""Plenary settings.
+
+Two profiles, chosen by ``PLENARY_ENV``:
+
+* ``embedded`` (default): one process, SQLite and the in-process channel layer, data under
+  ``PLENARY_DATA_DIR`` (default ``<repo>/var``). This is what ``make run`` starts.
+* ``production``: every secret and service comes from the environment — ``SECRET_KEY``,
+  ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` (channels-redis), ``ALLOWED_HOSTS`` — and
+  HTTPS hardening is on (TLS is terminated by nginx, see ``deploy/``).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+
+# Lets generic classes (admin.ModelAdmin[Model], QuerySet[Model]) be subscripted at run time.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ENV = os.environ.get("PLENARY_ENV", "embedded")
+if ENV not in {"embedded", "production"}:
+    raise ImproperlyConfigured(f"PLENARY_ENV must be 'embedded' or 'production', not {ENV!r}")
+PRODUCTION = ENV == "production"
+
+DATA_DIR = Path(os.environ.get("PLENARY_DATA_DIR", BASE_DIR / "var")).resolve()
+# Real speech recordings for tests and benchmarks live outside the repository.
+SHARED_DIR = Path(os.environ.get("PLENARY_SHARED_DIR", BASE_DIR.parent / "shared")).resolve()
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _embedded_secret_key() -> str:
+    """A per-installation key kept in the data directory (embedded profile only)."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when PLENARY_ENV=production")
+    return value
+
+
+if PRODUCTION:
+    SECRET_KEY = _required("SECRET_KEY")
+    DATABASE_URL: str | None = _required("DATABASE_URL")
+    REDIS_URL: str | None = _required("REDIS_URL")
+else:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key()
+    DATABASE_URL = os.environ.get("DATABASE_URL")
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+DEBUG = os.environ.get("PLENARY_DEBUG", "") == "1"
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "server.common",
+    "server.accounts",
+    "server.conferences",
+    "server.rooms",
+    "server.negotiation",
+    "server.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "server.urls"
+ASGI_APPLICATION = "server.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "frontend" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "plenary.sqlite3"),
+            # Keep the connection: reopening it (and rerunning the PRAGMAs) around every
+            # room action cost a quarter of the database thread's time.
+            "CONN_MAX_AGE": None,
+            "OPTIONS": {
+                # Writers queue for the lock at BEGIN instead of failing mid-transaction; WAL
+                # lets readers (event replay) run beside the writer.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Daphne closes idle WebSockets after this many seconds; group membership must outlive it.
+WEBSOCKET_TIMEOUT = 86400
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL}],
+                # Room events reach each server process through one channel per meeting (see
+                # server/rooms/hub.py), so per-channel capacity bounds a burst, not a crowd.
+                "capacity": 5000,
+                "expiry": 60,
+                "group_expiry": WEBSOCKET_TIMEOUT + 3600,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 5000, "expiry": 60, "group_expiry": WEBSOCKET_TIMEOUT + 3600},
+        }
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "meeting-list"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+STATIC_ROOT = DATA_DIR / "static"
+# The embedded profile serves static files from Daphne; production leaves them to nginx.
+SERVE_STATIC = os.environ.get("PLENARY_SERVE_STATIC", "0" if PRODUCTION else "1") == "1"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("PLENARY_SSL_REDIRECT", "1") == "1"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("PLENARY_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Room protocol limits (docs/protocol.md).
+ROOM_MAX_MESSAGE_BYTES = 64 * 1024
+ROOM_RATE_PER_SECOND = float(os.environ.get("PLENARY_ROOM_RATE", "10"))
+ROOM_RATE_BURST = int(os.environ.get("PLENARY_ROOM_BURST", "30"))
+ROOM_REPLAY_LIMIT = 1000
+# A connection whose server process stopped heart-beating this long ago is gone.
+ROOM_CONNECTION_STALE_SECONDS = 45
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PLENARY_LOG_LEVEL", "INFO")},
+    "loggers": {"django.channels.server": {"level": "WARNING"}},
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Plenary administration"
+admin.site.site_title = "Plenary"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("server.rooms.urls")),
+    path("", include("server.accounts.urls")),
+    path("", include("server.web.urls")),
+    path("negotiation/", include("server.negotiation.urls")),
+]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.meeting_list, name="meeting-list"),
+    path("meetings/<int:meeting_id>/", views.meeting_room, name="meeting-room"),
+]

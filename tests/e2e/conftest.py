@@ -1,0 +1,86 @@
+"""Debian's Chromium driven by Playwright, against a real Plenary server process."""
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, StorageState, expect, sync_playwright
+
+from tests.support.server import ServerProcess
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "plenary-demo"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(tmp_path_factory.mktemp("e2e"))
+    process.prepare()
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.skip(f"Debian's Chromium is not at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def sessions() -> dict[str, StorageState]:
+    """Cookies of everyone who has logged in through the form once in this module."""
+    return {}
+
+
+LogIn = Callable[[str], Page]
+
+
+def log_in_with_the_form(page: Page, url: str, username: str) -> None:
+    page.goto(f"{url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{url}/")
+
+
+@pytest.fixture
+def log_in(
+    browser: Browser, server: ServerProcess, sessions: dict[str, StorageState]
+) -> Iterator[LogIn]:
+    """``log_in(username)`` → a page of a fresh browser context on "My meetings". The first
+    time in a module a user logs in through the form; later their session is reused."""
+    contexts = []
+
+    def open_as(username: str) -> Page:
+        context = browser.new_context(storage_state=sessions.get(username))
+        contexts.append(context)
+        page = context.new_page()
+        if username in sessions:
+            page.goto(f"{server.url}/")
+        else:
+            log_in_with_the_form(page, server.url, username)
+            sessions[username] = context.storage_state()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def enter_plenary(page: Page) -> None:
+    page.get_by_role("link", name="1st plenary meeting").click()
+    expect(page.get_by_test_id("connection")).to_have_text("Live")

@@ -1,0 +1,50 @@
+"""Negotiation fixtures: the demo conference with a short draft text, and a way to act on it
+as any demo participant in the open plenary meeting."""
+
+from collections.abc import Callable
+
+import pytest
+
+from server.conferences.models import Conference, Participant
+from server.negotiation import selectors, services
+from server.negotiation.models import NegotiationText
+from server.negotiation.state import TextState
+
+Person = Callable[[str], Participant]
+
+
+@pytest.fixture
+def text(demo: Conference, person: Person) -> NegotiationText:
+    """A draft with two preambular and two operative paragraphs (clauses 1 to 4)."""
+    secretariat = person("secretariat")
+    text = services.text_create(actor=secretariat, slug="draft", title="Draft decision")
+    after = None
+    for kind, words in [
+        ("pp", "Recalling the Paris Agreement,"),
+        ("pp", "Noting the [urgent] need for finance,"),
+        ("op", "Decides to mobilize {USD 300 billion | USD 500 billion} per year by 2035;"),
+        ("op", "Requests the secretariat to report in 2028."),
+    ]:
+        services.clause_add(
+            actor=secretariat,
+            text=text,
+            kind=kind,
+            markup=words,
+            after=after,
+            base_version=now(text).structure_version,
+        )
+        after = max(now(text).clauses)
+    return text
+
+
+def now(text: NegotiationText) -> TextState:
+    text.refresh_from_db()
+    return selectors.text_state(text)
+
+
+def clause_version(text: NegotiationText, key: int) -> int:
+    return now(text).clauses[key].version
+
+
+def proposal_version(text: NegotiationText, key: int) -> int:
+    return now(text).proposals[key].version

@@ -1,0 +1,138 @@
+"""The pages and exports over HTTP, and the operations through the room's action endpoint."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from pypdf import PdfReader
+
+from server.conferences.models import Conference, Meeting
+from server.negotiation.demo import negotiation_demo_load
+from server.negotiation.models import NegotiationText
+from server.rooms.models import RoomEvent
+
+from .conftest import clause_version, now
+
+pytestmark = [pytest.mark.django_db]
+
+
+def client_for(username: str) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def demo_text(demo: Conference) -> NegotiationText:
+    return negotiation_demo_load(demo)
+
+
+def test_the_text_page_shows_numbers_brackets_options_statuses_and_positions(
+    demo_text: NegotiationText,
+) -> None:
+    page = client_for("brazil").get(f"/negotiation/{demo_text.pk}/").content.decode()
+    assert 'data-testid="clause-PP1"' in page and "status-agreed" in page
+    assert '[Option 3: USD 1.3 trillion <span class="by">(BRA, KEN, MEX, SEN)</span>]' in page
+    assert '<li class="stance-oppose"><strong>EU</strong> oppose' in page
+    assert "Table a proposal for Brazil" in page and "Accept proposal" not in page
+    chair_page = client_for("chair").get(f"/negotiation/{demo_text.pk}/").content.decode()
+    assert "Accept proposal 3" in chair_page and "Table a proposal" not in chair_page
+    assert (
+        "Withdraw proposal 3"
+        in client_for("japan").get(f"/negotiation/{demo_text.pk}/").content.decode()
+    )
+
+
+def test_pages_need_a_participant_of_the_conference(demo_text: NegotiationText) -> None:
+    assert Client(HTTP_HOST="127.0.0.1").get(f"/negotiation/{demo_text.pk}/").status_code == 302
+    assert client_for("wmo").get(f"/negotiation/{demo_text.pk}/").status_code == 200
+    assert client_for("wmo").get("/negotiation/999/").status_code == 404
+
+
+def test_history_diff_and_as_of_pages(demo_text: NegotiationText) -> None:
+    client = client_for("kenya")
+    history = client.get(f"/negotiation/{demo_text.pk}/clauses/5/").content.decode()
+    assert (
+        "BRA, KEN, MEX, SEN proposed to option add" in history
+        and "<ins> | USD 1.3 trillion</ins>" in history
+    )
+    diff = client.get(f"/negotiation/{demo_text.pk}/diff?from=12&to=30").content.decode()
+    assert "<ins>[</ins>from all public and private sources<ins>]</ins>" in diff
+    old = client.get(f"/negotiation/{demo_text.pk}/?at=13").content.decode()
+    assert "As of event 13" in old and "Option 2: USD 500 billion]" in old and "Option 3" not in old
+
+
+def test_exports(demo_text: NegotiationText) -> None:
+    client = client_for("eu")
+    base = f"/negotiation/{demo_text.pk}/export"
+    compilation = client.get(f"{base}/compilation.html").content.decode()
+    assert "Proposal 3 (JPN): replace “in 2028” with “in 2027”" in compilation
+    clean = client.get(f"{base}/clean.html").content.decode()
+    assert (
+        "Recalling Article 9" in clean
+        and "Decides that" not in clean
+        and "[" not in clean.split("<body>")[1]
+    )
+    pdf = PdfReader(io.BytesIO(client.get(f"{base}/compilation.pdf").content))
+    assert "[Option 3: USD 1.3" in " ".join(p.extract_text() for p in pdf.pages)
+    docx = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/clean.docx").content))
+    assert "Recalling Article 9" in docx.read("word/document.xml").decode()
+    akn = client.get(f"{base}/compilation.xml").content.decode()
+    assert "<akomaNtoso" in akn and 'eId="clause_5"' in akn and "<recital" in akn
+    report = client.get(f"/negotiation/{demo_text.pk}/clauses/5/history.pdf")
+    assert report["Content-Type"] == "application/pdf"
+    assert client.get(f"{base}/other.pdf").status_code == 404
+
+
+def test_operations_through_the_room_action_endpoint(
+    demo_text: NegotiationText, plenary: Meeting
+) -> None:
+    body = {
+        "text": demo_text.pk,
+        "kind": "bracket_add",
+        "clause": 12,
+        "operation": {"span": "in 2028"},
+        "base_version": clause_version(demo_text, 12),
+        "cosponsors": ["BRA"],
+        "rationale": "Open.",
+    }
+    reply = client_for("mexico").post(
+        f"/api/meetings/{plenary.pk}/actions/negotiation.propose",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert reply.status_code == 200
+    event = RoomEvent.objects.get(meeting=plenary, seq=reply.json()["seqs"][0])
+    assert event.type == "negotiation.proposal.tabled" and event.data["payload"]["cosponsors"] == [
+        "BRA"
+    ]
+    stale = client_for("chair").post(
+        f"/api/meetings/{plenary.pk}/actions/negotiation.status",
+        json.dumps({"text": demo_text.pk, "clause": 12, "status": "agreed", "base_version": 0}),
+        content_type="application/json",
+    )
+    assert stale.status_code == 409 and "changed since version 0" in stale.json()["message"]
+    forbidden = client_for("mexico").post(
+        f"/api/meetings/{plenary.pk}/actions/negotiation.accept",
+        json.dumps(
+            {
+                "text": demo_text.pk,
+                "proposal": 5,
+                "base_version": now(demo_text).proposals[5].version,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert forbidden.status_code == 403
+
+
+def test_the_demo_text_verifies_and_loads_once(
+    demo_text: NegotiationText, demo: Conference
+) -> None:
+    assert negotiation_demo_load(demo).pk == demo_text.pk
+    from server.negotiation.selectors import chain_verify
+
+    assert chain_verify(demo_text).ok and demo_text.event_count == 28

@@ -1,0 +1,110 @@
+"""The record cannot be quietly rewritten: verify finds any edit, deletion, reordering or
+truncation, head prints what delegations keep, and PostgreSQL refuses UPDATE and DELETE."""
+
+from collections.abc import Callable
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from server.conferences.models import Meeting, Participant
+from server.negotiation import services
+from server.negotiation.models import ClauseEvent, NegotiationEvent, NegotiationText
+
+from .conftest import clause_version
+
+pytestmark = [pytest.mark.django_db]
+Person = Callable[[str], Participant]
+
+
+def verify(*args: str) -> str:
+    out = StringIO()
+    call_command("negotiation", "verify", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def edit(text: NegotiationText) -> None:
+    event = NegotiationEvent.objects.get(text=text, index=2)
+    NegotiationEvent.objects.filter(pk=event.pk).update(payload={**event.payload, "x": 1})
+
+
+def delete(text: NegotiationText) -> None:
+    ClauseEvent.objects.filter(event__text=text, event__index=2).delete()
+    NegotiationEvent.objects.filter(text=text, index=2).delete()
+
+
+def swap(text: NegotiationText) -> None:
+    """Exchange two events' contents (and hashes) whole: each still matches its own hash."""
+    a, b = NegotiationEvent.objects.filter(text=text, index__in=[2, 3]).order_by("index")
+    fields = ["kind", "payload", "created_at", "leaf_hash", "chain_hash", "actor", "delegation"]
+    for name in fields:
+        value = getattr(a, name)
+        setattr(a, name, getattr(b, name))
+        setattr(b, name, value)
+    NegotiationEvent.objects.bulk_update([a, b], fields)
+
+
+def truncate(text: NegotiationText) -> None:
+    last = NegotiationEvent.objects.filter(text=text).order_by("-index")[0]
+    ClauseEvent.objects.filter(event=last).delete()
+    last.delete()
+
+
+@pytest.mark.parametrize("tamper", [edit, delete, swap, truncate], ids=lambda f: f.__name__)
+def test_verify_names_the_first_bad_event(
+    tamper: Callable[[NegotiationText], None], text: NegotiationText
+) -> None:
+    assert "draft: OK, 5 events" in verify("draft")
+    tamper(text)
+    with pytest.raises(CommandError, match="does not verify"):
+        verify("draft")
+    expected = {
+        "edit": "BAD at event 2",
+        "delete": "BAD at event 2",
+        "swap": "BAD at event 2",
+        "truncate": "BAD at event 4",
+    }
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("negotiation", "verify", "draft", stdout=out, stderr=out)
+    assert expected[tamper.__name__] in out.getvalue()
+
+
+def test_head_is_printed_and_a_kept_head_is_checked(
+    text: NegotiationText, person: Person, plenary: Meeting
+) -> None:
+    out = StringIO()
+    call_command("negotiation", "head", "draft", stdout=out)
+    kept = out.getvalue().split()[0]
+    text.refresh_from_db()
+    assert kept == text.head_hash and len(kept) == 64
+    services.position_take(
+        actor=person("brazil"),
+        meeting=plenary,
+        text=text,
+        target="clause",
+        key=1,
+        stance="support",
+        base_version=clause_version(text, 1),
+    )
+    assert "OK, 6 events" in verify("draft", "--head", kept)  # the log still extends it
+    with pytest.raises(CommandError):
+        verify("draft", "--head", "ab" * 32)
+
+
+def test_verify_without_a_name_checks_every_text(text: NegotiationText) -> None:
+    assert "draft: OK" in verify()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
+def test_postgresql_refuses_update_and_delete_of_events(text: NegotiationText) -> None:
+    for change in (
+        lambda: NegotiationEvent.objects.filter(text=text, index=1).update(kind="x"),
+        lambda: NegotiationEvent.objects.filter(text=text, index=4).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            ClauseEvent.objects.filter(event__text=text).delete()
+            change()

@@ -1,0 +1,135 @@
+"""Room fixtures: the demo conference in the test database, and sockets of its people."""
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, Protocol
+
+import pytest
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from server.asgi import application
+from server.common.asyncdb import db_async
+from server.conferences.models import Meeting
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+@pytest.fixture(params=["memory", "redis"])
+def layer(request: pytest.FixtureRequest, settings: SettingsWrapper) -> Iterator[str]:
+    """Every room test runs on the in-process layer and on channels-redis (real Redis)."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [{"address": url}],
+                    "prefix": f"plenary-test-{uuid.uuid4().hex[:8]}",
+                    "capacity": 5000,
+                    "group_expiry": settings.WEBSOCKET_TIMEOUT + 3600,
+                },
+            }
+        }
+    channel_layers.backends.clear()
+    yield request.param
+    channel_layers.backends.clear()
+
+
+def session_cookie(username: str) -> bytes:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}".encode()
+
+
+class Socket:
+    """A connected room socket with helpers that read the protocol."""
+
+    def __init__(self, communicator: WebsocketCommunicator, connected: bool) -> None:
+        self.communicator = communicator
+        self.connected = connected
+
+    async def send(self, type: str, data: dict[str, Any] | None = None, id: str = "m") -> None:
+        await self.communicator.send_json_to({"type": type, "id": id, "data": data or {}})
+
+    async def receive(self, timeout: float = 3) -> dict[str, Any]:
+        message: dict[str, Any] = await self.communicator.receive_json_from(timeout)
+        return message
+
+    async def receive_until(self, type: str, timeout: float = 3) -> dict[str, Any]:
+        """Skip messages until one of ``type`` arrives."""
+        while True:
+            message = await self.receive(timeout)
+            if message["type"] == type:
+                return message
+
+    async def call(self, type: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Send and return the ack or error (events in between are skipped)."""
+        await self.send(type, data, id="call")
+        while True:
+            message = await self.receive()
+            if (
+                message["type"] in {"ack", "error", "events", "pong"}
+                and message.get("id") == "call"
+            ):
+                return message
+
+    async def nothing_more(self) -> bool:
+        nothing: bool = await self.communicator.receive_nothing(timeout=0.3)
+        return nothing
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
+
+
+class Connect(Protocol):
+    async def __call__(
+        self,
+        username: str | None,
+        meeting: Meeting,
+        *,
+        last_seq: int | None = None,
+        origin: tuple[bytes, bytes] = ORIGIN,
+        expect_open: bool = True,
+    ) -> "Socket": ...
+
+
+@pytest.fixture
+async def connect(layer: str) -> AsyncIterator[Connect]:
+    """``await connect(username, meeting, last_seq=None)`` → a ``Socket`` past its
+    snapshot (or replay); all are disconnected at the end of the test."""
+    opened: list[Socket] = []
+
+    async def open_socket(
+        username: str | None,
+        meeting: Meeting,
+        *,
+        last_seq: int | None = None,
+        origin: tuple[bytes, bytes] = ORIGIN,
+        expect_open: bool = True,
+    ) -> Socket:
+        headers = [origin]
+        if username:
+            headers.append((b"cookie", await db_async(session_cookie)(username)))
+        path = f"/ws/meetings/{meeting.pk}/"
+        if last_seq is not None:
+            path += f"?last_seq={last_seq}"
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        connected, _ = await communicator.connect(timeout=5)
+        socket = Socket(communicator, connected)
+        opened.append(socket)
+        assert connected or not expect_open
+        return socket
+
+    yield open_socket
+    for socket in opened:
+        await socket.close()
+    # The consumers' database thread holds its own connection; a test database that is
+    # dropped afterwards (PostgreSQL) must not be in use.
+    await db_async(connections.close_all)()

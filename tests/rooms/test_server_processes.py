@@ -1,0 +1,143 @@
+"""Real server processes: nothing is lost across a crash and restart, and events sent
+through one process reach clients of another through Redis."""
+
+import asyncio
+import json
+import os
+import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import websockets
+
+from tests.support.server import PLENARY, REPO, ServerProcess
+
+pytestmark = [pytest.mark.slow]
+
+
+async def open_room(server: ServerProcess, session: str, last_seq: int | None = None) -> Any:
+    query = "" if last_seq is None else f"?last_seq={last_seq}"
+    return await websockets.connect(
+        f"{server.ws_url}/ws/meetings/1/{query}",
+        additional_headers={"Cookie": f"sessionid={session}"},
+        origin=websockets.Origin(server.url),
+    )
+
+
+async def next_of(socket: Any, type: str) -> dict[str, Any]:
+    while True:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        if message["type"] == type:
+            return message
+
+
+async def chat(socket: Any, text: str) -> int:
+    await socket.send(json.dumps({"type": "chat.send", "id": text, "data": {"text": text}}))
+    while True:
+        message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        if message["type"] == "ack" and message["id"] == text:
+            seq: int = message["seqs"][0]
+            return seq
+
+
+@pytest.fixture
+def server(data_dir: Path) -> Iterator[ServerProcess]:
+    process = ServerProcess(data_dir)
+    process.prepare()
+    process.start()
+    yield process
+    process.stop()
+
+
+async def test_reconnect_after_a_server_crash_receives_exactly_the_missed_events(
+    server: ServerProcess,
+) -> None:
+    kenya_session, chair_session = server.login("kenya"), server.login("chair")
+    kenya = await open_room(server, kenya_session)
+    last_seq = (await next_of(kenya, "snapshot"))["seq"]
+    await kenya.close()
+
+    chair = await open_room(server, chair_session)
+    await next_of(chair, "snapshot")
+    sent = [await chat(chair, f"statement {n}") for n in range(3)]
+
+    server.kill()  # no disconnect handlers, no goodbyes
+    server.start()
+
+    kenya = await open_room(server, kenya_session, last_seq=last_seq)
+    replay = []
+    while (message := json.loads(await asyncio.wait_for(kenya.recv(), 10)))["type"] != "synced":
+        replay.append(message)
+    await kenya.close()
+    assert [m["seq"] for m in replay] == list(range(last_seq + 1, message["seq"] + 1))
+    chats = [m for m in replay if m["type"] == "chat.message"]
+    assert [(m["seq"], m["data"]["text"]) for m in chats] == [
+        (seq, f"statement {n}") for n, seq in enumerate(sent)
+    ]
+
+
+@pytest.fixture
+def two_servers(data_dir: Path, redis_url: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two Daphne processes sharing one database and one Redis."""
+    env = {"REDIS_URL": redis_url.rsplit("/", 1)[0] + "/9"}
+    first, second = ServerProcess(data_dir, env), ServerProcess(data_dir, env)
+    first.prepare()
+    first.start()
+    second.start()
+    yield first, second
+    first.stop()
+    second.stop()
+
+
+async def test_an_event_sent_through_one_process_reaches_a_client_of_the_other(
+    two_servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    first, second = two_servers
+    kenya = await open_room(first, first.login("kenya"))
+    await next_of(kenya, "snapshot")
+    chair = await open_room(second, second.login("chair"))
+    await next_of(chair, "snapshot")
+    joined = await next_of(kenya, "presence.joined")
+    assert joined["data"]["participant"]["role"] == "chair"
+
+    seq = await chat(chair, "Across processes")
+    received = await next_of(kenya, "chat.message")
+    assert (received["seq"], received["data"]["text"]) == (seq, "Across processes")
+    await kenya.close()
+    await chair.close()
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLENARY_"))},
+        "PLENARY_ENV": "production",
+        "PLENARY_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": "postgres://plenary@db.internal:5432/plenary",
+        "REDIS_URL": "redis://redis.internal:6379/0",
+        "ALLOWED_HOSTS": "plenary.example.org",
+    }
+    result = subprocess.run(
+        [*PLENARY, "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_its_secrets(tmp_path: Path) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLENARY_"))},
+        "PLENARY_ENV": "production",
+        "PLENARY_DATA_DIR": str(tmp_path),
+    }
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run([*PLENARY, "check"], env=env, cwd=REPO, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when PLENARY_ENV=production" in result.stderr

@@ -1,0 +1,120 @@
+"""A real Plenary server process for end-to-end tests: Daphne, its own data directory."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PLENARY = [sys.executable, "-c", "from server.cli import main; main()"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+@dataclass
+class ServerProcess:
+    """``plenary serve`` in a subprocess, with migrate and the demo conference loaded."""
+
+    data_dir: Path
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The test run's environment, less its database and layer: a server process gets
+        its own SQLite database in ``data_dir`` unless ``extra_env`` says otherwise."""
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
+        }
+        env.update({"PLENARY_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"})
+        env.update(self.extra_env)
+        return env
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def prepare(self) -> None:
+        for command in (["migrate", "-v0"], ["demo"]):
+            subprocess.run(
+                [*PLENARY, *command], env=self.env, cwd=REPO, check=True, capture_output=True
+            )
+
+    def start(self) -> None:
+        log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [*PLENARY, "serve", "--port", str(self.port)],
+            env=self.env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.port)
+
+    def kill(self) -> None:
+        """Stop abruptly, as a crash would: no disconnect handlers run."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return "".join(p.read_text(errors="replace") for p in self.data_dir.glob("server-*.log"))
+
+    def login(self, username: str, password: str = "plenary-demo") -> str:
+        """Log in over HTTP like a browser; return the session cookie's value."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{self.url}/login/").read().decode()
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, "the login page has no CSRF token"
+        body = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)}
+        ).encode()
+        request = urllib.request.Request(
+            f"{self.url}/login/", data=body, headers={"Referer": f"{self.url}/login/"}
+        )
+        opener.open(request)
+        for cookie in jar:
+            if cookie.name == "sessionid":
+                return cookie.value or ""
+        raise AssertionError(f"logging in as {username} gave no session")
