@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "server.accounts",
     "server.conferences",
     "server.rooms",
+    "server.captions",
     "server.negotiation",
     "server.web",
 ]
@@ -196,6 +197,23 @@ ROOM_RATE_BURST = int(os.environ.get("PLENARY_ROOM_BURST", "30"))
 ROOM_REPLAY_LIMIT = 1000
 # A connection whose server process stopped heart-beating this long ago is gone.
 ROOM_CONNECTION_STALE_SECONDS = 45
+
+# Speech (docs/captions.md). Each floor turn's audio is stored here, and kept this many days
+# (0: for ever; `plenary recordings prune` deletes what is older).
+RECORDINGS_DIR = Path(os.environ.get("PLENARY_RECORDINGS_DIR", DATA_DIR / "recordings")).resolve()
+RECORDING_RETENTION_DAYS = int(os.environ.get("PLENARY_RECORDING_RETENTION_DAYS", "365"))
+# "embedded": recognition runs in a thread pool of each web process; "external": separate
+# `plenary asr-worker` processes take the streams through the channel layer (Redis).
+ASR_WORKERS = os.environ.get("PLENARY_ASR_WORKERS", "external" if PRODUCTION else "embedded")
+if ASR_WORKERS not in {"embedded", "external"}:
+    raise ImproperlyConfigured("PLENARY_ASR_WORKERS must be 'embedded' or 'external'")
+ASR_ENGINE = os.environ.get("PLENARY_ASR_ENGINE", "faster-whisper")
+ASR_THREADS = int(os.environ.get("PLENARY_ASR_THREADS", "1"))  # streams recognised at once
+ASR_MAX_STREAMS = int(os.environ.get("PLENARY_ASR_MAX_STREAMS", "4"))  # per worker
+# Largest audio frame a speaker may send (64 KiB: 2 s of PCM16), and how long a stream may
+# wait for a worker before the speaker is told recognition is unavailable.
+AUDIO_MAX_FRAME_BYTES = 64 * 1024
+ASR_WORKER_TIMEOUT_SECONDS = float(os.environ.get("PLENARY_ASR_WORKER_TIMEOUT", "5"))
 
 LOGGING = {
     "version": 1,

@@ -106,6 +106,13 @@ class LayerEvent(TypedDict):
     audience: int | None
 
 
+class LayerEphemeral(TypedDict):
+    """A message for the room's live sockets only: no sequence number, not stored."""
+
+    type: Literal["room.ephemeral"]
+    text: str
+
+
 def group_name(meeting_id: int) -> str:
     return f"meeting.{meeting_id}"
 

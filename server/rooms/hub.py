@@ -15,6 +15,7 @@ import os
 import socket
 import uuid
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -23,7 +24,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 from server.common.asyncdb import db_async
 
 from . import services
-from .events import LayerEvent, group_name
+from .events import LayerEphemeral, LayerEvent, encode, group_name
 from .models import RoomState
 from .selectors import layer_events_between
 
@@ -93,9 +94,19 @@ class RoomFanout:
         while True:
             message = await self.layer.receive(self.channel)
             try:
-                await self.on_event(_as_layer_event(message))
+                if message.get("type") == "room.ephemeral":
+                    await self.on_ephemeral(_as_ephemeral(message))
+                else:
+                    await self.on_event(_as_layer_event(message))
             except Exception:
                 logger.exception("room %s: delivering an event failed", self.meeting_id)
+
+    async def on_ephemeral(self, text: str) -> None:
+        """A message without a sequence number (a draft caption): written to the sockets that
+        are live now, never queued, never replayed."""
+        for member in list(self.members):
+            if member.synced:
+                await member.client.deliver(text)
 
     async def on_event(self, event: LayerEvent) -> None:
         seq = event["seq"]
@@ -158,6 +169,13 @@ def _as_layer_event(message: dict[str, object]) -> LayerEvent:
         "sealed": sealed if isinstance(sealed, str) else None,
         "audience": audience if isinstance(audience, int) else None,
     }
+
+
+def _as_ephemeral(message: dict[str, object]) -> str:
+    text = message.get("text")
+    if not isinstance(text, str):
+        raise ValueError(f"malformed ephemeral message on the layer: {message!r:.200}")
+    return text
 
 
 @db_async
@@ -227,6 +245,15 @@ class MeetingHub:
                 await _heartbeat(self.server_id)
             except Exception:
                 logger.exception("room hub housekeeping failed")
+
+
+async def ephemeral_send(meeting_id: int, message: Mapping[str, object]) -> None:
+    """Send a message that is not a room event (a draft caption) to the room's live sockets,
+    on every server process. Nothing is stored: a client not connected now never sees it."""
+    layer = get_channel_layer()
+    assert layer is not None, "CHANNEL_LAYERS must be configured"
+    payload: LayerEphemeral = {"type": "room.ephemeral", "text": encode(message)}
+    await layer.group_send(group_name(meeting_id), payload)
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MeetingHub]" = (

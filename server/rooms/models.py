@@ -23,6 +23,9 @@ class RoomState(models.Model):
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     floor_since = models.DateTimeField(null=True, blank=True)
+    floor_turn = models.ForeignKey(
+        "FloorTurn", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     timer_limit_seconds = models.PositiveIntegerField(null=True, blank=True)
     timer_started_at = models.DateTimeField(
         null=True, blank=True, help_text="Set while the speaking timer runs."
@@ -87,6 +90,34 @@ class RaisedHand(models.Model):
         ]
 
 
+class FloorTurn(models.Model):
+    """One holding of the floor, from the grant to the next change of floor. Captions,
+    recordings and the minutes' statements hang off it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="floor_turns")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The speaker's delegation when they took the floor.",
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(
+        max_length=16, choices=SpeakerEntry.Kind.choices, default=SpeakerEntry.Kind.SPEAKER
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    granted_seq = models.PositiveBigIntegerField(help_text="The floor.granted event's seq.")
+
+    class Meta:
+        ordering = ["meeting", "started_at", "id"]
+
+
 class RoomConnection(models.Model):
     """An open WebSocket. Presence is the set of participants with at least one."""
 
@@ -94,5 +125,8 @@ class RoomConnection(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="connections")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     server_id = models.CharField(max_length=64, db_index=True)
+    caption_language = models.CharField(
+        max_length=8, blank=True, help_text="Captions language picked on this socket, if any."
+    )
     opened_at = models.DateTimeField()
     last_seen = models.DateTimeField()

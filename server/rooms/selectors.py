@@ -1,6 +1,6 @@
 """Reads of room state, shaped for the wire. No writes here."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypedDict
 
@@ -152,6 +152,22 @@ def recent_chat(meeting: Meeting, participant: Participant) -> list[ChatLine]:
     ]
 
 
+SnapshotPart = Callable[[Meeting, Participant, int], object]
+# Other apps add to the snapshot (captions adds "captions"): name → reader of that part as
+# of the snapshot's ``seq``.
+SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
+
+
+def snapshot_part(name: str) -> Callable[[SnapshotPart], SnapshotPart]:
+    def decorate(part: SnapshotPart) -> SnapshotPart:
+        if name in SNAPSHOT_PARTS:
+            raise ValueError(f"snapshot part {name!r} registered twice")
+        SNAPSHOT_PARTS[name] = part
+        return part
+
+    return decorate
+
+
 class Snapshot(TypedDict):
     v: int
     type: str
@@ -165,6 +181,7 @@ class Snapshot(TypedDict):
     agenda: list[AgendaRef]
     agenda_item: AgendaRef | None
     chat: list[ChatLine]
+    parts: dict[str, object]
 
 
 def room_snapshot(meeting: Meeting, participant: Participant) -> Snapshot:
@@ -198,6 +215,10 @@ def room_snapshot(meeting: Meeting, participant: Participant) -> Snapshot:
         "agenda": [agenda_ref(i) for i in meeting.agenda_items.all()],
         "agenda_item": agenda_ref(state.agenda_item) if state.agenda_item else None,
         "chat": recent_chat(meeting, participant),
+        "parts": {
+            name: part(meeting, participant, state.last_seq)
+            for name, part in SNAPSHOT_PARTS.items()
+        },
     }
 
 

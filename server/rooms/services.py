@@ -31,7 +31,7 @@ from .events import (
     TimerPayload,
     group_name,
 )
-from .models import RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
+from .models import FloorTurn, RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
 from .permissions import check_delegation_member, check_presiding, may_attend
 from .selectors import agenda_ref, layer_event, participant_ref, speakers_ref, timer_state
 
@@ -346,24 +346,44 @@ def floor_give(
         if entry is not None:
             entry.delete()
             events.append(_speakers_changed(state, meeting, actor))
-        timed = holder is not None and (entry is None or entry.kind != Kind.POINT_OF_ORDER)
-        events.append(_floor_set(state, actor, holder, timed=timed))
+        kind = entry.kind if entry is not None else Kind.SPEAKER
+        events.append(_floor_set(state, actor, holder, kind=kind))
         return events
 
 
 def _floor_set(
-    state: RoomState, actor: Participant, holder: Participant | None, *, timed: bool
+    state: RoomState, actor: Participant, holder: Participant | None, *, kind: str
 ) -> RoomEvent:
+    """Hand the floor over: the current turn ends, the holder's (if any) begins. Points of
+    order are not timed."""
+    now = timezone.now()
+    if state.floor_turn_id is not None:
+        FloorTurn.objects.filter(pk=state.floor_turn_id).update(ended_at=now)
+    timed = holder is not None and kind != Kind.POINT_OF_ORDER
     state.floor_holder = holder
-    state.floor_since = timezone.now() if holder else None
+    state.floor_since = now if holder else None
     _timer_reset(state, state.meeting.speaking_time_seconds if timed else None, running=timed)
-    state.save()
     payload: FloorPayload = {
         "holder": participant_ref(holder) if holder else None,
         "since": state.floor_since.isoformat() if state.floor_since else None,
         "timer": timer_state(state),
     }
-    return event_append(state=state, type=EventType.FLOOR_GRANTED, data=payload, actor=actor)
+    event = event_append(state=state, type=EventType.FLOOR_GRANTED, data=payload, actor=actor)
+    state.floor_turn = (
+        FloorTurn.objects.create(
+            meeting_id=state.pk,
+            participant=holder,
+            delegation_id=holder.delegation_id,
+            agenda_item_id=state.agenda_item_id,
+            kind=kind,
+            started_at=now,
+            granted_seq=event.seq,
+        )
+        if holder
+        else None
+    )
+    state.save()
+    return event
 
 
 def timer_start(*, actor: Participant, meeting: Meeting, limit: int | None) -> RoomEvent:
@@ -438,5 +458,5 @@ def meeting_transition(*, actor: Participant, meeting: Meeting, action: str) -> 
         payload: MeetingStatusPayload = {"status": target, "previous": previous}
         event = event_append(state=state, type=EventType.MEETING_STATUS, data=payload, actor=actor)
         if target == Status.CLOSED and state.floor_holder_id is not None:
-            _floor_set(state, actor, None, timed=False)
+            _floor_set(state, actor, None, kind=Kind.SPEAKER)
         return event

@@ -1,0 +1,55 @@
+"""Caption events (docs/protocol.md, "Captions").
+
+Finals and translations are room events on the persisted, sequenced path. Drafts are
+ephemeral: broadcast without a sequence number, replaced by the next draft or final of the
+same turn, never stored and never replayed.
+"""
+
+from enum import StrEnum
+from typing import Literal, TypedDict
+
+from server.rooms.events import ParticipantRef
+
+
+class CaptionEvent(StrEnum):
+    FINAL = "caption.final"
+    TRANSLATION = "caption.translation"
+    DRAFT = "caption.draft"  # ephemeral
+    STATUS = "caption.status"  # ephemeral: recognition lag or trouble for a turn
+
+
+class CaptionFinalPayload(TypedDict):
+    segment: int
+    turn: int
+    speaker: ParticipantRef
+    language: str
+    text: str
+    start: str  # ISO time
+    end: str
+    agenda_item: int | None
+
+
+class CaptionTranslationPayload(TypedDict):
+    segment: int
+    turn: int
+    language: str
+    text: str
+    engine: str
+
+
+class CaptionDraft(TypedDict):
+    v: int
+    type: Literal["caption.draft"]
+    turn: int
+    speaker: ParticipantRef
+    language: str
+    text: str
+
+
+class CaptionStatus(TypedDict):
+    v: int
+    type: Literal["caption.status"]
+    turn: int
+    state: str  # "live", "lagging", "recovering", "failed"
+    lag: float  # seconds of audio waiting for recognition
+    message: str

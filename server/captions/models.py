@@ -1,0 +1,90 @@
+"""What speech leaves behind: the audio of each floor turn, its transcript and translations."""
+
+from django.db import models
+
+from server.conferences.models import AgendaItem, Delegation, Meeting, Participant
+from server.rooms.models import FloorTurn
+
+
+class Recording(models.Model):
+    """One audio stream of a floor turn, as the speaker's browser sent it (a speaker who
+    reconnects mid-turn starts a second one). The file lies under ``RECORDINGS_DIR``."""
+
+    class Format(models.TextChoices):
+        PCM16 = "pcm16", "PCM16 16 kHz (WAV)"
+        WEBM = "webm", "WebM/Opus"
+        OGG = "ogg", "Ogg/Opus"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="recordings")
+    turn = models.ForeignKey(FloorTurn, on_delete=models.CASCADE, related_name="recordings")
+    path = models.CharField(max_length=300, help_text="Relative to RECORDINGS_DIR.")
+    format = models.CharField(max_length=8, choices=Format.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0.0, help_text="Audio received so far.")
+    bytes = models.PositiveBigIntegerField(default=0)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When retention removed the file."
+    )
+
+    class Meta:
+        ordering = ["meeting", "started_at", "id"]
+
+
+class TranscriptSegment(models.Model):
+    """A final caption: what a speaker said, in the language they said it."""
+
+    class Source(models.TextChoices):
+        LIVE = "live", "Live recognition"
+        REDO = "redo", "Re-transcribed from the recording"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="segments")
+    turn = models.ForeignKey(FloorTurn, on_delete=models.CASCADE, related_name="segments")
+    recording = models.ForeignKey(
+        Recording, on_delete=models.SET_NULL, null=True, blank=True, related_name="segments"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    speaker = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=8)
+    text = models.TextField()
+    words = models.JSONField(default=list, help_text="[[start, end, word], …] in stream seconds.")
+    offset_start = models.FloatField(help_text="Seconds from the start of the recording.")
+    offset_end = models.FloatField()
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.LIVE)
+    seq = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The caption.final room event's seq (live only)."
+    )
+    superseded = models.BooleanField(
+        default=False, help_text="A re-transcription of its recording replaced it."
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "started_at", "id"]
+        indexes = [models.Index(fields=["meeting", "superseded", "started_at"])]
+
+
+class SegmentTranslation(models.Model):
+    segment = models.ForeignKey(
+        TranscriptSegment, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(max_length=8)
+    text = models.TextField()
+    engine = models.CharField(max_length=64)
+    seq = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["segment", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "language"], name="one_translation_per_language"
+            )
+        ]

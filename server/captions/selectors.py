@@ -1,0 +1,82 @@
+"""Reads of speech: what to translate into, and the captions a joining client is shown."""
+
+from typing import TypedDict
+
+from django.db.models import Prefetch
+
+from server.conferences.models import Meeting, Participant
+from server.rooms.events import ParticipantRef
+from server.rooms.models import RoomConnection
+from server.rooms.selectors import participant_ref, snapshot_part
+
+from .models import SegmentTranslation, TranscriptSegment
+
+RECENT_CAPTIONS = 50
+
+
+def caption_languages(meeting: Meeting) -> set[str]:
+    """The languages the people in the room read captions in now: each present participant's
+    preferred language, and any other a socket picked."""
+    connections = RoomConnection.objects.filter(meeting=meeting)
+    preferred = connections.values_list("participant__preferred_language", flat=True)
+    picked = connections.exclude(caption_language="").values_list("caption_language", flat=True)
+    return {language for language in [*preferred, *picked] if language}
+
+
+class CaptionLine(TypedDict):
+    seq: int
+    segment: int
+    turn: int
+    speaker: ParticipantRef
+    language: str
+    text: str
+    start: str
+    end: str
+    translations: dict[str, str]
+
+
+def recent_captions(
+    meeting: Meeting, until_seq: int, limit: int = RECENT_CAPTIONS
+) -> list[CaptionLine]:
+    """The last ``limit`` live finals up to ``until_seq``, with the translations stored by
+    then, oldest first (later ones reach the client as events)."""
+    segments = (
+        TranscriptSegment.objects.filter(meeting=meeting, seq__isnull=False, seq__lte=until_seq)
+        .select_related("speaker__delegation")
+        .prefetch_related(
+            Prefetch("translations", SegmentTranslation.objects.filter(seq__lte=until_seq))
+        )
+        .order_by("-seq")[:limit]
+    )
+    return [
+        {
+            "seq": s.seq or 0,
+            "segment": s.pk,
+            "turn": s.turn_id,
+            "speaker": participant_ref(s.speaker),
+            "language": s.language,
+            "text": s.text,
+            "start": s.started_at.isoformat(),
+            "end": s.ended_at.isoformat(),
+            "translations": {t.language: t.text for t in s.translations.all()},
+        }
+        for s in reversed(segments)
+    ]
+
+
+def conference_languages(meeting: Meeting) -> list[str]:
+    """The caption languages a listener may pick: those the conference's participants read."""
+    languages = Participant.objects.filter(conference_id=meeting.conference_id).values_list(
+        "preferred_language", flat=True
+    )
+    return sorted(set(languages))
+
+
+class CaptionsPart(TypedDict):
+    languages: list[str]
+    recent: list[CaptionLine]
+
+
+@snapshot_part("captions")
+def captions_snapshot(meeting: Meeting, participant: Participant, seq: int) -> CaptionsPart:
+    return {"languages": conference_languages(meeting), "recent": recent_captions(meeting, seq)}

@@ -1,0 +1,165 @@
+"""Writes of speech: recordings of floor turns, final captions and their translations.
+
+Finals and translations go through the room's sequenced path (``rooms.services.
+event_append``) in the same transaction that stores them, and are broadcast on commit.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from server.common.errors import Conflict, Forbidden, InvalidInput
+from server.conferences.models import Meeting, Participant
+from server.rooms.models import FloorTurn, RoomConnection, RoomState
+from server.rooms.selectors import participant_ref
+from server.rooms.services import event_append, room_lock
+
+from .events import CaptionEvent, CaptionFinalPayload, CaptionTranslationPayload
+from .models import Recording, SegmentTranslation, TranscriptSegment
+
+EXTENSIONS: dict[str, str] = {
+    Recording.Format.PCM16: "wav",
+    Recording.Format.WEBM: "webm",
+    Recording.Format.OGG: "ogg",
+}
+
+
+def current_turn(meeting: Meeting, participant: Participant) -> FloorTurn:
+    """The floor turn ``participant`` holds now; ``Forbidden`` if they do not hold the floor."""
+    state = RoomState.objects.select_related("floor_turn").filter(meeting=meeting).first()
+    turn = state.floor_turn if state else None
+    if turn is None or turn.participant_id != participant.pk:
+        raise Forbidden("You do not hold the floor: only the speaker's audio is taken.")
+    if meeting.status != Meeting.Status.OPEN:
+        raise Conflict("The meeting is not open.")
+    return turn
+
+
+def recording_open(*, meeting: Meeting, participant: Participant, format: str) -> Recording:
+    """Start storing the audio of the speaker's current turn."""
+    if format not in Recording.Format.values:
+        raise Conflict(f"Unknown audio format {format!r}.")
+    meeting.refresh_from_db(fields=["status"])
+    turn = current_turn(meeting, participant)
+    recording = Recording.objects.create(
+        meeting=meeting, turn=turn, path="", format=format, started_at=timezone.now()
+    )
+    recording.path = f"{meeting.pk}/turn-{turn.pk}-{recording.pk}.{EXTENSIONS[format]}"
+    recording.save(update_fields=["path"])
+    return recording
+
+
+def recording_progress(*, recording: Recording, seconds: float, size: int, done: bool) -> None:
+    Recording.objects.filter(pk=recording.pk).update(
+        seconds=seconds, bytes=size, ended_at=timezone.now() if done else None
+    )
+
+
+def recordings_prune(*, now: datetime | None = None) -> int:
+    """Delete recording files older than ``RECORDING_RETENTION_DAYS`` (0 keeps them all);
+    the rows stay, marked deleted, so the transcript still says where its audio was."""
+    days = settings.RECORDING_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = Recording.objects.filter(started_at__lt=cutoff, deleted_at__isnull=True)
+    count = 0
+    for recording in old:
+        (settings.RECORDINGS_DIR / recording.path).unlink(missing_ok=True)
+        recording.deleted_at = timezone.now()
+        recording.save(update_fields=["deleted_at"])
+        count += 1
+    return count
+
+
+Words = Sequence[tuple[float, float, str]]
+
+
+def caption_commit(
+    *,
+    recording: Recording,
+    language: str,
+    text: str,
+    words: Words,
+    offset_start: float,
+    offset_end: float,
+) -> TranscriptSegment:
+    """Store a final caption of ``recording`` (times in seconds from its start) and append
+    its ``caption.final`` room event."""
+    turn = FloorTurn.objects.select_related("participant__delegation").get(pk=recording.turn_id)
+    started = recording.started_at + timedelta(seconds=offset_start)
+    ended = recording.started_at + timedelta(seconds=offset_end)
+    with transaction.atomic():
+        state = room_lock(turn.meeting)
+        segment = TranscriptSegment.objects.create(
+            meeting_id=turn.meeting_id,
+            turn=turn,
+            recording=recording,
+            agenda_item_id=turn.agenda_item_id,
+            speaker=turn.participant,
+            delegation_id=turn.delegation_id,
+            language=language,
+            text=text,
+            words=[[round(s, 3), round(e, 3), w] for s, e, w in words],
+            offset_start=offset_start,
+            offset_end=offset_end,
+            started_at=started,
+            ended_at=ended,
+            created_at=timezone.now(),
+        )
+        payload: CaptionFinalPayload = {
+            "segment": segment.pk,
+            "turn": turn.pk,
+            "speaker": participant_ref(turn.participant),
+            "language": language,
+            "text": text,
+            "start": started.isoformat(),
+            "end": ended.isoformat(),
+            "agenda_item": turn.agenda_item_id,
+        }
+        event = event_append(
+            state=state, type=CaptionEvent.FINAL, data=payload, actor=turn.participant
+        )
+        segment.seq = event.seq
+        segment.save(update_fields=["seq"])
+    return segment
+
+
+def translation_commit(
+    *, segment: TranscriptSegment, language: str, text: str, engine: str
+) -> SegmentTranslation | None:
+    """Store a translation of a live segment and append its ``caption.translation`` event.
+    A second translation into the same language (a retried worker) is ignored: None."""
+    with transaction.atomic():
+        state = room_lock(segment.meeting)
+        if SegmentTranslation.objects.filter(segment=segment, language=language).exists():
+            return None
+        translation = SegmentTranslation.objects.create(
+            segment=segment, language=language, text=text, engine=engine, created_at=timezone.now()
+        )
+        payload: CaptionTranslationPayload = {
+            "segment": segment.pk,
+            "turn": segment.turn_id,
+            "language": language,
+            "text": text,
+            "engine": engine,
+        }
+        event = event_append(state=state, type=CaptionEvent.TRANSLATION, data=payload, actor=None)
+        translation.seq = event.seq
+        translation.save(update_fields=["seq"])
+    return translation
+
+
+LANGUAGE_CODE_CHARS = 8
+
+
+def caption_language_pick(*, actor: Participant, meeting: Meeting, language: str | None) -> None:
+    """The captions language ``actor`` reads in this room (None: their preferred one). Finals
+    are translated into every language picked by someone present."""
+    code = (language or "").strip().lower()
+    if code and (len(code) > LANGUAGE_CODE_CHARS or not code.replace("-", "").isalpha()):
+        raise InvalidInput(f"{language!r} is not a language code such as 'es' or 'fr'.")
+    RoomConnection.objects.filter(meeting=meeting, participant=actor).update(caption_language=code)
