@@ -3,8 +3,6 @@ through one process reach clients of another through Redis."""
 
 import asyncio
 import json
-import os
-import secrets
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import Any
 import pytest
 import websockets
 
-from tests.support.server import PLENARY, REPO, ServerProcess
+from tests.support.server import PLENARY, REPO, ServerProcess, production_env
 
 pytestmark = [pytest.mark.slow]
 
@@ -111,15 +109,7 @@ async def test_an_event_sent_through_one_process_reaches_a_client_of_the_other(
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLENARY_"))},
-        "PLENARY_ENV": "production",
-        "PLENARY_DATA_DIR": str(tmp_path),
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "DATABASE_URL": "postgres://plenary@db.internal:5432/plenary",
-        "REDIS_URL": "redis://redis.internal:6379/0",
-        "ALLOWED_HOSTS": "plenary.example.org",
-    }
+    env = production_env(tmp_path)
     result = subprocess.run(
         [*PLENARY, "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -132,12 +122,8 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
 
 
 def test_production_refuses_to_start_without_its_secrets(tmp_path: Path) -> None:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLENARY_"))},
-        "PLENARY_ENV": "production",
-        "PLENARY_DATA_DIR": str(tmp_path),
-    }
-    env.pop("SECRET_KEY", None)
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
     result = subprocess.run([*PLENARY, "check"], env=env, cwd=REPO, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when PLENARY_ENV=production" in result.stderr

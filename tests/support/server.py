@@ -3,6 +3,7 @@
 import http.cookiejar
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -23,6 +24,24 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def production_env(data_dir: Path, **overrides: str) -> dict[str, str]:
+    """This environment under ``PLENARY_ENV=production``, with made-up secrets and services
+    (nothing is contacted unless a test does so)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLENARY_"))}
+    env.update(
+        {
+            "PLENARY_ENV": "production",
+            "PLENARY_DATA_DIR": str(data_dir),
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "DATABASE_URL": "postgres://plenary@db.internal:5432/plenary",
+            "REDIS_URL": "redis://redis.internal:6379/0",
+            "ALLOWED_HOSTS": "plenary.example.org",
+        }
+    )
+    env.update(overrides)
+    return env
 
 
 def wait_for_port(port: int, timeout: float = 30.0) -> None:

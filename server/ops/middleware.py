@@ -1,0 +1,40 @@
+"""``/healthz``, ``/readyz`` and ``/metrics``, answered ahead of every other middleware.
+
+Orchestrators and Prometheus address a process by its own IP and port, over plain HTTP:
+these paths must not depend on ``ALLOWED_HOSTS`` or the HTTPS redirect, so this middleware
+comes first in ``MIDDLEWARE`` and answers before host validation. They reveal no content;
+nginx keeps ``/readyz`` and ``/metrics`` off the public address (deploy/nginx/).
+"""
+
+from collections.abc import Awaitable, Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from server.rooms.hub import get_hub
+
+from .metrics import metrics_text
+from .probes import readiness
+
+GetResponse = Callable[[HttpRequest], Awaitable[HttpResponse]]
+
+
+class OpsEndpointsMiddleware:
+    sync_capable = False
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    async def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz":
+            return JsonResponse({"status": "ok"})
+        if request.path_info == "/readyz":
+            result = await readiness()
+            status = "ready" if result.ready else "unavailable"
+            return JsonResponse(
+                {"status": status, "checks": result.checks}, status=200 if result.ready else 503
+            )
+        if request.path_info == "/metrics":
+            return HttpResponse(metrics_text(get_hub()), content_type=CONTENT_TYPE_LATEST)
+        return await self.get_response(request)
