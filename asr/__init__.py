@@ -25,7 +25,7 @@ from .translate.argos import ArgosTranslator
 from .translate.base import Pair, Translator
 from .translate.cache import CachedTranslator
 from .translate.pivot import PivotTranslator
-from .translate.router import TranslationRouter
+from .translate.router import TranslationRouter, default_router
 from .translate.sentences import split_sentences
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "WrongSampleRate",
     "data_dir",
     "decode_file",
+    "default_router",
     "load_transcriber",
     "models_status",
     "pcm16_to_float",

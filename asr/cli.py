@@ -20,14 +20,9 @@ from .streaming import StreamingOptions, StreamingTranscriber
 from .transcriber import EngineOptions, TranscribeOptions, Transcriber
 from .translate.apertium import ApertiumTranslator
 from .translate.argos import ArgosTranslator
-from .translate.router import TranslationRouter
+from .translate.router import TranslationRouter, default_router
 
 FRAME = SAMPLE_RATE // 10  # feed 100 ms at a time
-
-
-def default_router() -> TranslationRouter:
-    """Argos where a package is installed, else Apertium; pivots through English."""
-    return TranslationRouter([ArgosTranslator(), ApertiumTranslator()])
 
 
 def _stamp(seconds: float) -> str:

@@ -89,17 +89,21 @@ class StreamingTranscriber:
         engine: Transcriber,
         options: StreamingOptions = StreamingOptions(),
         clock: Callable[[], float] = time.perf_counter,
+        *,
+        start: float = 0.0,
     ) -> None:
+        """``start``: the stream time of the first sample fed (a stream taken over from
+        another transcriber goes on where that one's final text ended)."""
         self.engine = engine
         self.options = options
         self.clock = clock
         self.draft_cost = 0.0  # compute seconds the last draft took
         self.buffer: Samples = np.zeros(0, np.float32)
-        self.buffer_start = 0.0  # stream time of buffer[0]
-        self.received = 0.0  # stream time of the end of the audio fed so far
-        self.utterance_start = 0.0  # stream time at which the current utterance began
-        self.last_vad = 0.0
-        self.last_draft = 0.0
+        self.buffer_start = start  # stream time of buffer[0]
+        self.received = start  # stream time of the end of the audio fed so far
+        self.utterance_start = start  # stream time at which the current utterance began
+        self.last_vad = start
+        self.last_draft = start
         self.committed: list[Word] = []  # final words of the current utterance
         self.hypothesis: list[Word] = []  # the last draft's words after `committed`
         self.language: str | None = options.language  # fixed for the current utterance
@@ -114,21 +118,23 @@ class StreamingTranscriber:
         declared). Raises an ``AudioError`` for a bad frame; the stream stays as it was."""
         return self.feed_samples(pcm16_to_float(pcm, sample_rate))
 
-    def feed_samples(self, samples: Samples) -> list[Caption]:
-        """16 kHz mono float32 samples, e.g. from an ``OpusChunkDecoder``."""
+    def feed_samples(self, samples: Samples, *, drafts: bool = True) -> list[Caption]:
+        """16 kHz mono float32 samples, e.g. from an ``OpusChunkDecoder``. ``drafts=False``
+        (the caller has fallen behind): no drafts and so no early commits, only the final
+        text at the end of each utterance."""
         step = int(self.options.vad_interval * SAMPLE_RATE)
         captions: list[Caption] = []
         for start in range(0, len(samples), step):  # a long frame cannot overfill the buffer
-            captions += self._add(samples[start : start + step])
+            captions += self._add(samples[start : start + step], drafts)
         return captions
 
-    def _add(self, samples: Samples) -> list[Caption]:
+    def _add(self, samples: Samples, drafts: bool) -> list[Caption]:
         self.buffer = np.concatenate([self.buffer, samples])
         self.received += len(samples) / SAMPLE_RATE
         if self.received - self.last_vad < self.options.vad_interval:
             return []
         self.last_vad = self.received
-        return self._step()
+        return self._step(drafts)
 
     def flush(self) -> list[Caption]:
         """The stream ended: commit whatever speech is left."""
@@ -140,10 +146,18 @@ class StreamingTranscriber:
     # Policy --------------------------------------------------------------------------
 
     @property
+    def settled(self) -> float:
+        """Stream time before which every bit of audio is final text or was let go as
+        silence: a transcriber that takes the stream over starts here."""
+        if self.committed:
+            return max(self.buffer_start, self.committed[-1].end)
+        return self.buffer_start
+
+    @property
     def buffered(self) -> float:
         return len(self.buffer) / SAMPLE_RATE
 
-    def _step(self) -> list[Caption]:
+    def _step(self, drafts: bool) -> list[Caption]:
         spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
         if not spans:
             self._drop_until(self.buffered - self.options.preroll)  # silence or noise
@@ -160,7 +174,7 @@ class StreamingTranscriber:
             return self._finalize(self.buffered)
         # A draft that took longer than the interval would make the stream fall behind:
         # space drafts by what they cost. Finals are never skipped.
-        if self.received - self.last_draft >= max(
+        if drafts and self.received - self.last_draft >= max(
             self.options.draft_interval, 1.5 * self.draft_cost
         ):
             self.last_draft = self.received

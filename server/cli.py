@@ -2,13 +2,15 @@
 
 ``plenary transcribe …`` and ``plenary models …`` run the speech engines without Django;
 every other command is a Django management command (``plenary migrate``, ``plenary demo``,
-``plenary serve``, ``plenary negotiation verify`` …).
+``plenary serve``, ``plenary asr-worker``, ``plenary negotiation verify`` …).
 """
 
 import os
 import sys
 
 ASR_COMMANDS = frozenset({"transcribe", "models"})
+# Spelled as operators type them; Django names commands after their modules.
+ALIASES = {"asr-worker": "asr_worker"}
 
 
 def main() -> None:
@@ -20,4 +22,6 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "server.settings")
     from django.core.management import execute_from_command_line
 
+    if argv:
+        argv[0] = ALIASES.get(argv[0], argv[0])
     execute_from_command_line(["plenary", *argv])

@@ -1,7 +1,10 @@
 from django.urls import path
 
+from server.captions.consumers import AudioConsumer, ListenConsumer
 from server.rooms.consumers import RoomConsumer
 
 websocket_urlpatterns = [
     path("ws/meetings/<int:meeting_id>/", RoomConsumer.as_asgi()),
+    path("ws/meetings/<int:meeting_id>/audio/", AudioConsumer.as_asgi()),
+    path("ws/meetings/<int:meeting_id>/listen/", ListenConsumer.as_asgi()),
 ]

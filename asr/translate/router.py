@@ -4,6 +4,8 @@ from collections.abc import Mapping, Sequence
 
 from ..errors import TranslationUnavailable
 from ..results import Translation
+from .apertium import ApertiumTranslator
+from .argos import ArgosTranslator
 from .base import Pair, Translator
 from .cache import CachedTranslator
 from .pivot import PivotTranslator
@@ -72,3 +74,8 @@ class TranslationRouter:
             raise TranslationUnavailable(f"No engine translates {source}→{target}.")
         sentences = [route.translate(s, source, target) for s in split_sentences(text)]
         return Translation(" ".join(sentences), source, target, route.name)
+
+
+def default_router() -> TranslationRouter:
+    """Argos where a package is installed, else Apertium; pivots through English."""
+    return TranslationRouter([ArgosTranslator(), ApertiumTranslator()])

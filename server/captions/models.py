@@ -23,6 +23,12 @@ class Recording(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(default=0.0, help_text="Audio received so far.")
     bytes = models.PositiveBigIntegerField(default=0)
+    gaps = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[[from, to], …] seconds of this audio live recognition never heard "
+        "(an overloaded or lost worker): `plenary transcript redo` fills them.",
+    )
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="When retention removed the file."
     )

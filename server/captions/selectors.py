@@ -14,10 +14,10 @@ from .models import SegmentTranslation, TranscriptSegment
 RECENT_CAPTIONS = 50
 
 
-def caption_languages(meeting: Meeting) -> set[str]:
+def caption_languages(meeting_id: int) -> set[str]:
     """The languages the people in the room read captions in now: each present participant's
     preferred language, and any other a socket picked."""
-    connections = RoomConnection.objects.filter(meeting=meeting)
+    connections = RoomConnection.objects.filter(meeting_id=meeting_id)
     preferred = connections.values_list("participant__preferred_language", flat=True)
     picked = connections.exclude(caption_language="").values_list("caption_language", flat=True)
     return {language for language in [*preferred, *picked] if language}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.conferences.models import Meeting, Participant
-from server.rooms.models import FloorTurn, RoomConnection, RoomState
+from server.rooms.models import FloorTurn, RoomConnection
 from server.rooms.selectors import participant_ref
 from server.rooms.services import event_append, room_lock
 
@@ -27,34 +27,34 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
-def current_turn(meeting: Meeting, participant: Participant) -> FloorTurn:
-    """The floor turn ``participant`` holds now; ``Forbidden`` if they do not hold the floor."""
-    state = RoomState.objects.select_related("floor_turn").filter(meeting=meeting).first()
-    turn = state.floor_turn if state else None
-    if turn is None or turn.participant_id != participant.pk:
-        raise Forbidden("You do not hold the floor: only the speaker's audio is taken.")
-    if meeting.status != Meeting.Status.OPEN:
-        raise Conflict("The meeting is not open.")
-    return turn
-
-
-def recording_open(*, meeting: Meeting, participant: Participant, format: str) -> Recording:
-    """Start storing the audio of the speaker's current turn."""
+def recording_open(
+    *, meeting: Meeting, participant: Participant, format: str
+) -> tuple[Recording, int]:
+    """Start storing the audio of the floor turn ``participant`` holds. Returns the recording
+    and the room's sequence number as of the check: any change of floor comes after it."""
     if format not in Recording.Format.values:
-        raise Conflict(f"Unknown audio format {format!r}.")
-    meeting.refresh_from_db(fields=["status"])
-    turn = current_turn(meeting, participant)
-    recording = Recording.objects.create(
-        meeting=meeting, turn=turn, path="", format=format, started_at=timezone.now()
-    )
-    recording.path = f"{meeting.pk}/turn-{turn.pk}-{recording.pk}.{EXTENSIONS[format]}"
-    recording.save(update_fields=["path"])
-    return recording
+        raise InvalidInput(f"Unknown audio format {format!r}.")
+    with transaction.atomic():
+        state = room_lock(meeting)
+        meeting.refresh_from_db(fields=["status"])
+        turn = state.floor_turn
+        if turn is None or turn.participant_id != participant.pk:
+            raise Forbidden("You do not hold the floor: only the speaker's audio is taken.")
+        if meeting.status != Meeting.Status.OPEN:
+            raise Conflict(f"The meeting is {meeting.get_status_display().lower()}, not open.")
+        recording = Recording.objects.create(
+            meeting=meeting, turn=turn, path="", format=format, started_at=timezone.now()
+        )
+        recording.path = f"{meeting.pk}/turn-{turn.pk}-{recording.pk}.{EXTENSIONS[format]}"
+        recording.save(update_fields=["path"])
+        return recording, state.last_seq
 
 
-def recording_progress(*, recording: Recording, seconds: float, size: int, done: bool) -> None:
+def recording_progress(
+    *, recording: Recording, seconds: float, size: int, gaps: list[list[float]], done: bool
+) -> None:
     Recording.objects.filter(pk=recording.pk).update(
-        seconds=seconds, bytes=size, ended_at=timezone.now() if done else None
+        seconds=seconds, bytes=size, gaps=gaps, ended_at=timezone.now() if done else None
     )
 
 

@@ -11,46 +11,20 @@ from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from server.common.asyncdb import db_async
-from server.common.errors import Forbidden, NotFound, PlenaryError
+from server.common.errors import PlenaryError
 from server.common.ratelimit import TokenBucket
 from server.conferences.models import Meeting, Participant
 
 from . import selectors, services
 from .actions import ACTIONS, ActionResult
+from .admission import CLOSE_LOGGED_OUT, admit, close_code
 from .events import PROTOCOL_VERSION, encode, user_group_name
 from .hub import Member, get_hub
-from .permissions import may_attend
 from .protocol import ClientMessage, ProtocolError, get_int, parse
 
 logger = logging.getLogger(__name__)
-
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_LOGGED_OUT = 4001
-
-
-class Unauthenticated(PlenaryError):
-    code = "unauthenticated"
-
-
-CLOSE_CODES = {Unauthenticated: CLOSE_UNAUTHENTICATED, Forbidden: CLOSE_FORBIDDEN}
-
-
-@db_async
-def admit(user: AbstractBaseUser | AnonymousUser, meeting_id: int) -> tuple[Meeting, Participant]:
-    if not user.is_authenticated:
-        raise Unauthenticated("Log in to enter a meeting room.")
-    meeting = Meeting.objects.filter(pk=meeting_id).first()
-    participant = selectors.participant_for(user, meeting) if meeting else None
-    if meeting is None or participant is None:
-        raise NotFound(f"Meeting {meeting_id} does not exist or you are not a participant.")
-    if not may_attend(participant, meeting):
-        raise Forbidden("This is a closed session and your delegation is not admitted.")
-    return meeting, participant
 
 
 def _last_seq(query_string: bytes) -> int | None:
@@ -78,10 +52,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=text)
 
     async def missed(self, after_seq: int, until: int) -> list[str]:
-        events = await db_async(selectors.events_after)(
-            self.meeting, self.participant, after_seq, limit=until - after_seq, until=until
+        return await db_async(selectors.events_encoded)(
+            self.meeting, self.participant, after_seq, until
         )
-        return [encode(e) for e in events]
 
     # Lifecycle ---------------------------------------------------------------------------
 
@@ -94,7 +67,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.meeting, self.participant = await admit(self.scope["user"], meeting_id)
         except PlenaryError as exc:
             await self.send_error(exc.code, exc.message)
-            await self.close(code=CLOSE_CODES.get(type(exc), CLOSE_NOT_FOUND))
+            await self.close(code=close_code(exc))
             return
         await self.channel_layer.group_add(
             user_group_name(self.participant.user_id), self.channel_name

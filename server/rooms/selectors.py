@@ -115,6 +115,14 @@ def events_after(
     return [event_wire(e, sealed=is_sealed_for(e, participant)) for e in events]
 
 
+def events_encoded(
+    meeting: Meeting, participant: Participant, after_seq: int, until: int
+) -> list[str]:
+    """The wire text of the events in ``(after_seq, until]``, as ``participant`` sees them."""
+    events = events_after(meeting, participant, after_seq, limit=until - after_seq, until=until)
+    return [encode(e) for e in events]
+
+
 def room_last_seq(meeting: Meeting) -> int:
     last = RoomState.objects.filter(meeting=meeting).values_list("last_seq", flat=True).first()
     return last or 0

@@ -1,0 +1,324 @@
+"""The speech sockets of a meeting (docs/captions.md):
+
+* ``/ws/meetings/<id>/audio/?format=pcm16|webm|ogg[&language=xx]`` — the floor holder's
+  microphone: binary frames in, stored per floor turn, relayed to listeners and recognised.
+* ``/ws/meetings/<id>/listen/`` — the floor holder's voice out, as 16 kHz PCM16 frames.
+
+Captions do not travel here: they are room events on the room socket.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from urllib.parse import parse_qs
+
+import numpy as np
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from asr import (
+    SAMPLE_RATE,
+    AudioError,
+    EmptyAudio,
+    OddByteCount,
+    OpusChunkDecoder,
+    UndecodableAudio,
+    WrongSampleRate,
+    pcm16_to_float,
+)
+from server.common import metrics
+from server.common.asyncdb import db_async
+from server.common.errors import InvalidInput, PlenaryError
+from server.conferences.models import Meeting, Participant
+from server.rooms import selectors as room_selectors
+from server.rooms.admission import admit, close_code
+from server.rooms.events import PROTOCOL_VERSION, encode
+from server.rooms.hub import Member, ephemeral_send, get_hub
+
+from . import services
+from .embedded import embedded_worker_start
+from .events import CaptionStatus
+from .link import LinkState, RecognitionLink
+from .models import Recording
+from .recorder import RecordingFile
+from .relay import frame_send, get_relay
+
+logger = logging.getLogger(__name__)
+
+CLOSE_FLOOR_CHANGED = 4409
+PROGRESS_EVERY = 5.0  # seconds between updates of the recording's row
+
+
+class FrameTooLarge(PlenaryError):
+    code = "too_large"
+
+
+class TooFast(PlenaryError):
+    code = "rate_limited"
+
+
+AUDIO_ERROR_CODES: dict[type[AudioError], str] = {
+    OddByteCount: "odd_byte_count",
+    WrongSampleRate: "wrong_sample_rate",
+    EmptyAudio: "empty_audio",
+    UndecodableAudio: "undecodable_audio",
+}
+
+
+def wire(message: dict[str, object]) -> str:
+    return encode({"v": PROTOCOL_VERSION, **message})
+
+
+def error_wire(code: str, text: str) -> str:
+    return wire({"type": "error", "code": code, "message": text})
+
+
+def _first(query: dict[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
+
+
+def stream_parameters(query_string: bytes) -> tuple[str, str | None]:
+    """(format, language) from ``?format=…&rate=…&language=…``."""
+    query = parse_qs(query_string.decode("latin-1"))
+    format = _first(query, "format") or Recording.Format.PCM16
+    if format not in Recording.Format.values:
+        raise InvalidInput(f"Unknown audio format {format!r}: use pcm16, webm or ogg.")
+    rate = _first(query, "rate")
+    if format == Recording.Format.PCM16 and rate not in (None, str(SAMPLE_RATE)):
+        raise InvalidInput(f"PCM16 audio must be {SAMPLE_RATE} Hz mono, not {rate} Hz.")
+    language = _first(query, "language") or None
+    if language is not None and not (language.isalpha() and len(language) <= 8):
+        raise InvalidInput(f"{language!r} is not a language code such as 'en' or 'es'.")
+    return format, language
+
+
+def as_pcm16(samples: np.ndarray) -> bytes:
+    return bytes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+class AudioConsumer(AsyncWebsocketConsumer):
+    meeting: Meeting
+    participant: Participant
+    recording: Recording
+    member: Member | None = None
+
+    async def connect(self) -> None:
+        await self.accept()
+        meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
+        try:
+            self.meeting, self.participant = await admit(self.scope["user"], meeting_id)
+            format, language = stream_parameters(self.scope.get("query_string", b""))
+            hub = get_hub()
+            # Registered first, then checked: a change of floor from now on reaches us.
+            member = await hub.attach(meeting_id, self)
+            try:
+                self.recording, seq = await db_async(services.recording_open)(
+                    meeting=self.meeting, participant=self.participant, format=format
+                )
+            except PlenaryError:
+                await hub.detach(meeting_id, member)
+                raise
+        except PlenaryError as exc:
+            metrics.AUDIO_FRAMES_REFUSED.labels(exc.code).inc()
+            await self.send_error(exc.code, exc.message)
+            await self.close(code=close_code(exc))
+            return
+        self.file = RecordingFile(settings.RECORDINGS_DIR / self.recording.path, format)
+        self.decoder = OpusChunkDecoder() if format != Recording.Format.PCM16 else None
+        self.received = 0.0  # seconds of audio so far: the stream time of the next frame
+        self.opened_at = self.saved_at = time.monotonic()
+        self.gaps: list[list[float]] = []
+        self.ending = False
+        if settings.ASR_WORKERS == "embedded":
+            embedded_worker_start()
+        self.link = RecognitionLink(
+            self.channel_layer,
+            self.channel_name,
+            self.recording.pk,
+            language,
+            self.link_changed,
+            lambda start, end: self.gaps.append([round(start, 3), round(end, 3)]),
+        )
+        await self.link.open()
+        self.ticker = asyncio.create_task(self.tick())
+        self.member = member
+        await hub.sync(meeting_id, member, seq)
+        await self.send_json(
+            {"type": "audio.ready", "recording": self.recording.pk, "turn": self.recording.turn_id}
+        )
+
+    # RoomClient, for the hub: the room's events tell us when the floor changes -----------
+
+    @property
+    def delegation_id(self) -> int | None:
+        return self.participant.delegation_id
+
+    async def deliver(self, text: str) -> None:
+        kind = json.loads(text).get("type")
+        if kind in ("floor.granted", "meeting.status") and not self.ending:
+            self.ending = True
+            await self.send_error(
+                "floor_changed", "The floor has changed: your microphone is no longer taken."
+            )
+            await self.close(code=CLOSE_FLOOR_CHANGED)
+
+    async def missed(self, after_seq: int, until: int) -> list[str]:
+        return await db_async(room_selectors.events_encoded)(
+            self.meeting, self.participant, after_seq, until
+        )
+
+    # Audio in -----------------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.member is None or self.ending:
+            return
+        if bytes_data is None:
+            await self.control(text_data or "")
+            return
+        try:
+            pcm = self.decode(bytes_data)
+        except PlenaryError as exc:
+            await self.refuse(exc.code, exc.message)
+            return
+        except AudioError as exc:
+            await self.refuse(AUDIO_ERROR_CODES.get(type(exc), "bad_audio"), str(exc))
+            return
+        self.file.write(bytes_data)
+        if not pcm:
+            return  # a container header: nothing to hear yet
+        at = self.received
+        self.received += len(pcm) / 2 / SAMPLE_RATE
+        await frame_send(self.channel_layer, self.meeting.pk, self.recording.turn_id, pcm)
+        await self.link.audio(at, pcm)
+
+    def decode(self, frame: bytes) -> bytes:
+        """The frame as 16 kHz PCM16, or an error that names what is wrong with it."""
+        if len(frame) > settings.AUDIO_MAX_FRAME_BYTES:
+            raise FrameTooLarge(
+                f"An audio frame is at most {settings.AUDIO_MAX_FRAME_BYTES} bytes; this one "
+                f"was {len(frame)}. It was not taken."
+            )
+        if self.received > time.monotonic() - self.opened_at + settings.AUDIO_AHEAD_SECONDS:
+            raise TooFast("Audio is arriving faster than real time; this frame was dropped.")
+        if self.decoder is None:
+            pcm16_to_float(frame)  # raises for an empty or odd-sized frame
+            return frame
+        return as_pcm16(self.decoder.decode(frame))
+
+    async def refuse(self, code: str, text: str) -> None:
+        """A bad frame: say what is wrong with it; the stream goes on."""
+        metrics.AUDIO_FRAMES_REFUSED.labels(code).inc()
+        await self.send_error(code, f"{text} The stream goes on.")
+
+    async def control(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            await self.send_error("bad_json", "Control messages are JSON text frames.")
+            return
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "audio.stop":
+            await self.close()
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_error("unknown_type", f"Unknown control message {kind!r}.")
+
+    # Recognition --------------------------------------------------------------------------
+
+    async def asr_opened(self, message: dict[str, object]) -> None:
+        stream, worker = message.get("stream"), message.get("worker")
+        if isinstance(stream, str) and isinstance(worker, str):
+            await self.link.opened(stream, worker)
+
+    async def asr_progress(self, message: dict[str, object]) -> None:
+        stream, settled = message.get("stream"), message.get("settled")
+        if isinstance(stream, str) and isinstance(settled, float | int):
+            await self.link.progress(stream, float(settled), bool(message.get("closed")))
+
+    async def asr_failed(self, message: dict[str, object]) -> None:
+        stream, settled = message.get("stream"), message.get("settled")
+        if isinstance(stream, str) and isinstance(settled, float | int):
+            await self.link.failed(stream, float(settled), str(message.get("reason", "")))
+
+    async def link_changed(self, state: LinkState, text: str) -> None:
+        await self.send_json({"type": "audio.status", "state": state.value, "message": text})
+        status: CaptionStatus = {
+            "v": PROTOCOL_VERSION,
+            "type": "caption.status",
+            "turn": self.recording.turn_id,
+            "state": state.value,
+            "lag": 0.0,
+            "message": text,
+        }
+        await ephemeral_send(self.meeting.pk, status)
+
+    async def tick(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            try:
+                await self.link.check()
+                if time.monotonic() - self.saved_at >= PROGRESS_EVERY:
+                    await self.save_progress(done=False)
+            except Exception:
+                logger.exception("audio socket of meeting %s: housekeeping failed", self.meeting.pk)
+
+    async def save_progress(self, *, done: bool) -> None:
+        self.saved_at = time.monotonic()
+        await db_async(services.recording_progress)(
+            recording=self.recording,
+            seconds=self.received,
+            size=self.file.size,
+            gaps=self.gaps,
+            done=done,
+        )
+
+    async def disconnect(self, code: int) -> None:
+        if self.member is None:
+            return
+        self.ticker.cancel()
+        await get_hub().detach(self.meeting.pk, self.member)
+        await self.link.close()
+        self.file.close()
+        await self.save_progress(done=True)
+
+    # Replies ------------------------------------------------------------------------------
+
+    async def send_json(self, message: dict[str, object]) -> None:
+        await self.send(text_data=wire(message))
+
+    async def send_error(self, code: str, text: str) -> None:
+        await self.send(text_data=error_wire(code, text))
+
+
+class ListenConsumer(AsyncWebsocketConsumer):
+    meeting: Meeting
+    attached = False
+
+    async def connect(self) -> None:
+        await self.accept()
+        meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
+        try:
+            self.meeting, _ = await admit(self.scope["user"], meeting_id)
+        except PlenaryError as exc:
+            await self.send(text_data=error_wire(exc.code, exc.message))
+            await self.close(code=close_code(exc))
+            return
+        self.turn: int | None = None
+        await get_relay().attach(meeting_id, self)
+        self.attached = True
+
+    async def hear(self, turn: int, pcm: bytes) -> None:
+        if turn != self.turn:
+            self.turn = turn
+            await self.send(text_data=wire({"type": "audio.turn", "turn": turn}))
+        await self.send(bytes_data=pcm)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        await self.send(text_data=error_wire("unknown_type", "This socket only sends audio."))
+
+    async def disconnect(self, code: int) -> None:
+        if self.attached:
+            await get_relay().detach(self.meeting.pk, self)

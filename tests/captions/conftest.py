@@ -1,0 +1,120 @@
+"""Captions fixtures: the demo plenary with someone holding the floor, speech made with
+espeak-ng, and the speech sockets (the speaker's microphone, listening)."""
+
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from channels.testing import WebsocketCommunicator
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from asr import SAMPLE_RATE, decode_file
+from server.asgi import application
+from server.common.asyncdb import db_async
+from server.conferences.models import Meeting, Participant
+from server.rooms import services as room_services
+from tests.rooms.conftest import ORIGIN, Socket, connect, layer, session_cookie
+
+__all__ = ["connect", "layer"]  # the room fixtures, for these tests too
+
+FRAME_BYTES = SAMPLE_RATE // 10 * 2  # 100 ms of PCM16
+
+
+def speech(text: str, voice: str, folder: Path, *, pause: float = 1.0) -> bytes:
+    """``text`` spoken by espeak-ng, then ``pause`` seconds of silence, as 16 kHz PCM16."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng; make test does)")
+    path = folder / f"speech-{abs(hash((text, voice)))}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True)
+    (samples,) = decode_file(path, mono=True)
+    padded = np.concatenate([samples, np.zeros(int(pause * SAMPLE_RATE), np.float32)])
+    return bytes((np.clip(padded, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def frames(pcm: bytes, size: int = FRAME_BYTES) -> list[bytes]:
+    return [pcm[i : i + size] for i in range(0, len(pcm), size)]
+
+
+async def events_until_quiet(socket: Socket, quiet: float = 4.0) -> list[dict[str, Any]]:
+    """Room events as they come, until none has come for ``quiet`` seconds."""
+    events: list[dict[str, Any]] = []
+    while True:
+        # Not a receive with a timeout: that would cancel the consumer.
+        if await socket.communicator.receive_nothing(timeout=quiet):
+            return events
+        message = await socket.receive()
+        if "seq" in message and message["type"] not in ("snapshot", "synced"):
+            events.append(message)
+
+
+@pytest.fixture
+def recordings_dir(tmp_path: Path, settings: SettingsWrapper) -> Path:
+    folder = tmp_path / "recordings"
+    settings.RECORDINGS_DIR = folder
+    return folder
+
+
+@pytest.fixture
+def floor(
+    plenary: Meeting, person: Callable[[str], Participant], recordings_dir: Path
+) -> Participant:
+    """Kenya holds the floor of the open plenary."""
+    kenya = person("kenya")
+    room_services.floor_give(actor=person("chair"), meeting=plenary, participant_id=kenya.pk)
+    return kenya
+
+
+class SpeechSocket:
+    """An audio or listening socket."""
+
+    def __init__(self, communicator: WebsocketCommunicator, connected: bool) -> None:
+        self.communicator = communicator
+        self.connected = connected
+
+    async def receive(self, timeout: float = 5) -> dict[str, Any]:
+        message: dict[str, Any] = await self.communicator.receive_json_from(timeout)
+        return message
+
+    async def receive_until(self, type: str, timeout: float = 5) -> dict[str, Any]:
+        while True:
+            message = await self.receive(timeout)
+            if message["type"] == type:
+                return message
+
+    async def send_bytes(self, data: bytes) -> None:
+        await self.communicator.send_to(bytes_data=data)
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
+
+
+OpenSpeech = Callable[..., Any]
+
+
+@pytest.fixture
+async def open_speech(request: pytest.FixtureRequest) -> AsyncIterator[OpenSpeech]:
+    """``await open_speech(username, meeting, "audio"|"listen", query="")``, on the layer of
+    the test's ``layer`` parameter."""
+    request.getfixturevalue("layer")
+    opened: list[SpeechSocket] = []
+
+    async def open_socket(
+        username: str | None, meeting: Meeting, kind: str = "audio", query: str = ""
+    ) -> SpeechSocket:
+        headers = [ORIGIN]
+        if username:
+            headers.append((b"cookie", await db_async(session_cookie)(username)))
+        path = f"/ws/meetings/{meeting.pk}/{kind}/" + (f"?{query}" if query else "")
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        connected, _ = await communicator.connect(timeout=10)
+        socket = SpeechSocket(communicator, connected)
+        opened.append(socket)
+        return socket
+
+    yield open_socket
+    for socket in opened:
+        await socket.close()
