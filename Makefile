@@ -14,8 +14,10 @@ export PLENARY_DATA_DIR ?= $(CURDIR)/var
 # the channel-layer tests, Chromium for the browser tests, pango and fonts for PDF exports.
 RUN_PACKAGES := apertium apertium-eng-spa espeak-ng sox libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 TEST_PACKAGES := $(RUN_PACKAGES) redis-server chromium
+# The production topology on one machine (deploy/cluster.py): PostgreSQL, Redis, nginx, TLS.
+CLUSTER_PACKAGES := $(RUN_PACKAGES) postgresql redis-server nginx-light openssl
 
-.PHONY: run test install system-run system-test lint typecheck clean
+.PHONY: run test install system-run system-test lint typecheck clean cluster cluster-test system-cluster
 
 run: system-run install
 	$(BIN)/plenary migrate --no-input -v0
@@ -26,6 +28,15 @@ run: system-run install
 
 test: system-test install lint typecheck
 	$(BIN)/python -m pytest
+
+# PostgreSQL, Redis, two Daphne web processes, a recognition worker and nginx (TLS) on free
+# local ports, in the production profile; Ctrl-C stops everything and removes it.
+cluster: system-cluster install
+	$(BIN)/python deploy/cluster.py
+
+# The smoke suite and failure drills through nginx against such a cluster (tests/deploy).
+cluster-test: system-cluster install
+	$(BIN)/python -m pytest -m cluster tests/deploy
 
 lint: install
 	$(BIN)/ruff check .
@@ -51,6 +62,9 @@ system-run:
 
 system-test:
 	@deploy/system-packages.sh $(TEST_PACKAGES)
+
+system-cluster:
+	@deploy/system-packages.sh $(CLUSTER_PACKAGES)
 
 clean:
 	rm -rf $(VENV) var/test.sqlite3* .mypy_cache .ruff_cache .pytest_cache

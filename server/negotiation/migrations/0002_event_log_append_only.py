@@ -27,7 +27,7 @@ DROP FUNCTION IF EXISTS negotiation_event_append_only();
 def _on_postgresql(sql: str) -> Callable[[StateApps, BaseDatabaseSchemaEditor], None]:
     def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # no placeholders: its % are PL/pgSQL's
 
     return run
 
