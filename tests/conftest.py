@@ -17,6 +17,8 @@ from server.conferences.demo import demo_load
 from server.conferences.models import Conference, Meeting, Participant
 from tests.support.server import free_port
 
+pytest_plugins = ["tests.support.room_sockets"]
+
 
 def _redis_answers(url: str) -> bool:
     try:

@@ -88,10 +88,8 @@ def stream_parameters(query_string: bytes) -> tuple[str, str | None]:
     rate = _first(query, "rate")
     if format == Recording.Format.PCM16 and rate not in (None, str(SAMPLE_RATE)):
         raise InvalidInput(f"PCM16 audio must be {SAMPLE_RATE} Hz mono, not {rate} Hz.")
-    language = _first(query, "language") or None
-    if language is not None and not (language.isalpha() and len(language) <= 8):
-        raise InvalidInput(f"{language!r} is not a language code such as 'en' or 'es'.")
-    return format, language
+    language = _first(query, "language")
+    return format, services.check_language_code(language) if language else None
 
 
 def as_pcm16(samples: np.ndarray) -> bytes:
@@ -103,6 +101,7 @@ class AudioConsumer(AsyncWebsocketConsumer):
     participant: Participant
     recording: Recording
     member: Member | None = None
+    floor_lost: "asyncio.Task[None] | None" = None
 
     async def connect(self) -> None:
         await self.accept()
@@ -157,12 +156,16 @@ class AudioConsumer(AsyncWebsocketConsumer):
 
     async def deliver(self, text: str) -> None:
         kind = json.loads(text).get("type")
-        if kind in ("floor.granted", "meeting.status") and not self.ending:
-            self.ending = True
-            await self.send_error(
-                "floor_changed", "The floor has changed: your microphone is no longer taken."
-            )
-            await self.close(code=CLOSE_FLOOR_CHANGED)
+        if kind in ("floor.granted", "meeting.status") and self.floor_lost is None:
+            # Not awaited here: ending detaches us from the hub that is calling us.
+            self.floor_lost = asyncio.create_task(self.end_of_turn())
+
+    async def end_of_turn(self) -> None:
+        await self.finish()
+        await self.send_error(
+            "floor_changed", "The floor has changed: your microphone is no longer taken."
+        )
+        await self.close(code=CLOSE_FLOOR_CHANGED)
 
     async def missed(self, after_seq: int, until: int) -> list[str]:
         return await db_async(room_selectors.events_encoded)(
@@ -220,6 +223,7 @@ class AudioConsumer(AsyncWebsocketConsumer):
             return
         kind = message.get("type") if isinstance(message, dict) else None
         if kind == "audio.stop":
+            await self.finish()
             await self.close()
         elif kind == "ping":
             await self.send_json({"type": "pong"})
@@ -275,14 +279,19 @@ class AudioConsumer(AsyncWebsocketConsumer):
             done=done,
         )
 
-    async def disconnect(self, code: int) -> None:
-        if self.member is None:
+    async def finish(self) -> None:
+        """The turn's audio ends here: recognition finishes, the recording is closed."""
+        if self.member is None or self.ending:
             return
+        self.ending = True
         self.ticker.cancel()
         await get_hub().detach(self.meeting.pk, self.member)
         await self.link.close()
         self.file.close()
         await self.save_progress(done=True)
+
+    async def disconnect(self, code: int) -> None:
+        await self.finish()
 
     # Replies ------------------------------------------------------------------------------
 

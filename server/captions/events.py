@@ -14,6 +14,7 @@ from server.rooms.events import ParticipantRef
 class CaptionEvent(StrEnum):
     FINAL = "caption.final"
     TRANSLATION = "caption.translation"
+    REDONE = "transcript.redone"  # a recording was transcribed again
     DRAFT = "caption.draft"  # ephemeral
     STATUS = "caption.status"  # ephemeral: recognition lag or trouble for a turn
 
@@ -35,6 +36,13 @@ class CaptionTranslationPayload(TypedDict):
     language: str
     text: str
     engine: str
+
+
+class TranscriptRedonePayload(TypedDict):
+    recording: int
+    turn: int
+    segments: int  # new segments
+    superseded: int  # earlier segments of the recording, now marked superseded
 
 
 class CaptionDraft(TypedDict):

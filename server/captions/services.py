@@ -4,7 +4,9 @@ Finals and translations go through the room's sequenced path (``rooms.services.
 event_append``) in the same transaction that stores them, and are broadcast on commit.
 """
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,7 +19,12 @@ from server.rooms.models import FloorTurn, RoomConnection
 from server.rooms.selectors import participant_ref
 from server.rooms.services import event_append, room_lock
 
-from .events import CaptionEvent, CaptionFinalPayload, CaptionTranslationPayload
+from .events import (
+    CaptionEvent,
+    CaptionFinalPayload,
+    CaptionTranslationPayload,
+    TranscriptRedonePayload,
+)
 from .models import Recording, SegmentTranslation, TranscriptSegment
 
 EXTENSIONS: dict[str, str] = {
@@ -153,13 +160,79 @@ def translation_commit(
     return translation
 
 
-LANGUAGE_CODE_CHARS = 8
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
+
+
+def check_language_code(language: str) -> str:
+    """``language`` as an ISO 639 code (``es``, ``pt-br``), or ``InvalidInput``."""
+    code = language.strip().lower()
+    if not LANGUAGE_CODE.fullmatch(code):
+        raise InvalidInput(f"{language!r} is not a language code such as 'es' or 'fr'.")
+    return code
 
 
 def caption_language_pick(*, actor: Participant, meeting: Meeting, language: str | None) -> None:
     """The captions language ``actor`` reads in this room (None: their preferred one). Finals
     are translated into every language picked by someone present."""
-    code = (language or "").strip().lower()
-    if code and (len(code) > LANGUAGE_CODE_CHARS or not code.replace("-", "").isalpha()):
-        raise InvalidInput(f"{language!r} is not a language code such as 'es' or 'fr'.")
+    code = check_language_code(language) if language else ""
     RoomConnection.objects.filter(meeting=meeting, participant=actor).update(caption_language=code)
+
+
+@dataclass(frozen=True)
+class RedoSegment:
+    """A final of a re-transcription, with its translations (language → (text, engine))."""
+
+    language: str
+    text: str
+    words: Words
+    start: float
+    end: float
+    translations: Mapping[str, tuple[str, str]]
+
+
+def transcript_replace(
+    *, recording: Recording, segments: Sequence[RedoSegment]
+) -> list[TranscriptSegment]:
+    """Replace the transcript of ``recording`` by a re-transcription of its audio. The
+    earlier segments stay, marked superseded (they were broadcast live and are history);
+    one ``transcript.redone`` room event says what changed."""
+    turn = FloorTurn.objects.select_related("participant").get(pk=recording.turn_id)
+    now = timezone.now()
+    with transaction.atomic():
+        state = room_lock(turn.meeting)
+        superseded = TranscriptSegment.objects.filter(recording=recording, superseded=False)
+        count = superseded.update(superseded=True)
+        created = []
+        for redo in segments:
+            segment = TranscriptSegment.objects.create(
+                meeting_id=turn.meeting_id,
+                turn=turn,
+                recording=recording,
+                agenda_item_id=turn.agenda_item_id,
+                speaker=turn.participant,
+                delegation_id=turn.delegation_id,
+                language=redo.language,
+                text=redo.text,
+                words=[[round(s, 3), round(e, 3), w] for s, e, w in redo.words],
+                offset_start=redo.start,
+                offset_end=redo.end,
+                started_at=recording.started_at + timedelta(seconds=redo.start),
+                ended_at=recording.started_at + timedelta(seconds=redo.end),
+                source=TranscriptSegment.Source.REDO,
+                created_at=now,
+            )
+            SegmentTranslation.objects.bulk_create(
+                SegmentTranslation(
+                    segment=segment, language=language, text=text, engine=engine, created_at=now
+                )
+                for language, (text, engine) in redo.translations.items()
+            )
+            created.append(segment)
+        payload: TranscriptRedonePayload = {
+            "recording": recording.pk,
+            "turn": turn.pk,
+            "segments": len(created),
+            "superseded": count,
+        }
+        event_append(state=state, type=CaptionEvent.REDONE, data=payload, actor=None)
+    return created

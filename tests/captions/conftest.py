@@ -17,9 +17,7 @@ from server.asgi import application
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
-from tests.rooms.conftest import ORIGIN, Socket, connect, layer, session_cookie
-
-__all__ = ["connect", "layer"]  # the room fixtures, for these tests too
+from tests.support.room_sockets import ORIGIN, Socket, session_cookie
 
 FRAME_BYTES = SAMPLE_RATE // 10 * 2  # 100 ms of PCM16
 
@@ -86,7 +84,8 @@ class SpeechSocket:
                 return message
 
     async def send_bytes(self, data: bytes) -> None:
-        await self.communicator.send_to(bytes_data=data)
+        # Not send_to(): it refuses an empty frame, which a broken client may well send.
+        await self.communicator.send_input({"type": "websocket.receive", "bytes": data})
 
     async def close(self) -> None:
         await self.communicator.disconnect()
@@ -96,10 +95,8 @@ OpenSpeech = Callable[..., Any]
 
 
 @pytest.fixture
-async def open_speech(request: pytest.FixtureRequest) -> AsyncIterator[OpenSpeech]:
-    """``await open_speech(username, meeting, "audio"|"listen", query="")``, on the layer of
-    the test's ``layer`` parameter."""
-    request.getfixturevalue("layer")
+async def open_speech(layer: str) -> AsyncIterator[OpenSpeech]:
+    """``await open_speech(username, meeting, "audio"|"listen", query="")``."""
     opened: list[SpeechSocket] = []
 
     async def open_socket(

@@ -9,7 +9,7 @@ import pytest
 from asr.wer import word_error_rate
 from server.captions.models import SegmentTranslation, TranscriptSegment
 from server.conferences.models import Meeting, Participant
-from tests.rooms.conftest import Connect
+from tests.support.room_sockets import Connect
 
 from .conftest import OpenSpeech, events_until_quiet, frames, speech
 

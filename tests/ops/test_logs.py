@@ -18,7 +18,7 @@ from server.common.asyncdb import db_async
 from server.conferences.models import Meeting
 from server.ops.context import MEETING_ID, REQUEST_ID, LogContextMiddleware
 from server.ops.logs import JsonFormatter, LogContextFilter
-from tests.rooms.conftest import ORIGIN, session_cookie
+from tests.support.room_sockets import ORIGIN, session_cookie
 from tests.support.server import PLENARY, REPO, production_env
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

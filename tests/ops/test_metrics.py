@@ -8,7 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from server.asgi import application
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting
-from tests.rooms.conftest import ORIGIN, session_cookie
+from tests.support.room_sockets import ORIGIN, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

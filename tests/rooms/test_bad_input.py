@@ -10,8 +10,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.conferences.models import Meeting
 from server.rooms.models import RoomEvent
-
-from .conftest import Connect, Socket
+from tests.support.room_sockets import Connect, Socket
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,7 @@ from server.conferences.models import Meeting
 from server.rooms import services
 from server.rooms.hub import get_hub
 from server.rooms.models import RoomEvent
-
-from .conftest import Connect
+from tests.support.room_sockets import Connect
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

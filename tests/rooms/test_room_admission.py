@@ -6,8 +6,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from server.conferences.models import Meeting
-
-from .conftest import Connect, session_cookie
+from tests.support.room_sockets import Connect, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,7 @@ import pytest
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms.models import RoomEvent
-
-from .conftest import Connect
+from tests.support.room_sockets import Connect
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -1,4 +1,5 @@
-"""Room fixtures: the demo conference in the test database, and sockets of its people."""
+"""Room sockets for tests (a pytest plugin of the whole suite, see tests/conftest.py): the
+channel layer each test runs on, and logged-in room sockets of the demo conference's people."""
 
 import uuid
 from collections.abc import AsyncIterator, Iterator

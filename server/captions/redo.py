@@ -1,0 +1,48 @@
+"""Recognition run again on stored floor audio (``plenary transcript redo``): each recording
+is decoded and fed, as fast as it goes, through the same streaming transcriber as live
+speech (so every utterance gets its own language), with finals only; each final is
+translated into the languages the conference reads."""
+
+from pathlib import Path
+
+from django.conf import settings
+
+from asr import SAMPLE_RATE, Caption, StreamingTranscriber, TranslationUnavailable, decode_file
+
+from .models import Recording
+from .services import RedoSegment
+from .speech import SpeechEngines
+
+CHUNK_SECONDS = 10
+
+
+def recording_file(recording: Recording) -> Path:
+    return settings.RECORDINGS_DIR / recording.path
+
+
+def recording_finals(recording: Recording, engines: SpeechEngines) -> list[Caption]:
+    (audio,) = decode_file(recording_file(recording), mono=True)
+    stream = StreamingTranscriber(engines.transcriber)
+    step = CHUNK_SECONDS * SAMPLE_RATE
+    finals = []
+    for start in range(0, len(audio), step):
+        finals += stream.feed_samples(audio[start : start + step], drafts=False)
+    return finals + stream.flush()
+
+
+def redo_segment(caption: Caption, engines: SpeechEngines, languages: set[str]) -> RedoSegment:
+    translations = {}
+    for target in sorted(languages - {caption.language}):
+        try:
+            translation = engines.router.translate(caption.text, caption.language, target)
+        except TranslationUnavailable:
+            continue
+        translations[target] = (translation.text, translation.engine)
+    return RedoSegment(
+        language=caption.language,
+        text=caption.text,
+        words=[(w.start, w.end, w.text) for w in caption.words],
+        start=caption.start,
+        end=caption.end,
+        translations=translations,
+    )

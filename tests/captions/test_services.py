@@ -1,0 +1,199 @@
+"""Captions services: floor turns, recordings, finals and translations on the room's
+sequenced path, the languages to translate into, the snapshot, retention, permissions."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from server.captions import selectors, services
+from server.captions.actions import captions_language
+from server.captions.models import Recording, SegmentTranslation, TranscriptSegment
+from server.common.errors import Conflict, Forbidden, InvalidInput
+from server.conferences.models import Meeting, Participant
+from server.rooms import services as room_services
+from server.rooms.models import FloorTurn, RoomConnection, RoomEvent
+from server.rooms.selectors import room_snapshot
+
+pytestmark = [pytest.mark.django_db]
+People = Callable[[str], Participant]
+
+
+def commit(recording: Recording, text: str, start: float = 0.0) -> TranscriptSegment:
+    return services.caption_commit(
+        recording=recording,
+        language="en",
+        text=text,
+        words=[(start, start + 0.5, text)],
+        offset_start=start,
+        offset_end=start + 0.5,
+    )
+
+
+def test_each_grant_of_the_floor_is_a_turn_and_ends_the_last(
+    plenary: Meeting, person: People
+) -> None:
+    chair = person("chair")
+    room_services.floor_request(actor=person("france"), meeting=plenary, kind="point_of_order")
+    room_services.floor_give(actor=chair, meeting=plenary, participant_id=person("kenya").pk)
+    room_services.floor_give(actor=chair, meeting=plenary, participant_id=person("france").pk)
+    room_services.floor_give(actor=chair, meeting=plenary, participant_id=None)
+    kenya, france = FloorTurn.objects.filter(meeting=plenary).order_by("started_at")
+    assert (kenya.participant, kenya.kind) == (person("kenya"), "speaker")
+    assert (france.participant, france.kind) == (person("france"), "point_of_order")
+    assert kenya.delegation is not None and kenya.delegation.code == "KEN"
+    assert kenya.ended_at == france.started_at
+    assert france.ended_at is not None
+    granted = RoomEvent.objects.get(seq=france.granted_seq, meeting=plenary)
+    assert granted.type == "floor.granted"
+    assert granted.data["holder"]["id"] == person("france").pk
+
+
+def test_only_the_floor_holder_records_and_only_in_an_open_meeting(
+    plenary: Meeting, floor: Participant, person: People
+) -> None:
+    with pytest.raises(Forbidden):
+        services.recording_open(meeting=plenary, participant=person("france"), format="pcm16")
+    with pytest.raises(InvalidInput):
+        services.recording_open(meeting=plenary, participant=floor, format="mp3")
+    room_services.meeting_transition(actor=person("chair"), meeting=plenary, action="suspend")
+    with pytest.raises(Conflict):
+        services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    assert not Recording.objects.exists()
+
+
+def test_a_recording_belongs_to_the_current_turn(plenary: Meeting, floor: Participant) -> None:
+    recording, seq = services.recording_open(meeting=plenary, participant=floor, format="webm")
+    turn = FloorTurn.objects.get(meeting=plenary, ended_at__isnull=True)
+    assert recording.turn == turn
+    assert recording.path == f"{plenary.pk}/turn-{turn.pk}-{recording.pk}.webm"
+    assert seq == RoomEvent.objects.filter(meeting=plenary).count()
+
+
+def test_a_final_is_stored_and_sequenced_with_its_speaker(
+    plenary: Meeting, floor: Participant
+) -> None:
+    recording, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    segment = commit(recording, "We support the proposal.", start=2.0)
+    event = RoomEvent.objects.get(meeting=plenary, seq=segment.seq)
+    assert event.type == "caption.final"
+    assert event.actor == floor
+    assert event.data["text"] == "We support the proposal."
+    assert event.data["speaker"]["delegation"] == "KEN"
+    assert event.data["turn"] == recording.turn_id
+    assert segment.started_at == recording.started_at + timedelta(seconds=2)
+    assert segment.delegation is not None and segment.delegation.code == "KEN"
+
+
+def test_a_translation_is_sequenced_once_per_language(plenary: Meeting, floor: Participant) -> None:
+    recording, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    segment = commit(recording, "Thank you.")
+    first = services.translation_commit(segment=segment, language="es", text="Gracias.", engine="x")
+    again = services.translation_commit(segment=segment, language="es", text="Gracias", engine="x")
+    assert first is not None and again is None
+    events = RoomEvent.objects.filter(meeting=plenary, type="caption.translation")
+    assert [e.seq for e in events] == [first.seq]
+    assert events[0].data == {
+        "segment": segment.pk,
+        "turn": recording.turn_id,
+        "language": "es",
+        "text": "Gracias.",
+        "engine": "x",
+    }
+
+
+def test_translations_go_to_the_languages_of_those_present_and_those_picked(
+    plenary: Meeting, person: People
+) -> None:
+    def present(username: str) -> None:
+        room_services.connection_open(
+            meeting=plenary, participant=person(username), channel_name=username, server_id="t"
+        )
+
+    present("kenya")
+    present("spain")
+    assert selectors.caption_languages(plenary.pk) == {"en", "es"}
+    captions_language(person("kenya"), plenary, {"language": "fr"})
+    assert selectors.caption_languages(plenary.pk) == {"en", "es", "fr"}
+    captions_language(person("kenya"), plenary, {"language": None})
+    assert selectors.caption_languages(plenary.pk) == {"en", "es"}
+    room_services.connection_close(channel_name="spain")
+    assert selectors.caption_languages(plenary.pk) == {"en"}
+
+
+@pytest.mark.parametrize("language", ["español", "e$", "x" * 9])
+def test_a_picked_language_must_be_a_code(plenary: Meeting, person: People, language: str) -> None:
+    with pytest.raises(InvalidInput):
+        captions_language(person("kenya"), plenary, {"language": language})
+
+
+@pytest.mark.parametrize("username", ["chair", "secretariat", "kenya", "kenya2", "wmo"])
+def test_everyone_may_pick_their_captions_language(
+    plenary: Meeting, person: People, username: str
+) -> None:
+    actor = person(username)
+    room_services.connection_open(
+        meeting=plenary, participant=actor, channel_name="c", server_id="t"
+    )
+    assert captions_language(actor, plenary, {"language": "es"}) is None
+    assert RoomConnection.objects.get(channel_name="c").caption_language == "es"
+
+
+def test_the_snapshot_holds_recent_captions_as_of_its_sequence_number(
+    plenary: Meeting, floor: Participant, person: People
+) -> None:
+    recording, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    segment = commit(recording, "Thank you, Chair.")
+    services.translation_commit(segment=segment, language="es", text="Gracias.", engine="x")
+    snapshot = room_snapshot(plenary, person("spain"))
+    part = snapshot["parts"]["captions"]
+    assert isinstance(part, dict)
+    assert part["languages"] == ["en", "es", "fr"]
+    (line,) = part["recent"]
+    assert line["text"] == "Thank you, Chair." and line["translations"] == {"es": "Gracias."}
+    later = selectors.recent_captions(plenary, until_seq=segment.seq or 0)
+    assert later[0]["translations"] == {}  # its translation came after that point
+
+
+def test_retention_deletes_old_audio_and_keeps_the_rows(
+    plenary: Meeting, floor: Participant, settings: SettingsWrapper, recordings_dir: Path
+) -> None:
+    settings.RECORDING_RETENTION_DAYS = 30
+    old, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    new, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    Recording.objects.filter(pk=old.pk).update(started_at=timezone.now() - timedelta(days=31))
+    for recording in (old, new):
+        (recordings_dir / recording.path).parent.mkdir(parents=True, exist_ok=True)
+        (recordings_dir / recording.path).write_bytes(b"RIFF")
+    assert services.recordings_prune() == 1
+    assert not (recordings_dir / old.path).exists()
+    assert (recordings_dir / new.path).exists()
+    old.refresh_from_db()
+    assert old.deleted_at is not None
+    assert services.recordings_prune() == 0
+
+
+def test_a_redo_supersedes_the_live_transcript_in_one_event(
+    plenary: Meeting, floor: Participant
+) -> None:
+    recording, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    live = commit(recording, "We support the propose all.")
+    redo = services.RedoSegment(
+        "en", "We support the proposal.", [(0.0, 1.0, "We")], 0.0, 1.0, {"es": ("Apoyamos.", "x")}
+    )
+    (segment,) = services.transcript_replace(recording=recording, segments=[redo])
+    live.refresh_from_db()
+    assert live.superseded and not segment.superseded
+    assert segment.source == "redo" and segment.seq is None
+    assert SegmentTranslation.objects.get(segment=segment).text == "Apoyamos."
+    event = RoomEvent.objects.filter(meeting=plenary).last()
+    assert event is not None and event.type == "transcript.redone"
+    assert event.data == {
+        "recording": recording.pk,
+        "turn": recording.turn_id,
+        "segments": 1,
+        "superseded": 1,
+    }
