@@ -5,7 +5,7 @@ import shutil
 import subprocess
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pytest
@@ -91,7 +91,10 @@ class SpeechSocket:
         await self.communicator.disconnect()
 
 
-OpenSpeech = Callable[..., Any]
+class OpenSpeech(Protocol):
+    async def __call__(
+        self, username: str | None, meeting: Meeting, kind: str = "audio", query: str = ""
+    ) -> SpeechSocket: ...
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
 from tests.asr.conftest import encode_opus
 
-from .conftest import FRAME_BYTES, OpenSpeech
+from .conftest import FRAME_BYTES, OpenSpeech, SpeechSocket
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 People = Callable[[str], Participant]
@@ -28,7 +28,9 @@ def no_workers(settings: SettingsWrapper) -> None:
     settings.ASR_WORKERS = "external"
 
 
-async def open_microphone(open_speech: OpenSpeech, meeting: Meeting, query: str = "") -> object:
+async def open_microphone(
+    open_speech: OpenSpeech, meeting: Meeting, query: str = ""
+) -> SpeechSocket:
     microphone = await open_speech("kenya", meeting, "audio", query)
     assert (await microphone.receive())["type"] == "audio.ready"
     return microphone
@@ -173,8 +175,8 @@ async def test_a_change_of_floor_turns_the_previous_speaker_off(
     assert (await microphone.communicator.receive_output(2))["code"] == 4409
     recording = await recording_of(plenary)
     assert recording.seconds == pytest.approx(0.1)
-    france = await open_speech("france", plenary, "audio")
-    assert (await france.receive())["type"] == "audio.ready"
+    next_speaker = await open_speech("france", plenary, "audio")
+    assert (await next_speaker.receive())["type"] == "audio.ready"
 
 
 async def test_listeners_hear_the_speaker_and_each_new_turn_is_announced(

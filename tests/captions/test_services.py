@@ -78,8 +78,8 @@ def test_a_final_is_stored_and_sequenced_with_its_speaker(
 ) -> None:
     recording, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
     segment = commit(recording, "We support the proposal.", start=2.0)
-    event = RoomEvent.objects.get(meeting=plenary, seq=segment.seq)
-    assert event.type == "caption.final"
+    event = RoomEvent.objects.get(meeting=plenary, type="caption.final")
+    assert event.seq == segment.seq
     assert event.actor == floor
     assert event.data["text"] == "We support the proposal."
     assert event.data["speaker"]["delegation"] == "KEN"
