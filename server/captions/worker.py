@@ -154,8 +154,10 @@ class RecognitionWorker:
         self._taking = asyncio.create_task(self._take_streams())
         try:
             await asyncio.gather(self._receive(), self._report())
-        finally:
+        finally:  # the worker stops: so do its streams (their sockets take them elsewhere)
             self._taking.cancel()
+            for task in list(self._tasks):
+                task.cancel()
             self.recognition.shutdown(wait=False, cancel_futures=True)
             self.translation.shutdown(wait=False, cancel_futures=True)
 
