@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "server.rooms",
     "server.captions",
     "server.negotiation",
+    "server.minutes",
     "server.web",
     "server.ops",
 ]
@@ -222,6 +223,13 @@ ASR_WORKER_TIMEOUT_SECONDS = float(os.environ.get("PLENARY_ASR_WORKER_TIMEOUT", 
 LOG_FORMAT = os.environ.get("PLENARY_LOG_FORMAT", "json" if PRODUCTION else "plain")
 if LOG_FORMAT not in {"json", "plain"}:
     raise ImproperlyConfigured("PLENARY_LOG_FORMAT must be 'json' or 'plain'")
+
+# Minutes (docs/minutes.md). The summariser drafts summaries of statements through an
+# OpenAI-compatible chat completions endpoint, e.g. a local model's
+# http://127.0.0.1:8080/v1/chat/completions. Off unless set: then nothing leaves the machine.
+SUMMARISER_URL = os.environ.get("PLENARY_SUMMARISER_URL", "")
+SUMMARISER_MODEL = os.environ.get("PLENARY_SUMMARISER_MODEL", "local")
+SUMMARISER_TIMEOUT = float(os.environ.get("PLENARY_SUMMARISER_TIMEOUT", "120"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
