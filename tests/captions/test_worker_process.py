@@ -85,7 +85,7 @@ async def next_of(ws: Any, type: str, timeout: float = 30) -> dict[str, Any]:
 
 
 async def captions_until_quiet(ws: Any, quiet: float = 6.0) -> list[dict[str, Any]]:
-    events = []
+    events: list[dict[str, Any]] = []
     while True:
         try:
             message = json.loads(await asyncio.wait_for(ws.recv(), quiet))

@@ -1,0 +1,322 @@
+"""The record of a meeting, as assembled from what the platform holds (``selectors.
+meeting_record``): header, attendance, and the proceedings in the order they happened,
+grouped by agenda item.
+
+It does not depend on a language: each passage keeps its text in the language spoken and
+in every translation, and ``layout.document`` picks one. Issued minutes keep their record
+as JSON (``record_to_json``) and are read back from it (``record_from_json``), so what was
+issued stays as issued whatever happens to the transcript afterwards.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from server.negotiation.content import JSON
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class Person:
+    participant: int | None
+    name: str
+    role: str
+    delegation: str | None  # the delegation's name
+    code: str | None
+    delegation_id: int | None
+    observer: bool  # of an observer delegation
+
+
+@dataclass(frozen=True)
+class Stay:
+    """From a participant's first socket in the room to their last one closing."""
+
+    joined: datetime
+    left: datetime | None
+
+
+@dataclass(frozen=True)
+class Attendee:
+    person: Person
+    stays: tuple[Stay, ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One final transcript segment: its current text (corrections applied) in the language
+    spoken (``language``) and in each translation, by language."""
+
+    segment: int
+    language: str
+    texts: dict[str, str]
+    corrected: tuple[str, ...]  # the languages in which it was corrected
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One floor turn: who spoke, in what capacity, and what they said."""
+
+    type: ClassVar[str] = "statement"
+    turn: int
+    kind: str  # speaker, point_of_order, right_of_reply, ruling
+    person: Person
+    at: datetime
+    ended_at: datetime | None
+    language: str | None  # the language most of it was spoken in; None: no transcript
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class Proceeding:
+    """The meeting was opened, suspended, resumed or closed."""
+
+    type: ClassVar[str] = "proceeding"
+    kind: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A proposal tabled, accepted, rejected, withdrawn or merged, or a clause agreed (ad
+    referendum or finally) in a negotiation text, in this meeting."""
+
+    type: ClassVar[str] = "outcome"
+    kind: str  # tabled, accepted, rejected, withdrawn, merged, agreed, agreed_ad_ref
+    at: datetime
+    document: str  # the negotiation text's title
+    proposal: int | None
+    sponsors: tuple[str, ...]  # delegation codes, the main sponsor first
+    clause: str  # the clause's number as the text read then ("" if none)
+    words: str  # what the proposal asks for, or the agreed clause's words
+
+
+Entry = Statement | Proceeding | Outcome
+
+
+@dataclass(frozen=True)
+class Item:
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of the meeting under one agenda item (``None``: before the first one)."""
+
+    item: Item | None
+    continued: bool  # the item was taken up earlier in the meeting
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Header:
+    conference: str
+    venue: str
+    meeting: str
+    symbol: str
+    scheduled: datetime
+    opened: datetime | None
+    closed: datetime | None
+    presiding: tuple[Person, ...]
+    agenda: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Record:
+    header: Header
+    attendance: tuple[Attendee, ...]
+    sections: tuple[Section, ...]
+    languages: tuple[str, ...]  # every language the transcript is available in
+
+    def statements(self) -> Iterator[Statement]:
+        for section in self.sections:
+            for entry in section.entries:
+                if isinstance(entry, Statement):
+                    yield entry
+
+
+# To JSON ----------------------------------------------------------------------------------
+
+
+def record_to_json(record: Record) -> dict[str, JSON]:
+    return {"schema": SCHEMA, "record": _encode(record)}
+
+
+def _encode(value: object) -> JSON:
+    if is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
+        if isinstance(value, Statement | Proceeding | Outcome):
+            out["type"] = value.type
+        return out
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _encode(item) for key, item in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"{type(value).__name__} has no JSON form in a record")
+
+
+# From JSON --------------------------------------------------------------------------------
+
+
+class _Fields:
+    """Typed reads of one JSON object of a stored record (which we wrote: a mismatch is a
+    bug or a damaged database, not user input)."""
+
+    def __init__(self, value: JSON) -> None:
+        if not isinstance(value, dict):
+            raise ValueError(f"a record part must be an object, not {value!r}")
+        self.data = value
+
+    def string(self, name: str) -> str:
+        value = self.data[name]
+        if not isinstance(value, str):
+            raise ValueError(f"{name} must be a string, not {value!r}")
+        return value
+
+    def opt_string(self, name: str) -> str | None:
+        return None if self.data[name] is None else self.string(name)
+
+    def integer(self, name: str) -> int:
+        value = self.data[name]
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"{name} must be an integer, not {value!r}")
+        return value
+
+    def opt_integer(self, name: str) -> int | None:
+        return None if self.data[name] is None else self.integer(name)
+
+    def flag(self, name: str) -> bool:
+        value = self.data[name]
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false, not {value!r}")
+        return value
+
+    def moment(self, name: str) -> datetime:
+        return datetime.fromisoformat(self.string(name))
+
+    def opt_moment(self, name: str) -> datetime | None:
+        return None if self.data[name] is None else self.moment(name)
+
+    def items(self, name: str) -> list[JSON]:
+        value = self.data[name]
+        if not isinstance(value, list):
+            raise ValueError(f"{name} must be a list, not {value!r}")
+        return value
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        return tuple(_Fields({"s": item}).string("s") for item in self.items(name))
+
+    def by_language(self, name: str) -> dict[str, str]:
+        value = _Fields(self.data[name])
+        return {key: value.string(key) for key in value.data}
+
+
+def record_from_json(value: JSON) -> Record:
+    stored = _Fields(value)
+    if stored.integer("schema") != SCHEMA:
+        raise ValueError(f"unknown record schema {stored.data['schema']!r}")
+    r = _Fields(stored.data["record"])
+    return Record(
+        header=_header(r.data["header"]),
+        attendance=tuple(_attendee(a) for a in r.items("attendance")),
+        sections=tuple(_section(s) for s in r.items("sections")),
+        languages=r.strings("languages"),
+    )
+
+
+def _person(value: JSON) -> Person:
+    p = _Fields(value)
+    return Person(
+        participant=p.opt_integer("participant"),
+        name=p.string("name"),
+        role=p.string("role"),
+        delegation=p.opt_string("delegation"),
+        code=p.opt_string("code"),
+        delegation_id=p.opt_integer("delegation_id"),
+        observer=p.flag("observer"),
+    )
+
+
+def _item(value: JSON) -> Item:
+    i = _Fields(value)
+    return Item(number=i.string("number"), title=i.string("title"))
+
+
+def _header(value: JSON) -> Header:
+    h = _Fields(value)
+    return Header(
+        conference=h.string("conference"),
+        venue=h.string("venue"),
+        meeting=h.string("meeting"),
+        symbol=h.string("symbol"),
+        scheduled=h.moment("scheduled"),
+        opened=h.opt_moment("opened"),
+        closed=h.opt_moment("closed"),
+        presiding=tuple(_person(p) for p in h.items("presiding")),
+        agenda=tuple(_item(i) for i in h.items("agenda")),
+    )
+
+
+def _attendee(value: JSON) -> Attendee:
+    a = _Fields(value)
+    stays = [_Fields(s) for s in a.items("stays")]
+    return Attendee(
+        person=_person(a.data["person"]),
+        stays=tuple(Stay(joined=s.moment("joined"), left=s.opt_moment("left")) for s in stays),
+    )
+
+
+def _passage(value: JSON) -> Passage:
+    p = _Fields(value)
+    return Passage(
+        segment=p.integer("segment"),
+        language=p.string("language"),
+        texts=p.by_language("texts"),
+        corrected=p.strings("corrected"),
+        at=p.moment("at"),
+    )
+
+
+def _entry(value: JSON) -> Entry:
+    e = _Fields(value)
+    kind = e.string("type")
+    if kind == Statement.type:
+        return Statement(
+            turn=e.integer("turn"),
+            kind=e.string("kind"),
+            person=_person(e.data["person"]),
+            at=e.moment("at"),
+            ended_at=e.opt_moment("ended_at"),
+            language=e.opt_string("language"),
+            passages=tuple(_passage(p) for p in e.items("passages")),
+        )
+    if kind == Proceeding.type:
+        return Proceeding(kind=e.string("kind"), at=e.moment("at"))
+    if kind == Outcome.type:
+        return Outcome(
+            kind=e.string("kind"),
+            at=e.moment("at"),
+            document=e.string("document"),
+            proposal=e.opt_integer("proposal"),
+            sponsors=e.strings("sponsors"),
+            clause=e.string("clause"),
+            words=e.string("words"),
+        )
+    raise ValueError(f"unknown record entry {kind!r}")
+
+
+def _section(value: JSON) -> Section:
+    s = _Fields(value)
+    item = s.data["item"]
+    return Section(
+        item=None if item is None else _item(item),
+        continued=s.flag("continued"),
+        entries=tuple(_entry(e) for e in s.items("entries")),
+    )
