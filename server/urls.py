@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("server.accounts.urls")),
     path("", include("server.web.urls")),
     path("negotiation/", include("server.negotiation.urls")),
+    path("minutes/", include("server.minutes.urls")),
 ]
