@@ -81,6 +81,7 @@ class Service:
     env: Mapping[str, str] = field(default_factory=dict)
     user: str | None = None  # PostgreSQL will not run as root
     process: subprocess.Popen[bytes] | None = None
+    log_offset: int = 0  # where this run's output begins in the log
 
     @property
     def running(self) -> bool:
@@ -94,6 +95,7 @@ class Service:
 
     def start(self) -> None:
         with self.log_path.open("ab") as log:
+            self.log_offset = log.tell()
             self.process = subprocess.Popen(
                 list(self.argv),
                 env=dict(self.env) or None,
@@ -105,6 +107,20 @@ class Service:
                 extra_groups=[] if self.user else None,
                 start_new_session=True,  # Ctrl-C reaches the cluster, which stops each in turn
             )
+
+    def log_text(self) -> str:
+        """What this run of the service has written to its log."""
+        with self.log_path.open("rb") as log:
+            log.seek(self.log_offset)
+            return log.read().decode(errors="replace")
+
+    def wait_for_log(self, text: str, timeout: float = START_TIMEOUT) -> None:
+        def written() -> bool:
+            if not self.running:
+                raise ClusterError(f"{self.name} exited; see {self.log_path}")
+            return text in self.log_text()
+
+        wait_until(f"{self.name} ({text!r} in its log)", written, timeout)
 
     def kill(self) -> None:
         """Stop abruptly, as a crash or an OOM kill would."""
@@ -233,7 +249,7 @@ class Cluster:
                 self.start_web(index)
             for index in range(self.asr_workers):
                 self.workers.append(self._worker_service(index))
-                self.workers[index].start()
+                self.start_worker(index)
             self._start_nginx()
         except BaseException:
             self.stop()
@@ -322,6 +338,8 @@ class Cluster:
         log = self.logs / "migrate.log"
         for command in (["migrate", "--no-input"], ["demo"], ["collectstatic", "--no-input"]):
             _run([*PLENARY, *command], log, env=self.env())
+        if self.asr_workers:
+            _run([*PLENARY, "models", "prepare"], log, env=self.env())
 
     def _web_service(self, index: int, port: int) -> Service:
         return Service(
@@ -342,6 +360,11 @@ class Cluster:
             self.logs / f"asr-worker-{index + 1}.log",
             self.env(),
         )
+
+    def start_worker(self, index: int) -> None:
+        """Start a recognition worker and wait until it has loaded its model."""
+        self.workers[index].start()
+        self.workers[index].wait_for_log("ready for", timeout=120)
 
     def _start_nginx(self) -> None:
         folder = self.root / "nginx"

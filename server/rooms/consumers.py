@@ -9,6 +9,7 @@ import logging
 import time
 from urllib.parse import parse_qs
 
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable, Scope
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -108,14 +109,33 @@ class RoomConsumer(AsyncWebsocketConsumer):
         )
         return last_seq
 
+    async def __call__(
+        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
+        """Leave the room however the consumer ends: when the channel layer fails (Redis
+        restarts) Channels ends it with that error, and no disconnect handler runs."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.leave()
+
     async def disconnect(self, code: int) -> None:
-        if self.member is None:
+        await self.leave()
+
+    async def leave(self) -> None:
+        """Detach from the hub and drop the presence row, then the layer group (which may be
+        what failed). Runs once."""
+        member, self.member = self.member, None
+        if member is None:
             return
-        await get_hub().detach(self.meeting.pk, self.member)
-        await self.channel_layer.group_discard(
-            user_group_name(self.participant.user_id), self.channel_name
-        )
+        await get_hub().detach(self.meeting.pk, member)
         await db_async(services.connection_close)(channel_name=self.channel_name)
+        try:
+            await self.channel_layer.group_discard(
+                user_group_name(self.participant.user_id), self.channel_name
+            )
+        except Exception:
+            logger.warning("room %s: leaving the user's group failed", self.meeting.pk)
 
     async def session_ended(self, message: dict[str, object]) -> None:
         """The user logged out (``accounts.signals``): their sockets close."""

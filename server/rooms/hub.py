@@ -31,6 +31,9 @@ from .selectors import layer_events_between
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
+# After the channel layer fails, try to subscribe again after this long, doubling up to max.
+RESUBSCRIBE_FIRST_DELAY = 0.2
+RESUBSCRIBE_MAX_DELAY = 5.0
 
 
 class RoomClient(Protocol):
@@ -92,7 +95,12 @@ class RoomFanout:
 
     async def _receive_loop(self) -> None:
         while True:
-            message = await self.layer.receive(self.channel)
+            try:
+                message = await self.layer.receive(self.channel)
+            except Exception:
+                logger.exception("room %s: the channel layer failed", self.meeting_id)
+                await self._resubscribe()
+                continue
             try:
                 if message.get("type") == "room.ephemeral":
                     await self.on_ephemeral(_as_ephemeral(message))
@@ -100,6 +108,23 @@ class RoomFanout:
                     await self.on_event(_as_layer_event(message))
             except Exception:
                 logger.exception("room %s: delivering an event failed", self.meeting_id)
+
+    async def _resubscribe(self) -> None:
+        """The layer failed (Redis restarted, and its groups with it): subscribe again once it
+        answers, then deliver from the database whatever was committed meanwhile."""
+        delay = RESUBSCRIBE_FIRST_DELAY
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.refresh_subscription()
+                break
+            except Exception:
+                delay = min(delay * 2, RESUBSCRIBE_MAX_DELAY)
+        last_seq = await _last_seq(self.meeting_id)
+        if last_seq > self.last_seq:
+            for event in await _layer_events(self.meeting_id, self.last_seq, last_seq):
+                await self._fan_out(event)
+        logger.info("room %s: subscribed again at seq %d", self.meeting_id, self.last_seq)
 
     async def on_ephemeral(self, text: str) -> None:
         """A message without a sequence number (a draft caption): written to the sockets that

@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -27,6 +27,7 @@ from websockets.typing import Origin
 from deploy.cluster import Cluster
 
 PASSWORD = "plenary-demo"
+MEETING = 1  # the demo's 1st plenary meeting, open
 # A message from the wire: JSON whose shape each test knows.
 Message = dict[str, Any]
 
@@ -84,6 +85,16 @@ class Delegate:
             text: str = response.read().decode()
             return text
 
+    async def connect(self, path: str) -> ClientConnection:
+        """A WebSocket through nginx, with this delegate's session, from the site's origin."""
+        return await connect(
+            f"{self.cluster.ws_url}{path}",
+            ssl=self.tls,
+            origin=Origin(self.cluster.url),
+            additional_headers={"Cookie": f"sessionid={self.cookie('sessionid')}"},
+            open_timeout=10,
+        )
+
     def room(self, meeting: int) -> "RoomClient":
         return RoomClient(self, meeting)
 
@@ -139,14 +150,7 @@ class RoomClient:
 
     async def _connect(self, snapshot: bool) -> None:
         query = "" if snapshot else f"?last_seq={self.last_seq}"
-        cluster = self.delegate.cluster
-        self.socket = await connect(
-            f"{cluster.ws_url}/ws/meetings/{self.meeting}/{query}",
-            ssl=self.delegate.tls,
-            origin=Origin(cluster.url),
-            additional_headers={"Cookie": f"sessionid={self.delegate.cookie('sessionid')}"},
-            open_timeout=10,
-        )
+        self.socket = await self.delegate.connect(f"/ws/meetings/{self.meeting}/{query}")
         self.connects += 1
         while True:
             message: Message = json.loads(await asyncio.wait_for(self.socket.recv(), 10))
@@ -246,3 +250,99 @@ def room_connections(port: int, meeting: int) -> int:
             }:
                 return int(sample.value)
     return 0
+
+
+def connections(cluster: Cluster) -> list[int]:
+    """Room sockets of the meeting on each web process."""
+    return [room_connections(port, MEETING) for port in cluster.web_ports]
+
+
+async def join_on(cluster: Cluster, delegate: Delegate, process: int) -> RoomClient:
+    """A room socket through nginx that landed on web process ``process``. nginx picks: a
+    socket that landed elsewhere is closed and opened again (a process that came back from
+    a crash gets traffic again once nginx's fail_timeout has passed)."""
+    for _ in range(20):
+        before = connections(cluster)
+        room = await delegate.room(MEETING).open()
+        after = connections(cluster)
+        if after[process] == before[process] + 1:
+            return room
+        await room.close()
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"nginx never sent {delegate.username} to web process {process + 1}")
+
+
+class Microphone:
+    """The floor holder's audio socket through nginx (the sticky ``plenary_audio`` upstream):
+    16 kHz PCM16 frames out, ``audio.*`` messages in."""
+
+    FRAME_SECONDS = 0.1
+
+    def __init__(self, delegate: Delegate, meeting: int) -> None:
+        self.delegate = delegate
+        self.meeting = meeting
+        self.messages: list[Message] = []
+        self.socket: ClientConnection | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def states(self) -> list[str]:
+        return [m["state"] for m in self.messages if m["type"] == "audio.status"]
+
+    async def open(self, language: str = "en") -> "Microphone":
+        path = f"/ws/meetings/{self.meeting}/audio/?format=pcm16&language={language}"
+        self.socket = await self.delegate.connect(path)
+        while (ready := json.loads(await asyncio.wait_for(self.socket.recv(), 20)))[
+            "type"
+        ] != "audio.ready":
+            self.messages.append(ready)
+        self._task = asyncio.create_task(self._read())
+        return self
+
+    async def _read(self) -> None:
+        assert self.socket is not None
+        with contextlib.suppress(ConnectionClosed):
+            async for raw in self.socket:
+                self.messages.append(json.loads(raw))
+
+    async def told_after(self, first: str, then: set[str], timeout: float) -> str:
+        """Wait until the socket reported state ``first`` and, after it, one of ``then``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            states = self.states()
+            later = states[states.index(first) + 1 :] if first in states else []
+            settled = [state for state in later if state in then]
+            if settled:
+                return settled[0]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the speaker was not told {first}, then {then}: {states}")
+            await asyncio.sleep(0.2)
+
+    async def speak(self, pcm: bytes) -> None:
+        """Send the audio at the pace it is spoken."""
+        assert self.socket is not None
+        size = int(16000 * self.FRAME_SECONDS) * 2
+        for start in range(0, len(pcm), size):
+            await self.socket.send(pcm[start : start + size])
+            await asyncio.sleep(self.FRAME_SECONDS)
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            with contextlib.suppress(ConnectionClosed):
+                await self.socket.send(json.dumps({"type": "audio.stop"}))
+            await self.socket.close()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+# ``await join(username, process)``: logged in, in the meeting, on that web process.
+Join = Callable[[str, int], Awaitable[RoomClient]]
+
+
+def has_chats(*texts: str) -> Callable[[RoomClient], bool]:
+    return lambda room: all(text in room.chats() for text in texts)
+
+
+def gap_free(room: RoomClient) -> bool:
+    return room.last_seq == max(room.events, default=room.first_seq)

@@ -1,69 +1,28 @@
 """The production topology on this machine, through nginx: two Daphne processes, PostgreSQL,
 Redis. Delegates on different web processes see each other's events; a killed web process
-or a restarted Redis loses nothing that was committed (``make cluster-test``).
+or a restarted Redis loses nothing that was committed (``make cluster-test``). Captions and
+the recognition workers: test_captions.py."""
 
-Pending until ``plenary asr-worker`` lands (issue #7's report): a caption produced by the
-worker reaching both clients, and killing the worker mid-utterance."""
-
-import asyncio
 import re
 import subprocess
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
 from deploy.cluster import PLENARY, REPO, Cluster
-from tests.deploy.client import Delegate, Message, RoomClient, room_connections
+from tests.deploy.client import (
+    MEETING,
+    Delegate,
+    Join,
+    Message,
+    RoomClient,
+    gap_free,
+    has_chats,
+    room_connections,
+)
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240)]
-
-MEETING = 1  # the demo's 1st plenary meeting, open
-
-
-def connections(cluster: Cluster) -> list[int]:
-    return [room_connections(port, MEETING) for port in cluster.web_ports]
-
-
-async def join_on(cluster: Cluster, delegate: Delegate, process: int) -> RoomClient:
-    """A room socket through nginx that landed on web process ``process``. nginx picks: a
-    socket that landed elsewhere is closed and opened again (a process that came back from
-    a crash gets traffic again once nginx's fail_timeout has passed)."""
-    for _ in range(20):
-        before = connections(cluster)
-        room = await delegate.room(MEETING).open()
-        after = connections(cluster)
-        if after[process] == before[process] + 1:
-            return room
-        await room.close()
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"nginx never sent {delegate.username} to web process {process + 1}")
-
-
-Join = Callable[[str, int], Awaitable[RoomClient]]
-
-
-@pytest.fixture
-async def join(cluster: Cluster) -> AsyncIterator[Join]:
-    opened: list[RoomClient] = []
-
-    async def joining(username: str, process: int) -> RoomClient:
-        room = await join_on(cluster, Delegate(cluster, username).log_in(), process)
-        opened.append(room)
-        return room
-
-    yield joining
-    for room in opened:
-        await room.close()
-
-
-def has_chats(*texts: str) -> Callable[[RoomClient], bool]:
-    return lambda room: all(text in room.chats() for text in texts)
-
-
-def gap_free(room: RoomClient) -> bool:
-    return room.last_seq == max(room.events, default=room.first_seq)
 
 
 async def test_delegates_on_two_processes_share_chat_and_the_floor(join: Join) -> None:
