@@ -167,6 +167,31 @@ def _run(
         raise ClusterError(f"{' '.join(argv[-3:])} failed:\n{tail}")
 
 
+def self_signed_certificate(certificate: Path, key: Path, logs: Path) -> None:
+    """A certificate for localhost (and 127.0.0.1), valid two days, and its key."""
+    _run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        logs / "openssl.log",
+    )
+
+
 @dataclass
 class Cluster:
     web_processes: int = 2
@@ -368,27 +393,7 @@ class Cluster:
 
     def _start_nginx(self) -> None:
         folder = self.root / "nginx"
-        _run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=localhost",
-                "-addext",
-                "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                "-keyout",
-                str(folder / "tls" / "plenary.key"),
-                "-out",
-                str(self.certificate),
-            ],
-            self.logs / "nginx.log",
-        )
+        self_signed_certificate(self.certificate, folder / "tls" / "plenary.key", self.logs)
         (folder / "nginx.conf").write_text(self.nginx_conf())
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         argv = [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")]

@@ -3,12 +3,13 @@
 Orchestrators and Prometheus address a process by its own IP and port, over plain HTTP:
 these paths must not depend on ``ALLOWED_HOSTS`` or the HTTPS redirect, so this middleware
 comes first in ``MIDDLEWARE`` and answers before host validation. They reveal no content;
-nginx keeps ``/readyz`` and ``/metrics`` off the public address (deploy/nginx/).
+still, ``/readyz`` and ``/metrics`` answer only requests that reach the process directly: one
+that came through a proxy (``X-Forwarded-For``) gets a 404, as nginx gives them itself.
 """
 
 from collections.abc import Awaitable, Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from server.rooms.hub import get_hub
@@ -16,6 +17,7 @@ from server.rooms.hub import get_hub
 from .metrics import metrics_text
 from .probes import readiness
 
+INTERNAL = frozenset({"/readyz", "/metrics"})  # for the orchestrator and Prometheus only
 GetResponse = Callable[[HttpRequest], Awaitable[HttpResponse]]
 
 
@@ -29,6 +31,8 @@ class OpsEndpointsMiddleware:
     async def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info == "/healthz":
             return JsonResponse({"status": "ok"})
+        if request.path_info in INTERNAL and "HTTP_X_FORWARDED_FOR" in request.META:
+            return HttpResponseNotFound()
         if request.path_info == "/readyz":
             result = await readiness()
             status = "ready" if result.ready else "unavailable"

@@ -58,3 +58,10 @@ async def test_not_ready_while_redis_is_unreachable(redis_layer_at: SettingsWrap
 async def test_an_ordinary_page_still_checks_the_host() -> None:
     response = await AsyncClient().get("/login/", headers={"host": "evil.example"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/readyz", "/metrics"])
+async def test_internal_endpoints_are_hidden_from_proxied_requests(path: str) -> None:
+    response = await AsyncClient().get(path, headers={"x-forwarded-for": "203.0.113.9"})
+    assert response.status_code == 404
+    assert (await AsyncClient().get(path)).status_code == 200
