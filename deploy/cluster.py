@@ -485,6 +485,7 @@ def main() -> None:
         print(f"Plenary cluster up at {cluster.url}/ (self-signed certificate)")
         print(f"  PostgreSQL {cluster.database_url()}, Redis {cluster.redis_url}")
         print(f"  web processes on ports {', '.join(map(str, cluster.web_ports))}")
+        print("  demo logins: chair, secretariat, kenya, spain, france, … (password plenary-demo)")
         print(f"  logs in {cluster.logs}; Ctrl-C stops everything and removes {cluster.root}")
         while True:
             time.sleep(3600)
