@@ -54,12 +54,28 @@ class Delegate:
             text: str = response.read().decode()
             return text
 
-    def log_in(self) -> "Delegate":
-        page = self.get("/login/")
+    def fetch(self, path: str) -> bytes:
+        with self.opener.open(f"{self.cluster.url}{path}", timeout=120) as response:
+            body: bytes = response.read()
+            return body
+
+    def submit(self, path: str, fields: dict[str, str]) -> str:
+        """Fill in the form on the page at ``path`` and send it, as a browser would (with the
+        page's CSRF token); the path that the answer ends on, after redirects."""
+        page = self.get(path)
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert match, "the login page has no CSRF token"
-        form = {"username": self.username, "password": PASSWORD}
-        self._post("/login/", urllib.parse.urlencode({**form, "csrfmiddlewaretoken": match[1]}))
+        assert match, f"the page {path} has no CSRF token"
+        request = urllib.request.Request(
+            f"{self.cluster.url}{path}",
+            data=urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": match[1]}).encode(),
+            headers={"Referer": f"{self.cluster.url}{path}"},
+        )
+        with self.opener.open(request, timeout=30) as response:
+            landed: str = response.geturl()
+            return urllib.parse.urlsplit(landed).path
+
+    def log_in(self) -> "Delegate":
+        self.submit("/login/", {"username": self.username, "password": PASSWORD})
         self.cookie("sessionid")
         return self
 

@@ -117,6 +117,17 @@ def _psql(cluster: Cluster, sql: str) -> "subprocess.CompletedProcess[str]":
     )
 
 
+def test_minutes_are_prepared_and_exported_from_postgresql(cluster: Cluster) -> None:
+    secretariat = Delegate(cluster, "secretariat").log_in()
+    page = secretariat.submit(
+        f"/minutes/meetings/{MEETING}/", {"form": "summary", "language": "en"}
+    )
+    minutes = re.fullmatch(r"/minutes/(\d+)/", page)
+    assert minutes, f"creating the minutes ended on {page}"
+    assert secretariat.fetch(f"/minutes/{minutes[1]}/export.docx")[:2] == b"PK"
+    assert secretariat.fetch(f"/minutes/{minutes[1]}/export.pdf")[:5] == b"%PDF-"
+
+
 async def test_killing_a_web_process_loses_nothing(cluster: Cluster, join: Join) -> None:
     kenya = await join("kenya", 0)
     chair = await join("chair", 1)
