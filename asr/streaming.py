@@ -25,6 +25,9 @@ from .vad import speech_spans
 @dataclass(frozen=True)
 class StreamingOptions:
     language: str | None = None  # fixed for the speaker; None: detect per utterance
+    # The languages speakers may use (a conference's working languages): detection picks
+    # the likeliest of these. Empty: any language Whisper knows.
+    languages: tuple[str, ...] = ()
     draft_interval: float = 1.0  # seconds of audio between drafts
     commit_after: float = 3.0  # seconds of an utterance before drafts may commit final text
     detect_after: float = 2.5  # seconds of an utterance its language is detected on
@@ -109,7 +112,8 @@ class StreamingTranscriber:
         self.language: str | None = options.language  # fixed for the current utterance
         self.heard = "und"  # the language of the last transcription
         self.remembered = 0  # how many of `committed` are in `context`
-        self.context = ""  # final text whose audio has left the buffer: the prompt
+        self.context = ""  # final text whose audio has left the buffer: the prompt …
+        self.context_language = "und"  # … and the language it is in
 
     # Input ---------------------------------------------------------------------------
 
@@ -186,10 +190,18 @@ class StreamingTranscriber:
 
     def _transcribe(self, until: float, beam_size: int, window: float) -> list[Word]:
         audio = self.buffer[: int(until * SAMPLE_RATE)]
+        language = self.language
+        if language is None and self.options.languages:
+            language, _ = self.engine.detect_language(audio, self.options.languages, window=window)
+        # The prompt is context in its own language only: an English prompt over Spanish
+        # speech makes Whisper repeat the prompt instead of hearing the audio.
+        prompted = (language or self.heard) == self.context_language
         options = TranscribeOptions(
-            language=self.language,
+            language=language,
             beam_size=beam_size,
-            prompt=self.context[-self.options.prompt_chars :] or None,
+            prompt=self.context[-self.options.prompt_chars :]
+            if prompted and self.context
+            else None,
             min_window=window,
             temperature_fallback=False,
         )
@@ -270,6 +282,9 @@ class StreamingTranscriber:
         """Final words whose audio leaves the buffer become context for the prompt (Whisper
         repeats itself when the prompt and the audio say the same thing)."""
         text = "".join(w.text for w in words)
+        language = self.language or self.heard
+        if language != self.context_language:
+            self.context, self.context_language = "", language
         self.context = (self.context + text).strip()[-4 * self.options.prompt_chars :]
 
     def _caption(self, kind: CaptionKind, words: list[Word]) -> Caption:

@@ -1,5 +1,6 @@
 """The transcriber interface: audio in, segments with word timings out."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -38,7 +39,12 @@ class Transcriber(Protocol):
         """Segments of ``audio``, their times shifted by ``offset`` seconds."""
         ...
 
-    def detect_language(self, audio: Samples) -> tuple[str, float]: ...
+    def detect_language(
+        self, audio: Samples, among: Collection[str] = (), *, window: float | None = None
+    ) -> tuple[str, float]:
+        """The most likely language of ``audio`` (only those in ``among``, when given) and its
+        probability. ``window``: as ``TranscribeOptions.min_window``."""
+        ...
 
 
 # Whisper's own rule for "this was not speech": likely silence and a poor decode.
@@ -48,3 +54,11 @@ LOW_LOGPROB = -1.0
 
 def is_speech(segment: Segment) -> bool:
     return not (segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB)
+
+
+def most_likely(probabilities: dict[str, float], among: Collection[str]) -> tuple[str, float]:
+    """The most probable language, of those in ``among`` when it names any Whisper knows."""
+    allowed = {language: p for language, p in probabilities.items() if language in among}
+    candidates = allowed or probabilities
+    language = max(candidates, key=lambda code: candidates[code])
+    return language, candidates[language]

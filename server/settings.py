@@ -27,6 +27,8 @@ if ENV not in {"embedded", "production"}:
 PRODUCTION = ENV == "production"
 
 DATA_DIR = Path(os.environ.get("PLENARY_DATA_DIR", BASE_DIR / "var")).resolve()
+# The speech engines (asr/, no Django) find their models through the environment.
+os.environ.setdefault("PLENARY_DATA_DIR", str(DATA_DIR))
 # Real speech recordings for tests and benchmarks live outside the repository.
 SHARED_DIR = Path(os.environ.get("PLENARY_SHARED_DIR", BASE_DIR.parent / "shared")).resolve()
 
@@ -213,10 +215,14 @@ if ASR_WORKERS not in {"embedded", "external"}:
     raise ImproperlyConfigured("PLENARY_ASR_WORKERS must be 'embedded' or 'external'")
 ASR_ENGINE = os.environ.get("PLENARY_ASR_ENGINE", "faster-whisper")
 ASR_THREADS = int(os.environ.get("PLENARY_ASR_THREADS", "1"))  # streams recognised at once
+ASR_CPU_THREADS = int(os.environ.get("PLENARY_ASR_CPU_THREADS", "0"))  # per recognition; 0: all
 ASR_MAX_STREAMS = int(os.environ.get("PLENARY_ASR_MAX_STREAMS", "4"))  # per worker
 # Largest audio frame a speaker may send (64 KiB: 2 s of PCM16), and how long a stream may
 # wait for a worker before the speaker is told recognition is unavailable.
 AUDIO_MAX_FRAME_BYTES = 64 * 1024
+# A speaker's audio may run this far ahead of real time (network bursts) before frames are
+# refused: a sender faster than speech would only flood recognition.
+AUDIO_AHEAD_SECONDS = 5.0
 ASR_WORKER_TIMEOUT_SECONDS = float(os.environ.get("PLENARY_ASR_WORKER_TIMEOUT", "5"))
 
 # Production logs one JSON object per line with request and meeting ids (server/ops/logs.py).
@@ -230,6 +236,7 @@ if LOG_FORMAT not in {"json", "plain"}:
 SUMMARISER_URL = os.environ.get("PLENARY_SUMMARISER_URL", "")
 SUMMARISER_MODEL = os.environ.get("PLENARY_SUMMARISER_MODEL", "local")
 SUMMARISER_TIMEOUT = float(os.environ.get("PLENARY_SUMMARISER_TIMEOUT", "120"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,6 +1,6 @@
 """faster-whisper (CTranslate2): the default engine. int8 on CPU, float16 on CUDA."""
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -14,7 +14,7 @@ from faster_whisper.audio import pad_or_trim
 from ..audio import SAMPLE_RATE, Samples
 from ..models import resolve_model
 from ..results import Segment, TranscriptionInfo, Word
-from ..transcriber import EngineOptions, TranscribeOptions, is_speech
+from ..transcriber import EngineOptions, TranscribeOptions, is_speech, most_likely
 
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 FULL_WINDOW_FRAMES = 3000  # 30 s of 10 ms feature frames
@@ -110,6 +110,9 @@ class FasterWhisperTranscriber:
             for s in raw
         ]
 
-    def detect_language(self, audio: Samples) -> tuple[str, float]:
-        language, probability, _ = self.model.detect_language(audio)
-        return str(language), float(probability)
+    def detect_language(
+        self, audio: Samples, among: Collection[str] = (), *, window: float | None = None
+    ) -> tuple[str, float]:
+        with _window(TranscribeOptions(min_window=window), audio):
+            _, _, ranked = self.model.detect_language(audio)
+        return most_likely({str(code): float(p) for code, p in ranked}, among)

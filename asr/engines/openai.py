@@ -5,6 +5,7 @@ model name (openai-whisper downloads names into the data directory where a netwo
 Slower than faster-whisper on a CPU; useful where PyTorch is already the organiser's stack."""
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 import torch
@@ -14,7 +15,7 @@ from ..audio import SAMPLE_RATE, Samples
 from ..errors import ModelUnavailable
 from ..models import data_dir
 from ..results import Segment, TranscriptionInfo, Word
-from ..transcriber import EngineOptions, TranscribeOptions, is_speech
+from ..transcriber import EngineOptions, TranscribeOptions, is_speech, most_likely
 
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
@@ -74,10 +75,12 @@ class OpenAIWhisperTranscriber:
         info = TranscriptionInfo(language, 1.0, len(audio) / SAMPLE_RATE)
         return [s for s in segments if is_speech(s) and s.text], info
 
-    def detect_language(self, audio: Samples) -> tuple[str, float]:
+    def detect_language(
+        self, audio: Samples, among: Collection[str] = (), *, window: float | None = None
+    ) -> tuple[str, float]:
+        """``window`` is ignored: openai-whisper always encodes 30 s."""
         mel = whisper.log_mel_spectrogram(
             whisper.pad_or_trim(torch.from_numpy(audio)), self.model.dims.n_mels
         ).to(self.model.device)
         _, probabilities = self.model.detect_language(mel)
-        language = max(probabilities, key=probabilities.get)
-        return str(language), float(probabilities[language])
+        return most_likely({str(c): float(p) for c, p in probabilities.items()}, among)

@@ -43,6 +43,7 @@ from .link import LinkState, RecognitionLink
 from .models import Recording
 from .recorder import RecordingFile
 from .relay import frame_send, get_relay
+from .selectors import conference_languages
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ class AudioConsumer(AsyncWebsocketConsumer):
             self.channel_name,
             self.recording.pk,
             language,
+            await db_async(conference_languages)(self.meeting),
             self.link_changed,
             lambda start, end: self.gaps.append([round(start, 3), round(end, 3)]),
         )

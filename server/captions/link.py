@@ -41,6 +41,7 @@ class RecognitionLink:
         reply: str,
         recording: int,
         language: str | None,
+        languages: list[str],
         notify: Notify,
         gap: Callable[[float, float], None],
     ) -> None:
@@ -48,6 +49,7 @@ class RecognitionLink:
         self.reply = reply
         self.recording = recording
         self.language = language
+        self.languages = languages
         self.notify = notify
         self.gap = gap
         self.state = LinkState.OPENING
@@ -73,6 +75,7 @@ class RecognitionLink:
             "reply": self.reply,
             "recording": self.recording,
             "language": self.language,
+            "languages": self.languages,
             "start": self.settled,
         }
         await self.layer.send(STREAMS_CHANNEL, request)

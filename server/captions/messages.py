@@ -17,7 +17,8 @@ class StreamOpen(TypedDict):
     stream: str  # a fresh id per attempt
     reply: str  # the audio socket's channel
     recording: int
-    language: str | None  # fixed for the speaker, or None: detect per utterance
+    language: str | None  # fixed for the speaker, or None: detect per utterance …
+    languages: list[str]  # … as one of these (the conference's working languages)
     start: float  # stream time (seconds into the recording) of the first audio to come
 
 

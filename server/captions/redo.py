@@ -7,7 +7,14 @@ from pathlib import Path
 
 from django.conf import settings
 
-from asr import SAMPLE_RATE, Caption, StreamingTranscriber, TranslationUnavailable, decode_file
+from asr import (
+    SAMPLE_RATE,
+    Caption,
+    StreamingOptions,
+    StreamingTranscriber,
+    TranslationUnavailable,
+    decode_file,
+)
 
 from .models import Recording
 from .services import RedoSegment
@@ -20,9 +27,12 @@ def recording_file(recording: Recording) -> Path:
     return settings.RECORDINGS_DIR / recording.path
 
 
-def recording_finals(recording: Recording, engines: SpeechEngines) -> list[Caption]:
+def recording_finals(
+    recording: Recording, engines: SpeechEngines, languages: set[str]
+) -> list[Caption]:
     (audio,) = decode_file(recording_file(recording), mono=True)
-    stream = StreamingTranscriber(engines.transcriber)
+    options = StreamingOptions(languages=tuple(sorted(languages)))
+    stream = StreamingTranscriber(engines.transcriber, options)
     step = CHUNK_SECONDS * SAMPLE_RATE
     finals = []
     for start in range(0, len(audio), step):

@@ -4,7 +4,7 @@ from typing import TypedDict
 
 from django.db.models import Prefetch
 
-from server.conferences.models import Meeting, Participant
+from server.conferences.models import Conference, Meeting, Participant
 from server.rooms.events import ParticipantRef
 from server.rooms.models import RoomConnection
 from server.rooms.selectors import participant_ref, snapshot_part
@@ -64,8 +64,32 @@ def recent_captions(
     ]
 
 
+# Each language's name in itself, as a picker shows it.
+LANGUAGE_NAMES = {
+    "ar": "العربية",
+    "de": "Deutsch",
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "it": "Italiano",
+    "ja": "日本語",
+    "pt": "Português",
+    "ru": "Русский",
+    "zh": "中文",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
 def conference_languages(meeting: Meeting) -> list[str]:
-    """The caption languages a listener may pick: those the conference's participants read."""
+    """The conference's working languages: speech is recognised as one of them, captions are
+    offered in them. Unless the conference names them, those its participants read."""
+    named = Conference.objects.filter(pk=meeting.conference_id).values_list("languages", flat=True)
+    listed = [code.strip() for code in (named.first() or "").split(",") if code.strip()]
+    if listed:
+        return sorted(set(listed))
     languages = Participant.objects.filter(conference_id=meeting.conference_id).values_list(
         "preferred_language", flat=True
     )

@@ -181,7 +181,9 @@ class RecognitionWorker:
     async def _open(self, request: StreamOpen) -> None:
         assert self.engines is not None
         recording, speaker = await db_async(_speaker)(request["recording"])
-        options = StreamingOptions(language=request["language"])
+        options = StreamingOptions(
+            language=request["language"], languages=tuple(request["languages"])
+        )
         transcriber = StreamingTranscriber(
             self.engines.transcriber, options, start=request["start"]
         )
@@ -401,9 +403,12 @@ class RecognitionWorker:
 def _as_open(message: dict[str, object]) -> StreamOpen:
     stream, reply, recording = message.get("stream"), message.get("reply"), message.get("recording")
     language, start = message.get("language"), message.get("start", 0.0)
+    languages = message.get("languages", [])
     if not (isinstance(stream, str) and isinstance(reply, str) and isinstance(recording, int)):
         raise ValueError(f"malformed stream request: {message!r:.200}")
     if not isinstance(start, float | int) or not (language is None or isinstance(language, str)):
+        raise ValueError(f"malformed stream request: {message!r:.200}")
+    if not (isinstance(languages, list) and all(isinstance(code, str) for code in languages)):
         raise ValueError(f"malformed stream request: {message!r:.200}")
     return {
         "type": "asr.open",
@@ -411,5 +416,6 @@ def _as_open(message: dict[str, object]) -> StreamOpen:
         "reply": reply,
         "recording": recording,
         "language": language,
+        "languages": [str(code) for code in languages],
         "start": float(start),
     }

@@ -66,6 +66,7 @@ def demo_load() -> Conference:
             title="Summit on Climate Finance",
             slug=SLUG,
             venue="Virtual venue (Plenary)",
+            languages="en,es,fr",
             starts_on=today,
             ends_on=today + dt.timedelta(days=4),
         )

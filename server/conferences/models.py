@@ -10,6 +10,13 @@ class Conference(models.Model):
     venue = models.CharField(max_length=200, default="Virtual venue")
     starts_on = models.DateField()
     ends_on = models.DateField()
+    languages = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Working languages as ISO 639-1 codes, comma-separated (e.g. en,es,fr): "
+        "speech is recognised as one of these, and captions offered in them. Empty: the "
+        "languages the participants read.",
+    )
 
     class Meta:
         ordering = ["-starts_on"]

@@ -4,6 +4,7 @@
 import { apply, fromSnapshot } from "./room-state.js";
 
 const CONTROL_TYPES = new Set(["snapshot", "synced", "error", "events", "ack", "pong"]);
+const EPHEMERAL_TYPES = new Set(["caption.draft", "caption.status"]);
 const FINAL_CLOSE = { 4001: "You have logged out.", 4401: "You are not logged in.",
   4403: "Your delegation is not admitted to this meeting.", 4404: "No such meeting." };
 const PING_EVERY_MS = 20000;
@@ -80,7 +81,9 @@ export class RoomClient extends EventTarget {
     if (message.type === "synced") return this.live();
     if (message.type === "events") return this.fetched(message.events);
     if (message.type === "error") return this.failed(message);
-    if (isEvent(message)) this.event(message);
+    if (isEvent(message)) return this.event(message);
+    // Without a sequence number: live only (draft captions, recognition status).
+    if (EPHEMERAL_TYPES.has(message.type)) this.dispatchEvent(new CustomEvent("ephemeral", { detail: message }));
   }
 
   snapshot(message) {

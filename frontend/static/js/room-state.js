@@ -13,7 +13,23 @@ export function fromSnapshot(snapshot) {
     agenda: snapshot.agenda,
     agendaItem: snapshot.agenda_item,
     chat: snapshot.chat.map((line) => ({ seq: line.seq, ts: line.ts, actor: line.actor, ...line.data })),
+    captions: (snapshot.parts?.captions?.recent ?? []).map((line) => ({ ...line })),
   };
+}
+
+const CAPTIONS_KEPT = 300;
+
+function captionFinal(state, event) {
+  const line = { ...event.data, seq: event.seq, translations: {} };
+  return { ...state, captions: [...state.captions, line].slice(-CAPTIONS_KEPT) };
+}
+
+function captionTranslation(state, event) {
+  const { segment, language, text } = event.data;
+  const captions = state.captions.map((line) => (line.segment === segment
+    ? { ...line, translations: { ...line.translations, [language]: text } }
+    : line));
+  return { ...state, captions };
 }
 
 const withoutParticipant = (list, participant) => list.filter((p) => p.id !== participant.id);
@@ -30,7 +46,18 @@ const reducers = {
   "timer.stopped": (s, e) => ({ ...s, floor: { ...s.floor, timer: e.data.timer } }),
   "agenda.switched": (s, e) => ({ ...s, agendaItem: e.data.item }),
   "meeting.status": (s, e) => ({ ...s, meeting: { ...s.meeting, status: e.data.status } }),
+  "caption.final": captionFinal,
+  "caption.translation": captionTranslation,
 };
+
+// The text of a caption line to show a reader of `language` ("" : the speaker's own),
+// with the language it is in and whether it is the original.
+export function captionText(line, language) {
+  if (!language || language === line.language) return { text: line.text, language: line.language, original: true };
+  const translated = line.translations[language];
+  if (translated !== undefined) return { text: translated, language, original: false };
+  return { text: line.text, language: line.language, original: true };
+}
 
 // Apply one event whose seq is exactly state.seq + 1. Unknown and sealed events only
 // advance the sequence number.

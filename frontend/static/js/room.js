@@ -1,4 +1,7 @@
 // The meeting room page: wires the socket client to the view and the page's forms.
+import { CaptionsView } from "./captions-view.js";
+import { FloorAudio } from "./listen.js";
+import { Microphone } from "./microphone.js";
 import { RoomClient } from "./room-client.js";
 import { alert, connection, render, tick } from "./room-view.js";
 
@@ -10,9 +13,53 @@ const client = new RoomClient(Number(root.dataset.meeting));
 const act = (type, data = {}) => client.send(type, data);
 window.plenaryRoom = client; // for the end-to-end tests and the curious
 
-client.addEventListener("change", (e) => render(e.detail.state, { presiding, act, clockOffset }));
-client.addEventListener("status", (e) => connection(e.detail));
+const meetingId = Number(root.dataset.meeting);
+const captions = new CaptionsView({ meetingId, pick: (language) => act("captions.language", { language }) });
+const microphone = new Microphone(meetingId, root.dataset.worklet);
+const floorAudio = new FloorAudio(meetingId);
+window.plenaryMicrophone = microphone;
+
+client.addEventListener("change", (e) => {
+  const { state } = e.detail;
+  render(state, { presiding, act, clockOffset });
+  captions.render(state.captions);
+  floorChanged(state);
+});
+client.addEventListener("status", (e) => {
+  connection(e.detail);
+  if (e.detail === "live") captions.announce();
+});
 client.addEventListener("error", (e) => alert(e.detail.message));
+client.addEventListener("ephemeral", (e) => {
+  if (e.detail.type === "caption.draft") captions.onDraft(e.detail);
+  if (e.detail.type === "caption.status") captions.onStatus(e.detail);
+});
+
+// The microphone is offered to the floor holder only; the floor passing on turns it off.
+function floorChanged(state) {
+  const mine = state.floor.holder?.id === state.you.id;
+  document.getElementById("microphone").hidden = !mine;
+  if (!mine && microphone.on) microphone.stop();
+  floorAudio.muted = mine;
+  captions.floorChanged(state.floor.holder);
+}
+
+const micToggle = document.getElementById("mic-toggle");
+micToggle.addEventListener("click", () => (microphone.on ? microphone.stop() : microphone.start()));
+microphone.addEventListener("state", (e) => {
+  document.getElementById("mic-status").textContent = e.detail.message;
+  micToggle.setAttribute("aria-pressed", String(microphone.on));
+  micToggle.textContent = microphone.on ? "Turn my microphone off" : "Turn my microphone on";
+});
+microphone.addEventListener("recognition", (e) => captions.onStatus(e.detail));
+
+const listen = document.getElementById("listen");
+listen.addEventListener("click", () => {
+  if (floorAudio.playing) floorAudio.stop();
+  else floorAudio.start();
+  listen.setAttribute("aria-pressed", String(floorAudio.playing));
+  listen.textContent = floorAudio.playing ? "Stop listening" : "Listen to the floor";
+});
 setInterval(() => client.state && tick(client.state, clockOffset), 250);
 
 const on = (id, type, handler) => document.getElementById(id)?.addEventListener(type, handler);

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         languages = set(conference_languages(found))
         total = 0
         for stored in tqdm(present, desc="recordings", unit="rec", disable=None):
-            finals = recording_finals(stored, engines)
+            finals = recording_finals(stored, engines, languages)
             segments = [redo_segment(c, engines, languages) for c in finals]
             total += len(transcript_replace(recording=stored, segments=segments))
         self.stdout.write(f"{len(present)} recording(s) transcribed again: {total} segment(s).")

@@ -1,0 +1,142 @@
+"""Live captions in Debian Chromium, end to end: the speaker's page takes its microphone from
+a WAV file (Chromium's fake capture device), an English statement made with espeak-ng and
+then a Spanish one; a listener who reads Spanish sees the first translated (Apertium) and
+the second as said, and a listener who reads English the reverse. Real Whisper base in
+the server's embedded recognition worker. Checked by word overlap, not exact text."""
+
+import re
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from asr import SAMPLE_RATE, ApertiumTranslator
+from tests.captions.conftest import speech
+from tests.support.server import ServerProcess
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS, LogIn, enter_plenary, log_in_with_the_form
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ENGLISH = "Kenya supports the draft decision on climate finance and thanks the chair."
+SPANISH = "Kenia apoya la propuesta y pide más fondos para la adaptación."
+OTIENO = "Mr. David Otieno (Kenya)"
+WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)}
+
+
+def overlap(expected: str, shown: str) -> float:
+    """The share of the expected words that the page shows."""
+    return len(words(expected) & words(shown)) / len(words(expected))
+
+
+@pytest.fixture(scope="module")
+def statements(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The speaker's microphone: silence, the English statement, a pause, the Spanish one."""
+    folder = tmp_path_factory.mktemp("microphone")
+    silence = np.zeros(SAMPLE_RATE, np.int16).tobytes()
+    pcm = (
+        silence
+        + speech(ENGLISH, "en", folder, pause=1.5)
+        + speech(SPANISH, "es", folder, pause=3.0)
+        + silence * 3
+    )
+    path = folder / "statements.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(pcm)
+    return path
+
+
+@pytest.fixture(scope="module")
+def speaker_browser(playwright: Playwright, statements: Path) -> Iterator[Browser]:
+    """A Chromium whose microphone plays ``statements`` once, granted without asking."""
+    fake_microphone = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={statements}%noloop",
+    ]
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *fake_microphone]
+    )
+    yield browser
+    browser.close()
+
+
+def shown_captions(page: Page) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = page.get_by_test_id("captions-list").locator("li").evaluate_all(
+        """items => items.map(li => ({
+            language: li.dataset.language,
+            original: li.dataset.original,
+            text: li.querySelector('.caption-text').textContent,
+        }))"""
+    )
+    return rows
+
+
+def text_of(rows: list[dict[str, str]], language: str, *, original: bool) -> str:
+    return " ".join(
+        r["text"] for r in rows if r["language"] == language and r["original"] == str(original).lower()
+    )
+
+
+def test_listeners_read_each_statement_in_their_own_language(
+    log_in: LogIn, speaker_browser: Browser, server: ServerProcess
+) -> None:
+    apertium = ApertiumTranslator()
+    english_in_spanish = apertium.translate(ENGLISH, "en", "es")
+    spanish_in_english = apertium.translate(SPANISH, "es", "en")
+
+    chair, spain, japan = log_in("chair"), log_in("spain"), log_in("japan")
+    for page in (chair, spain, japan):
+        enter_plenary(page)
+    expect(spain.get_by_test_id("caption-language")).to_have_value("es")
+    expect(japan.get_by_test_id("caption-language")).to_have_value("en")
+
+    speaker = speaker_browser.new_context().new_page()
+    log_in_with_the_form(speaker, server.url, "kenya")
+    enter_plenary(speaker)
+    speaker.get_by_role("button", name="Request the floor").click()
+    chair.get_by_role("button", name=f"Give floor to {OTIENO}").click()
+    expect(speaker.get_by_test_id("microphone")).to_be_visible()
+    expect(spain.get_by_test_id("microphone")).to_be_hidden()
+    speaker.get_by_role("button", name="Turn my microphone on").click()
+    expect(speaker.get_by_test_id("mic-status")).to_contain_text("microphone is on")
+
+    def spanish_reader_has_both() -> bool:
+        rows = shown_captions(spain)
+        return (
+            overlap(english_in_spanish, text_of(rows, "es", original=False)) >= 0.5
+            and overlap(SPANISH, text_of(rows, "es", original=True)) >= 0.5
+        )
+
+    def english_reader_has_both() -> bool:
+        rows = shown_captions(japan)
+        return (
+            overlap(ENGLISH, text_of(rows, "en", original=True)) >= 0.5
+            and overlap(spanish_in_english, text_of(rows, "en", original=False)) >= 0.5
+        )
+
+    spain.wait_for_function("() => true")  # pages are live; now wait for the statements
+    deadline_ms = 120_000
+    for reader, done in ((spain, spanish_reader_has_both), (japan, english_reader_has_both)):
+        waited = 0
+        while not done() and waited < deadline_ms:
+            reader.wait_for_timeout(1000)
+            waited += 1000
+        assert done(), f"captions shown: {shown_captions(reader)}"
+    expect(spain.get_by_test_id("captions-list").locator("li").first).to_contain_text(OTIENO)
+
+    # Picking "each speaker's own language" shows the originals.
+    spain.get_by_test_id("caption-language").select_option("")
+    originals = shown_captions(spain)
+    assert overlap(ENGLISH, text_of(originals, "en", original=True)) >= 0.5
+    speaker.context.close()
