@@ -72,20 +72,23 @@ def speaker_browser(playwright: Playwright, statements: Path) -> Iterator[Browse
 
 
 def shown_captions(page: Page) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = page.get_by_test_id("captions-list").locator("li").evaluate_all(
-        """items => items.map(li => ({
+    rows: list[dict[str, str]] = (
+        page.get_by_test_id("captions-list")
+        .locator("li")
+        .evaluate_all(
+            """items => items.map(li => ({
             language: li.dataset.language,
             original: li.dataset.original,
             text: li.querySelector('.caption-text').textContent,
         }))"""
+        )
     )
     return rows
 
 
 def text_of(rows: list[dict[str, str]], language: str, *, original: bool) -> str:
-    return " ".join(
-        r["text"] for r in rows if r["language"] == language and r["original"] == str(original).lower()
-    )
+    flag = "true" if original else "false"
+    return " ".join(r["text"] for r in rows if (r["language"], r["original"]) == (language, flag))
 
 
 def test_listeners_read_each_statement_in_their_own_language(
@@ -125,7 +128,6 @@ def test_listeners_read_each_statement_in_their_own_language(
             and overlap(spanish_in_english, text_of(rows, "en", original=False)) >= 0.5
         )
 
-    spain.wait_for_function("() => true")  # pages are live; now wait for the statements
     deadline_ms = 120_000
     for reader, done in ((spain, spanish_reader_has_both), (japan, english_reader_has_both)):
         waited = 0
