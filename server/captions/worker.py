@@ -55,7 +55,8 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_SECONDS = 1.0  # how often a worker reports on each stream (its heartbeat)
 DRAFTS_UNTIL_LAG = 1.0  # past this much waiting audio, drafts are skipped
-LAGGING_AFTER = 2.0  # … and past this, the room is told and a warning logged
+LAGGING_AFTER = 2.0  # … and past this, the room is told and a warning logged …
+CALM_SECONDS = 5.0  # … until the lag has stayed small this long
 MAX_BACKLOG_SECONDS = 60.0  # a stream this far behind is given up (another worker may take it)
 
 
@@ -90,6 +91,7 @@ class StreamJob:
     closing: bool = False
     flush: bool = True
     lagging: bool = False
+    calm_since: float | None = None  # since when the lag has been small
 
     @property
     def backlog(self) -> float:
@@ -269,7 +271,11 @@ class RecognitionWorker:
         """Make a stream's lag visible: gauges always; a log line and a room status when it
         passes ``LAGGING_AFTER`` seconds and when it recovers."""
         self._gauges(job)
-        lag = job.lag
+        lag, now = job.lag, time.monotonic()
+        if lag >= DRAFTS_UNTIL_LAG:
+            job.calm_since = None
+        elif job.calm_since is None:
+            job.calm_since = now
         if lag > LAGGING_AFTER and not job.lagging:
             job.lagging = True
             logger.warning(
@@ -278,7 +284,7 @@ class RecognitionWorker:
                 lag,
             )
             await self._status(job, "lagging", "Captions are delayed: recognition is behind.")
-        elif lag < DRAFTS_UNTIL_LAG and job.lagging:
+        elif job.lagging and job.calm_since is not None and now - job.calm_since > CALM_SECONDS:
             job.lagging = False
             logger.info("meeting %s: recognition caught up", job.speaker.meeting)
             await self._status(job, "live", "Captions are live again.")
