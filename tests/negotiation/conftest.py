@@ -1,9 +1,11 @@
 """Negotiation fixtures: the demo conference with a short draft text, and a way to act on it
 as any demo participant in the open plenary meeting."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
+from django.db import connection
 
 from server.conferences.models import Conference, Participant
 from server.negotiation import selectors, services
@@ -48,3 +50,17 @@ def clause_version(text: NegotiationText, key: int) -> int:
 
 def proposal_version(text: NegotiationText, key: int) -> int:
     return now(text).proposals[key].version
+
+
+@contextmanager
+def past_the_trigger() -> Iterator[None]:
+    """Tamper as a database superuser could: on PostgreSQL, with triggers off for the rest of
+    the test's transaction (``session_replication_role``), then on again."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")

@@ -1,8 +1,7 @@
 """The record cannot be quietly rewritten: verify finds any edit, deletion, reordering or
 truncation, head prints what delegations keep, and PostgreSQL refuses UPDATE and DELETE."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from io import StringIO
 
 import pytest
@@ -13,7 +12,7 @@ from server.conferences.models import Meeting, Participant
 from server.negotiation import services
 from server.negotiation.models import ClauseEvent, NegotiationEvent, NegotiationText
 
-from .conftest import clause_version
+from .conftest import clause_version, past_the_trigger
 
 pytestmark = [pytest.mark.django_db]
 Person = Callable[[str], Participant]
@@ -50,20 +49,6 @@ def truncate(text: NegotiationText) -> None:
     last = NegotiationEvent.objects.filter(text=text).order_by("-index")[0]
     ClauseEvent.objects.filter(event=last).delete()
     last.delete()
-
-
-@contextmanager
-def past_the_trigger() -> Iterator[None]:
-    """Tamper as a database superuser could: on PostgreSQL, with triggers off for the rest of
-    the test's transaction (``session_replication_role``), then on again."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 @pytest.mark.parametrize("tamper", [edit, delete, swap, truncate], ids=lambda f: f.__name__)
