@@ -87,12 +87,6 @@ class Service:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    @property
-    def pid(self) -> int:
-        if self.process is None:
-            raise ClusterError(f"{self.name} is not started")
-        return self.process.pid
-
     def start(self) -> None:
         with self.log_path.open("ab") as log:
             self.log_offset = log.tell()
