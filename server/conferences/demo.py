@@ -11,6 +11,7 @@ from .models import AgendaItem, Conference, Delegation, Meeting, Participant
 
 DEMO_PASSWORD = "plenary-demo"
 SLUG = "climate-finance-summit"
+PLENARY_SYMBOL = "CF/2026/PV.1"  # the open plenary the demo's live room and negotiation use
 
 DELEGATIONS = [
     ("BRA", "Brazil", Delegation.Kind.MEMBER_STATE),
@@ -79,7 +80,7 @@ def demo_load() -> Conference:
         _meeting(
             conference,
             "1st plenary meeting",
-            "CF/2026/PV.1",
+            PLENARY_SYMBOL,
             Meeting.Kind.PLENARY,
             Meeting.Status.OPEN,
             now,

@@ -6,6 +6,7 @@ It goes through the services like any real text, so its log and hash chain are r
 
 from django.db import transaction
 
+from server.conferences.demo import PLENARY_SYMBOL
 from server.conferences.models import Conference, Meeting, Participant
 
 from . import selectors, services
@@ -74,7 +75,7 @@ def negotiation_demo_load(conference: Conference) -> NegotiationText:
             "user", "delegation"
         )
     }
-    meeting = Meeting.objects.get(conference=conference, kind=Meeting.Kind.PLENARY)
+    meeting = Meeting.objects.get(conference=conference, symbol=PLENARY_SYMBOL)
     with transaction.atomic():
         text = services.text_create(actor=people["secretariat"], slug=SLUG, title=TITLE)
         keys = _draft(text, people["secretariat"])
