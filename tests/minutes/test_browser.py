@@ -11,12 +11,12 @@ from docx import Document as read_docx
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import browser, log_in_with_the_form
+from tests.e2e.conftest import browser, log_in_with_the_form, playwright
 from tests.minutes.conftest import headings_of
 from tests.support.server import PLENARY, REPO, ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["browser"]  # Debian's Chromium (tests/e2e/conftest.py)
+__all__ = ["browser", "playwright"]  # Debian's Chromium (tests/e2e/conftest.py)
 CORRECTED = "The fund must be operational in 2026, with new and additional resources"
 
 
