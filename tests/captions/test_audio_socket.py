@@ -9,11 +9,13 @@ import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from asr import decode_file
+from server.captions import services
 from server.captions.models import Recording
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
 from tests.asr.conftest import encode_opus
+from tests.support.room_sockets import Connect
 
 from .conftest import FRAME_BYTES, OpenSpeech, SpeechSocket
 
@@ -209,3 +211,34 @@ async def test_without_a_worker_the_speaker_is_told_and_the_audio_is_kept(
     await microphone.send_bytes(TONE)
     await microphone.close()
     assert (await recording_of(plenary)).seconds == pytest.approx(0.2)
+
+
+async def test_a_reader_who_reconnects_gets_the_finals_and_translations_they_missed(
+    floor: Participant, plenary: Meeting, connect: Connect
+) -> None:
+    spain = await connect("spain", plenary)
+    last_seq = (await spain.receive_until("snapshot"))["seq"]
+    await spain.close()
+    recording, _ = await db_async(services.recording_open)(
+        meeting=plenary, participant=floor, format="pcm16"
+    )
+    segment = await db_async(services.caption_commit)(
+        recording=recording,
+        language="en",
+        text="Thank you, Chair.",
+        words=[(0.0, 1.0, "Thank you, Chair.")],
+        offset_start=0.0,
+        offset_end=1.0,
+    )
+    await db_async(services.translation_commit)(
+        segment=segment, language="es", text="Gracias, Presidente.", engine="apertium"
+    )
+    again = await connect("spain", plenary, last_seq=last_seq)
+    replayed = []
+    while (message := await again.receive())["type"] != "synced":
+        replayed.append((message["type"], message["data"].get("text")))
+    assert ("caption.final", "Thank you, Chair.") in replayed
+    assert ("caption.translation", "Gracias, Presidente.") in replayed
+    assert [t for t, _ in replayed].index("caption.final") < [t for t, _ in replayed].index(
+        "caption.translation"
+    )
