@@ -85,6 +85,39 @@ def recordings_prune(*, now: datetime | None = None) -> int:
 Words = Sequence[tuple[float, float, str]]
 
 
+Source = TranscriptSegment.Source
+
+
+def _segment_create(
+    recording: Recording,
+    turn: FloorTurn,
+    language: str,
+    text: str,
+    words: Words,
+    start: float,
+    end: float,
+    source: str,
+) -> TranscriptSegment:
+    """A segment of ``recording`` from ``start`` to ``end`` seconds into it."""
+    return TranscriptSegment.objects.create(
+        meeting_id=turn.meeting_id,
+        turn=turn,
+        recording=recording,
+        agenda_item_id=turn.agenda_item_id,
+        speaker=turn.participant,
+        delegation_id=turn.delegation_id,
+        language=language,
+        text=text,
+        words=[[round(s, 3), round(e, 3), w] for s, e, w in words],
+        offset_start=start,
+        offset_end=end,
+        started_at=recording.started_at + timedelta(seconds=start),
+        ended_at=recording.started_at + timedelta(seconds=end),
+        source=source,
+        created_at=timezone.now(),
+    )
+
+
 def caption_commit(
     *,
     recording: Recording,
@@ -97,25 +130,10 @@ def caption_commit(
     """Store a final caption of ``recording`` (times in seconds from its start) and append
     its ``caption.final`` room event."""
     turn = FloorTurn.objects.select_related("participant__delegation").get(pk=recording.turn_id)
-    started = recording.started_at + timedelta(seconds=offset_start)
-    ended = recording.started_at + timedelta(seconds=offset_end)
     with transaction.atomic():
         state = room_lock(turn.meeting)
-        segment = TranscriptSegment.objects.create(
-            meeting_id=turn.meeting_id,
-            turn=turn,
-            recording=recording,
-            agenda_item_id=turn.agenda_item_id,
-            speaker=turn.participant,
-            delegation_id=turn.delegation_id,
-            language=language,
-            text=text,
-            words=[[round(s, 3), round(e, 3), w] for s, e, w in words],
-            offset_start=offset_start,
-            offset_end=offset_end,
-            started_at=started,
-            ended_at=ended,
-            created_at=timezone.now(),
+        segment = _segment_create(
+            recording, turn, language, text, words, offset_start, offset_end, Source.LIVE
         )
         payload: CaptionFinalPayload = {
             "segment": segment.pk,
@@ -123,8 +141,8 @@ def caption_commit(
             "speaker": participant_ref(turn.participant),
             "language": language,
             "text": text,
-            "start": started.isoformat(),
-            "end": ended.isoformat(),
+            "start": segment.started_at.isoformat(),
+            "end": segment.ended_at.isoformat(),
             "agenda_item": turn.agenda_item_id,
         }
         event = event_append(
@@ -204,22 +222,15 @@ def transcript_replace(
         count = superseded.update(superseded=True)
         created = []
         for redo in segments:
-            segment = TranscriptSegment.objects.create(
-                meeting_id=turn.meeting_id,
-                turn=turn,
-                recording=recording,
-                agenda_item_id=turn.agenda_item_id,
-                speaker=turn.participant,
-                delegation_id=turn.delegation_id,
-                language=redo.language,
-                text=redo.text,
-                words=[[round(s, 3), round(e, 3), w] for s, e, w in redo.words],
-                offset_start=redo.start,
-                offset_end=redo.end,
-                started_at=recording.started_at + timedelta(seconds=redo.start),
-                ended_at=recording.started_at + timedelta(seconds=redo.end),
-                source=TranscriptSegment.Source.REDO,
-                created_at=now,
+            segment = _segment_create(
+                recording,
+                turn,
+                redo.language,
+                redo.text,
+                redo.words,
+                redo.start,
+                redo.end,
+                Source.REDO,
             )
             SegmentTranslation.objects.bulk_create(
                 SegmentTranslation(
