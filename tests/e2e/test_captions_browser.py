@@ -21,7 +21,7 @@ from .conftest import CHROMIUM, CHROMIUM_ARGS, LogIn, enter_plenary, log_in_with
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ENGLISH = "Kenya supports the draft decision on climate finance and thanks the chair."
+ENGLISH = "We support the draft decision on climate finance and we thank the chair."
 SPANISH = "Kenia apoya la propuesta y pide más fondos para la adaptación."
 OTIENO = "Mr. David Otieno (Kenya)"
 WORD = re.compile(r"\w+")
