@@ -224,6 +224,8 @@ AUDIO_MAX_FRAME_BYTES = 64 * 1024
 # refused: a sender faster than speech would only flood recognition.
 AUDIO_AHEAD_SECONDS = 5.0
 ASR_WORKER_TIMEOUT_SECONDS = float(os.environ.get("PLENARY_ASR_WORKER_TIMEOUT", "5"))
+# `plenary asr-worker` serves its Prometheus metrics on this port (0: none).
+ASR_METRICS_PORT = int(os.environ.get("PLENARY_ASR_METRICS_PORT", "0"))
 
 # Production logs one JSON object per line with request and meeting ids (server/ops/logs.py).
 LOG_FORMAT = os.environ.get("PLENARY_LOG_FORMAT", "json" if PRODUCTION else "plain")

@@ -14,7 +14,6 @@ import time
 from urllib.parse import parse_qs
 
 import numpy as np
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from asr import (
@@ -29,6 +28,7 @@ from asr import (
 )
 from server.common import metrics
 from server.common.asyncdb import db_async
+from server.common.consumers import LeavingConsumer
 from server.common.errors import InvalidInput, PlenaryError
 from server.conferences.models import Meeting, Participant
 from server.rooms import selectors as room_selectors
@@ -97,7 +97,7 @@ def as_pcm16(samples: np.ndarray) -> bytes:
     return bytes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
 
 
-class AudioConsumer(AsyncWebsocketConsumer):
+class AudioConsumer(LeavingConsumer):
     meeting: Meeting
     participant: Participant
     recording: Recording
@@ -282,17 +282,20 @@ class AudioConsumer(AsyncWebsocketConsumer):
         )
 
     async def finish(self) -> None:
-        """The turn's audio ends here: recognition finishes, the recording is closed."""
+        """The turn's audio ends here: the recording is closed, recognition finishes."""
         if self.member is None or self.ending:
             return
         self.ending = True
         self.ticker.cancel()
-        await get_hub().detach(self.meeting.pk, self.member)
-        await self.link.close()
         self.file.close()
+        await get_hub().detach(self.meeting.pk, self.member)
         await self.save_progress(done=True)
+        try:
+            await self.link.close()
+        except Exception:  # the layer itself may be what failed: the worker times out
+            logger.warning("meeting %s: could not tell the worker the turn ended", self.meeting.pk)
 
-    async def disconnect(self, code: int) -> None:
+    async def leave(self) -> None:
         await self.finish()
 
     # Replies ------------------------------------------------------------------------------
@@ -304,7 +307,7 @@ class AudioConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=error_wire(code, text))
 
 
-class ListenConsumer(AsyncWebsocketConsumer):
+class ListenConsumer(LeavingConsumer):
     meeting: Meeting
     attached = False
 
@@ -330,6 +333,7 @@ class ListenConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.send(text_data=error_wire("unknown_type", "This socket only sends audio."))
 
-    async def disconnect(self, code: int) -> None:
+    async def leave(self) -> None:
         if self.attached:
+            self.attached = False
             await get_relay().detach(self.meeting.pk, self)

@@ -9,11 +9,10 @@ import logging
 import time
 from urllib.parse import parse_qs
 
-from asgiref.typing import ASGIReceiveCallable, ASGISendCallable, Scope
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from server.common.asyncdb import db_async
+from server.common.consumers import LeavingConsumer
 from server.common.errors import PlenaryError
 from server.common.ratelimit import TokenBucket
 from server.conferences.models import Meeting, Participant
@@ -38,7 +37,7 @@ def _last_seq(query_string: bytes) -> int | None:
         return None
 
 
-class RoomConsumer(AsyncWebsocketConsumer):
+class RoomConsumer(LeavingConsumer):
     meeting: Meeting
     participant: Participant
     member: Member | None = None
@@ -108,19 +107,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
             text_data=encode({"v": PROTOCOL_VERSION, "type": "synced", "seq": last_seq})
         )
         return last_seq
-
-    async def __call__(
-        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
-    ) -> None:
-        """Leave the room however the consumer ends: when the channel layer fails (Redis
-        restarts) Channels ends it with that error, and no disconnect handler runs."""
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            await self.leave()
-
-    async def disconnect(self, code: int) -> None:
-        await self.leave()
 
     async def leave(self) -> None:
         """Detach from the hub and drop the presence row, then the layer group (which may be

@@ -12,6 +12,7 @@ from argparse import ArgumentParser
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from prometheus_client import start_http_server
 
 from server.captions.speech import speech_engines
 from server.captions.worker import RecognitionWorker
@@ -25,10 +26,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=settings.ASR_THREADS, help="recognitions at once"
         )
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=settings.ASR_METRICS_PORT,
+            help="serve Prometheus metrics on this port (0: none)",
+        )
 
-    def handle(self, *args: object, streams: int, threads: int, **options: object) -> None:
+    def handle(
+        self, *args: object, streams: int, threads: int, metrics_port: int, **options: object
+    ) -> None:
         if not settings.REDIS_URL:
             raise CommandError("asr-worker needs REDIS_URL: workers meet web processes there.")
+        if metrics_port:
+            # Its own small HTTP server: /metrics for Prometheus, and a liveness probe.
+            start_http_server(metrics_port)
+            self.stdout.write(f"metrics on http://0.0.0.0:{metrics_port}/metrics")
         layer = get_channel_layer()
         assert layer is not None
         worker = RecognitionWorker(layer, speech_engines, max_streams=streams, threads=threads)
