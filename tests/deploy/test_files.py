@@ -204,6 +204,7 @@ def test_systemd_units_run_existing_commands_with_the_environment_file() -> None
         "plenary-migrate.service",
         "plenary-web@.service",
         "plenary-asr-worker@.service",
+        "plenary-prune.service",
     }
     for unit in units:
         assert unit_lines(unit, "EnvironmentFile") == ["/etc/plenary/plenary.env"]
