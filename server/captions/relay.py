@@ -53,12 +53,30 @@ class MeetingRelay:
 
     async def _receive_loop(self) -> None:
         while True:
-            message = await self.layer.receive(self.channel)
+            try:
+                message = await self.layer.receive(self.channel)
+            except Exception:
+                logger.exception("meeting %s: the channel layer failed", self.meeting_id)
+                await self._subscribe_again()
+                continue
             turn, pcm = message.get("turn"), message.get("pcm")
             if not (isinstance(turn, int) and isinstance(pcm, bytes)):
                 logger.warning("meeting %s: malformed audio frame on the layer", self.meeting_id)
                 continue
             await asyncio.gather(*(listener.hear(turn, pcm) for listener in list(self.listeners)))
+
+
+    async def _subscribe_again(self) -> None:
+        """The layer failed (Redis restarted, and its groups with it): join the group again
+        once it answers. What was said meanwhile is in the recording, not replayed."""
+        delay = 0.2
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.layer.group_add(listen_group(self.meeting_id), self.channel)
+                return
+            except Exception:
+                delay = min(delay * 2, 5.0)
 
 
 class AudioRelay:
