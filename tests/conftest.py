@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from server.conferences.demo import demo_load
+from server.conferences.demo import PLENARY_SYMBOL, demo_load
 from server.conferences.models import Conference, Meeting, Participant
 from tests.support.server import free_port
 
@@ -92,7 +92,7 @@ def demo(db: None) -> Conference:
 
 @pytest.fixture
 def plenary(demo: Conference) -> Meeting:
-    return Meeting.objects.get(conference=demo, kind=Meeting.Kind.PLENARY)
+    return Meeting.objects.get(conference=demo, symbol=PLENARY_SYMBOL)
 
 
 @pytest.fixture

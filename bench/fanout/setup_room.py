@@ -19,11 +19,11 @@ def main(count: int) -> None:
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
 
-    from server.conferences.demo import demo_load
+    from server.conferences.demo import PLENARY_SYMBOL, demo_load
     from server.conferences.models import Meeting, Participant
 
     conference = demo_load()
-    meeting = Meeting.objects.get(conference=conference, kind=Meeting.Kind.PLENARY)
+    meeting = Meeting.objects.get(conference=conference, symbol=PLENARY_SYMBOL)
 
     def session_for(user: User) -> str:
         store = SessionStore()
