@@ -36,6 +36,9 @@ from asr.vad import speech_spans
 from asr.wer import normalised_words, word_error_rate
 
 FRAME = SAMPLE_RATE // 10
+# Streams are recognised as one of a conference's working languages, as the server does
+# (Conference.languages): these cover the recordings and the statements.
+WORKING_LANGUAGES = ("de", "en", "es", "fr")
 REPO = Path(__file__).resolve().parents[2]
 
 STATEMENTS = {
@@ -113,7 +116,7 @@ def stream_in_real_time(
     engine: FasterWhisperTranscriber, audio: Samples
 ) -> tuple[list[tuple[float, Caption]], float]:
     """Captions with the virtual time each came out, and the total compute time."""
-    stream = StreamingTranscriber(engine, StreamingOptions())
+    stream = StreamingTranscriber(engine, StreamingOptions(languages=WORKING_LANGUAGES))
     pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
     now = compute = 0.0
     out: list[tuple[float, Caption]] = []
