@@ -73,49 +73,60 @@ def _proposals_write(text: NegotiationText, state: TextState, keys: set[int]) ->
 
 
 def load(text: NegotiationText) -> TextState:
+    """The text's current state from the projection tables. Rows are read as tuples, not
+    model instances: a text of 2,000 clauses has tens of thousands of positions, and
+    building a model object for each was most of the time."""
     state = TextState(version=text.event_count, structure_version=text.structure_version)
-    for row in Clause.objects.filter(text=text).order_by("parent_key", "position"):
-        state.clauses[row.key] = clause_state(row)
-        state.children.setdefault(row.parent_key, []).append(row.key)
-    for p in Proposal.objects.filter(text=text):
-        state.proposals[p.key] = proposal_state(p)
-    for position in Position.objects.filter(text=text):
-        key = (position.target, position.target_key, position.delegation)
-        state.positions[key] = PositionState(
-            position.target,
-            position.target_key,
-            position.delegation,
-            position.stance,
-            position.comment,
-            position.version,
+    clauses = Clause.objects.filter(text=text).order_by("parent_key", "position")
+    for key, kind, parent, content, status, version, label, merged in clauses.values_list(
+        "key", "kind", "parent_key", "content", "status", "version", "label", "merged_from"
+    ):
+        state.clauses[key] = ClauseState(
+            key=key,
+            kind=kind,
+            parent=parent,
+            content=c.from_json(content),
+            status=status,
+            version=version,
+            label=label,
+            merged_from=tuple(int(k) for k in merged),
+        )
+        state.children.setdefault(parent, []).append(key)
+    for row in Proposal.objects.filter(text=text).values_list(*PROPOSAL_FIELDS):
+        proposal = dict(zip(PROPOSAL_FIELDS, row, strict=True))
+        state.proposals[proposal["key"]] = ProposalState(
+            key=proposal["key"],
+            kind=proposal["kind"],
+            clause=proposal["clause_key"],
+            sponsor=proposal["sponsor"],
+            cosponsors=tuple(str(code) for code in proposal["cosponsors"]),
+            rationale=proposal["rationale"],
+            operation=dict(proposal["operation"]),
+            state=proposal["state"],
+            version=proposal["version"],
+            tabled=proposal["tabled"],
+            merged_into=proposal["merged_into"],
+        )
+    positions = Position.objects.filter(text=text).values_list(
+        "target", "target_key", "delegation", "stance", "comment", "version"
+    )
+    for target, target_key, delegation, stance, comment, version in positions:
+        state.positions[(target, target_key, delegation)] = PositionState(
+            target, target_key, delegation, stance, comment, version
         )
     return state
 
 
-def clause_state(row: Clause) -> ClauseState:
-    return ClauseState(
-        key=row.key,
-        kind=row.kind,
-        parent=row.parent_key,
-        content=c.from_json(row.content),
-        status=row.status,
-        version=row.version,
-        label=row.label,
-        merged_from=tuple(int(k) for k in row.merged_from),
-    )
-
-
-def proposal_state(row: Proposal) -> ProposalState:
-    return ProposalState(
-        key=row.key,
-        kind=row.kind,
-        clause=row.clause_key,
-        sponsor=row.sponsor,
-        cosponsors=tuple(str(code) for code in row.cosponsors),
-        rationale=row.rationale,
-        operation=dict(row.operation),
-        state=row.state,
-        version=row.version,
-        tabled=row.tabled,
-        merged_into=row.merged_into,
-    )
+PROPOSAL_FIELDS = (
+    "key",
+    "kind",
+    "clause_key",
+    "sponsor",
+    "cosponsors",
+    "rationale",
+    "operation",
+    "state",
+    "version",
+    "tabled",
+    "merged_into",
+)
