@@ -65,7 +65,6 @@ class MeetingRelay:
                 continue
             await asyncio.gather(*(listener.hear(turn, pcm) for listener in list(self.listeners)))
 
-
     async def _subscribe_again(self) -> None:
         """The layer failed (Redis restarted, and its groups with it): join the group again
         once it answers. What was said meanwhile is in the recording, not replayed."""
