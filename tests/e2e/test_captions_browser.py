@@ -111,8 +111,16 @@ def test_listeners_read_each_statement_in_their_own_language(
     chair.get_by_role("button", name=f"Give floor to {OTIENO}").click()
     expect(speaker.get_by_test_id("microphone")).to_be_visible()
     expect(spain.get_by_test_id("microphone")).to_be_hidden()
+    expect(spain.get_by_test_id("captions-empty")).to_be_visible()
     speaker.get_by_role("button", name="Turn my microphone on").click()
     expect(speaker.get_by_test_id("mic-status")).to_contain_text("microphone is on")
+    # While the speaker goes on, the words heard so far show as a draft, set apart from the
+    # finals (and kept out of the live region, so screen readers announce finals only).
+    draft = japan.get_by_test_id("caption-draft")
+    expect(draft).to_be_visible(timeout=20_000)
+    expect(draft).to_have_attribute("aria-hidden", "true")
+    assert draft.evaluate("el => getComputedStyle(el).fontStyle") == "italic"
+    expect(spain.get_by_test_id("captions-empty")).to_be_hidden()
 
     def spanish_reader_has_both() -> bool:
         rows = shown_captions(spain)

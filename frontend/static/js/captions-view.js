@@ -69,6 +69,7 @@ export class CaptionsView {
       if (!li) this.list.append(this.lineElement(line));
       else this.update(li, line);
     }
+    $("captions-empty").hidden = lines.length > 0 || Boolean(this.draft);
     if (this.draft && lines.some((line) => line.turn === this.draft.turn && line.seq > this.draft.after)) {
       this.showDraft(null); // a final of that turn superseded it
     }
@@ -107,6 +108,7 @@ export class CaptionsView {
   showDraft(draft) {
     this.draft = draft;
     this.draftLine.hidden = !draft;
+    if (draft) $("captions-empty").hidden = true;
     this.draftLine.textContent = draft ? `${who(draft.speaker)}: ${draft.text} …` : "";
     if (draft) this.draftLine.lang = draft.language;
     this.keepInView();
