@@ -9,6 +9,7 @@ that came through a proxy (``X-Forwarded-For``) gets a 404, as nginx gives them 
 
 from collections.abc import Awaitable, Callable
 
+from asgiref.sync import markcoroutinefunction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
@@ -27,6 +28,7 @@ class OpsEndpointsMiddleware:
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
+        markcoroutinefunction(self)  # Django then calls it as the coroutine it is
 
     async def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info == "/healthz":
