@@ -78,7 +78,12 @@ class RecognitionLink:
             "languages": self.languages,
             "start": self.settled,
         }
-        await self.layer.send(STREAMS_CHANNEL, request)
+        try:
+            await self.layer.send(STREAMS_CHANNEL, request)
+        except ChannelFull:  # requests pile up unanswered: no worker is there; ask again later
+            logger.warning(
+                "stream %s: the stream requests are full; no worker takes them", self.stream
+            )
 
     async def audio(self, at: float, pcm: bytes) -> None:
         self.kept.append((at, pcm))
