@@ -314,7 +314,7 @@ class RecognitionWorker:
     async def _draft(self, job: StreamJob, caption: Caption) -> None:
         draft: CaptionDraft = {
             "v": PROTOCOL_VERSION,
-            "type": "caption.draft",
+            "type": CaptionEvent.DRAFT.value,
             "turn": job.speaker.turn,
             "speaker": job.speaker.ref,
             "language": caption.language,
