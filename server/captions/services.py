@@ -73,13 +73,11 @@ def recordings_prune(*, now: datetime | None = None) -> int:
         return 0
     cutoff = (now or timezone.now()) - timedelta(days=days)
     old = Recording.objects.filter(started_at__lt=cutoff, deleted_at__isnull=True)
-    count = 0
-    for recording in old:
-        (settings.RECORDINGS_DIR / recording.path).unlink(missing_ok=True)
-        recording.deleted_at = timezone.now()
-        recording.save(update_fields=["deleted_at"])
-        count += 1
-    return count
+    removed = []
+    for pk, path in old.values_list("pk", "path"):
+        (settings.RECORDINGS_DIR / path).unlink(missing_ok=True)
+        removed.append(pk)
+    return Recording.objects.filter(pk__in=removed).update(deleted_at=timezone.now())
 
 
 Words = Sequence[tuple[float, float, str]]
