@@ -11,7 +11,9 @@ from .errors import (
     EmptyAudio,
     InvalidPackage,
     ModelUnavailable,
+    NoRoute,
     OddByteCount,
+    TranslationTimeout,
     TranslationUnavailable,
     UndecodableAudio,
     WrongSampleRate,
@@ -24,9 +26,10 @@ from .translate.apertium import ApertiumTranslator
 from .translate.argos import ArgosTranslator
 from .translate.base import Pair, Translator
 from .translate.cache import CachedTranslator
-from .translate.pivot import PivotTranslator
+from .translate.route import Hop, Route
 from .translate.router import TranslationRouter, default_router
 from .translate.sentences import split_sentences
+from .translate.terms import Form, Term, TermBase, default_term_base
 
 __all__ = [
     "SAMPLE_RATE",
@@ -39,22 +42,28 @@ __all__ = [
     "CaptionKind",
     "EmptyAudio",
     "EngineOptions",
+    "Form",
+    "Hop",
     "InvalidPackage",
     "ModelStatus",
     "ModelUnavailable",
+    "NoRoute",
     "OddByteCount",
     "OpusChunkDecoder",
     "Pair",
-    "PivotTranslator",
+    "Route",
     "Samples",
     "Segment",
     "StreamingOptions",
     "StreamingTranscriber",
+    "Term",
+    "TermBase",
     "TranscribeOptions",
     "Transcriber",
     "TranscriptionInfo",
     "Translation",
     "TranslationRouter",
+    "TranslationTimeout",
     "TranslationUnavailable",
     "Translator",
     "UndecodableAudio",
@@ -63,6 +72,7 @@ __all__ = [
     "data_dir",
     "decode_file",
     "default_router",
+    "default_term_base",
     "load_transcriber",
     "models_status",
     "pcm16_to_float",

@@ -1,7 +1,8 @@
-"""``plenary transcribe`` and ``plenary models``: the speech engines from the command line.
+"""``plenary transcribe``, ``plenary translate`` and ``plenary models``: the speech and
+translation engines from the command line.
 
-``plenary`` hands ``argv`` over when its first word is ``transcribe`` or ``models``, so
-``argv[0]`` is the subcommand."""
+``plenary`` hands ``argv`` over when its first word is one of these, so ``argv[0]`` is the
+subcommand."""
 
 import argparse
 import logging
@@ -13,14 +14,21 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, Samples, decode_file
 from .engines import ENGINES, load_transcriber
-from .errors import AsrError, TranslationUnavailable
+from .errors import AsrError, NoRoute, TranslationUnavailable
 from .models import models_status, resolve_model
 from .results import Caption, CaptionKind, Segment
 from .streaming import StreamingOptions, StreamingTranscriber
 from .transcriber import EngineOptions, TranscribeOptions, Transcriber
 from .translate.apertium import ApertiumTranslator
 from .translate.argos import ArgosTranslator
-from .translate.router import TranslationRouter, default_router
+from .translate.router import (
+    SHIPPED_SCORES,
+    TranslationRouter,
+    default_router,
+    local_scores_file,
+    score_routes,
+)
+from .translate.terms import TermBase, default_term_base
 
 FRAME = SAMPLE_RATE // 10  # feed 100 ms at a time
 
@@ -103,11 +111,23 @@ def _models_status() -> None:
     for bundle in status.bundles:
         state = "prepared" if bundle.prepared else "not prepared yet (plenary models prepare)"
         print(f"Bundled Whisper base from {bundle.package}: {state}, {bundle.directory}")
-    argos = ArgosTranslator()
+    argos, apertium = ArgosTranslator(), ApertiumTranslator()
     pairs = ", ".join(f"{s}→{t}" for s, t in sorted(argos.pairs())) or "none"
     print(f"Argos packages in {argos.packages_dir}: {pairs}")
-    pairs = ", ".join(f"{s}→{t}" for s, t in sorted(ApertiumTranslator().pairs()))
+    pairs = ", ".join(f"{s}→{t}" for s, t in sorted(apertium.pairs()))
     print(f"Apertium pairs: {pairs or 'none (apt-get install apertium apertium-eng-spa)'}")
+    _print_routes(default_router(argos, apertium))
+
+
+def _print_routes(router: TranslationRouter) -> None:
+    chosen = router.chosen()
+    print("Translation routes (chrF on the diplomatic test set; plenary models score):")
+    for (source, target), route in chosen.items():
+        score = router.score(route)
+        measured = f"{score:5.1f}" if score is not None else "    -"
+        print(f"  {source}→{target}  {measured}  {route.name:<28} {route.languages}")
+    if not chosen:
+        print("  none: no translation engine is installed")
 
 
 def _models(args: argparse.Namespace) -> None:
@@ -116,10 +136,47 @@ def _models(args: argparse.Namespace) -> None:
     elif args.action == "install":
         if args.file is None:
             raise SystemExit("plenary models install: give the .argosmodel file to install")
-        source, target = ArgosTranslator().install(args.file)
+        argos = ArgosTranslator()
+        source, target = argos.install(args.file)
         print(f"Installed Argos package {source}→{target}")
+        router = default_router(argos)
+        scores = score_routes(router, local_scores_file(), engine=argos.name)
+        print(f"Measured {len(scores)} routes through it, in {local_scores_file()}")
+        _print_routes(router)
+    elif args.action == "score":
+        router = default_router()
+        output = args.file or local_scores_file()
+        scores = score_routes(router, output)
+        print(f"Measured {len(scores)} routes, in {output}")
+        _print_routes(router)
     else:
         _models_status()
+
+
+def _terms(name: str) -> TermBase | None:
+    return default_term_base() if name == "default" else None
+
+
+def _translate(args: argparse.Namespace) -> None:
+    """Each line of the text (or of standard input) through the pair's route."""
+    router = default_router()
+    route = router.chosen().get((args.source, args.target))
+    if route is None and args.source != args.target:
+        raise NoRoute(args.source, args.target)
+    if route is not None:
+        score = router.score(route)
+        scored = f", chrF {score:.1f}" if score is not None else ""
+        print(
+            f"route {args.source}→{args.target}: {route.name} ({route.languages}{scored}), "
+            f"term base: {args.terms}",
+            file=sys.stderr,
+        )
+    lines = sys.stdin if args.text in (None, "-") else [args.text]
+    terms = _terms(args.terms)
+    for line in lines:
+        text = line.strip()
+        if text:
+            print(router.translate(text, args.source, args.target, terms=terms).text, flush=True)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -134,9 +191,20 @@ def parser() -> argparse.ArgumentParser:
     )
     transcribe.add_argument("--speed", type=float, default=1.0, help="times real time; 0: at once")
     transcribe.add_argument("--engine", choices=ENGINES, default="faster-whisper")
+    translate = commands.add_parser("translate", help="Translate text, a sentence a line")
+    translate.add_argument("--from", dest="source", required=True, help="ISO 639-1 code")
+    translate.add_argument("--to", dest="target", required=True, help="ISO 639-1 code")
+    translate.add_argument("--terms", choices=["default", "none"], default="default")
+    translate.add_argument("text", nargs="?", help="the text; - or none: standard input")
     models = commands.add_parser("models", help="Speech and translation models")
-    models.add_argument("action", choices=["status", "prepare", "install"])
-    models.add_argument("file", type=Path, nargs="?", help="install: an .argosmodel file")
+    models.add_argument("action", choices=["status", "prepare", "install", "score"])
+    models.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        help=f"install: an .argosmodel file; score: where to write (the shipped scores: "
+        f"{SHIPPED_SCORES.relative_to(SHIPPED_SCORES.parents[3])})",
+    )
     return main
 
 
@@ -146,6 +214,9 @@ def main(argv: list[str]) -> int:
     try:
         if args.command == "models":
             _models(args)
+            return 0
+        if args.command == "translate":
+            _translate(args)
             return 0
         args.targets = [t for t in args.translate_to.split(",") if t]
         channels = decode_file(args.file)

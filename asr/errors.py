@@ -35,3 +35,16 @@ class TranslationUnavailable(AsrError):
 
 class InvalidPackage(AsrError):
     """A file offered as a translation package that is not one."""
+
+
+class NoRoute(TranslationUnavailable):
+    """No engine, direct or through other languages, translates this pair on this server."""
+
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__(f"No translation from {source} into {target} on this server.")
+        self.source = source
+        self.target = target
+
+
+class TranslationTimeout(TranslationUnavailable):
+    """An engine took too long over a sentence: the caller shows the original."""

@@ -1,14 +1,15 @@
 """The ``plenary`` command: Django management for the server, ``asr`` for speech.
 
-``plenary transcribe …`` and ``plenary models …`` run the speech engines without Django;
-every other command is a Django management command (``plenary migrate``, ``plenary demo``,
-``plenary serve``, ``plenary asr-worker``, ``plenary negotiation verify`` …).
+``plenary transcribe …``, ``plenary translate …`` and ``plenary models …`` run the speech and
+translation engines without Django; every other command is a Django management command
+(``plenary migrate``, ``plenary demo``, ``plenary serve``, ``plenary asr-worker``,
+``plenary negotiation verify`` …).
 """
 
 import os
 import sys
 
-ASR_COMMANDS = frozenset({"transcribe", "models"})
+ASR_COMMANDS = frozenset({"transcribe", "translate", "models"})
 # Spelled as operators type them; Django names commands after their modules.
 ALIASES = {"asr-worker": "asr_worker"}
 

@@ -1,6 +1,6 @@
-"""Translation: real Apertium English↔Spanish, Argos on a tiny package installed from a file
-through argostranslate's own code, composed by the router (per-pair choice, pivot through
-English, a per-sentence cache). Nothing reaches the network."""
+"""Translation: real Apertium, Argos on a tiny package installed from a file through
+argostranslate's own code, composed by the router (routes through any language, chosen by
+their measured scores; a per-sentence cache). Nothing reaches the network."""
 
 import shutil
 import zipfile
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from asr.errors import InvalidPackage, TranslationUnavailable
+from asr.errors import InvalidPackage, NoRoute, TranslationUnavailable
 from asr.translate.apertium import ApertiumTranslator
 from asr.translate.argos import ArgosTranslator, argos_packages_dir
 from asr.translate.base import Pair
 from asr.translate.cache import CachedTranslator
-from asr.translate.router import TranslationRouter
+from asr.translate.router import TranslationRouter, known_scores, read_scores, score_routes
 from asr.translate.sentences import split_sentences
 from asr.wer import normalised_words
 
@@ -95,27 +95,49 @@ def test_an_argos_package_installed_from_a_file_translates(argos: ArgosTranslato
 
 
 @needs_apertium
-def test_pairs_are_routed_by_preference_then_order_then_through_english(
+def test_routes_go_through_any_language_and_the_best_measured_route_wins(
     argos: ArgosTranslator,
 ) -> None:
     apertium = ApertiumTranslator()
     router = TranslationRouter([argos, apertium])
     routes = router.available_pairs()
-    assert routes[("en", "es")] == "argos"  # the first engine that has it
+    assert routes[("en", "es")] == "argos"  # unmeasured: the engine listed first
     assert routes[("es", "en")] == "apertium"
     assert routes[("de", "es")] == "argos (via en)"
-    assert ("es", "de") not in routes  # nothing translates English into German
-    preferring = TranslationRouter([argos, apertium], prefer={("en", "es"): "apertium"})
-    assert preferring.available_pairs()[("de", "es")] == "argos+apertium (via en)"
-    spanish = preferring.translate("Die Delegation unterstützt den Vorschlag.", "de", "es")
+    assert routes[("de", "fr")] == "argos+apertium (via en, es)"  # three hops
+    assert routes[("fr", "en")] == "apertium (via es)"
+    assert ("es", "de") not in routes  # nothing translates into German
+    measured = TranslationRouter(
+        [argos, apertium], scores={"argos:en>es": 20.0, "apertium:en>es": 55.0}
+    )
+    assert measured.available_pairs()[("en", "es")] == "apertium"
+    assert measured.available_pairs()[("de", "es")] == "argos+apertium (via en)"
+    spanish = measured.translate("Die Delegation unterstützt den Vorschlag.", "de", "es")
     assert spanish.engine == "argos+apertium (via en)" and spanish.text.strip()
-    assert TranslationRouter([argos, apertium], pivot=None).routes().get(("de", "es")) is None
+    measured.refresh({"argos:en>es": 60.0, "apertium:en>es": 55.0})
+    assert measured.available_pairs()[("en", "es")] == "argos"
+    assert TranslationRouter([argos, apertium], max_hops=1).routes().get(("de", "es")) is None
 
 
-def test_a_pair_nobody_translates_is_a_clear_error(argos: ArgosTranslator) -> None:
+@needs_apertium
+def test_an_installed_argos_package_is_measured_and_routed_by_its_score(
+    argos: ArgosTranslator, tmp_path: Path
+) -> None:
+    router = TranslationRouter([argos, ApertiumTranslator()], scores=known_scores())
+    assert router.available_pairs()[("en", "es")] == "apertium"  # measured beats unmeasured
+    scores = score_routes(router, tmp_path / "scores.json", engine="argos")
+    assert set(scores) >= {"argos:en>es", "argos:en>es|apertium:es>fr"}
+    assert scores["argos:en>es"] < 10  # random weights
+    assert read_scores(tmp_path / "scores.json") == {k: round(v, 1) for k, v in scores.items()}
+    assert router.available_pairs()[("en", "es")] == "apertium"
+    assert router.available_pairs()[("de", "en")] == "argos"  # the only route
+
+
+def test_a_pair_nobody_translates_is_said_as_such(argos: ArgosTranslator) -> None:
     router = TranslationRouter([argos, ApertiumTranslator()])
-    with pytest.raises(TranslationUnavailable, match="ja→es"):
+    with pytest.raises(NoRoute, match="from ja into es") as raised:
         router.translate("こんにちは", "ja", "es")
+    assert (raised.value.source, raised.value.target) == ("ja", "es")
     with pytest.raises(TranslationUnavailable):
         ApertiumTranslator().translate("Hola", "es", "ja")
 
