@@ -45,7 +45,7 @@ def _prefix(channel: int, channels: int) -> str:
 def _translations(router: TranslationRouter, text: str, language: str, targets: list[str]) -> None:
     for target in targets:
         try:
-            translation = router.translate(text, language, target)
+            translation = router.translate(text, language, target, terms=default_term_base())
             print(f"    {target} ({translation.engine}): {translation.text}")
         except TranslationUnavailable as exc:
             print(f"    {target}: {exc}")
@@ -192,8 +192,8 @@ def parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--speed", type=float, default=1.0, help="times real time; 0: at once")
     transcribe.add_argument("--engine", choices=ENGINES, default="faster-whisper")
     translate = commands.add_parser("translate", help="Translate text, a sentence a line")
-    translate.add_argument("--from", dest="source", required=True, help="ISO 639-1 code")
-    translate.add_argument("--to", dest="target", required=True, help="ISO 639-1 code")
+    translate.add_argument("--from", dest="source", type=str.lower, required=True, help="en, fr …")
+    translate.add_argument("--to", dest="target", type=str.lower, required=True, help="en, fr …")
     translate.add_argument("--terms", choices=["default", "none"], default="default")
     translate.add_argument("text", nargs="?", help="the text; - or none: standard input")
     models = commands.add_parser("models", help="Speech and translation models")

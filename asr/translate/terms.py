@@ -21,6 +21,9 @@ DEFAULT_TERMS = Path(__file__).with_name("data") / "terms.tsv"
 GENDERS = ("m", "f", "mp", "fp")  # masculine / feminine, singular / plural
 LETTERS = "BCDFGHJKLMNPQRSTVWXYZ"  # no vowels: never reads as a word or an acronym
 TAG = re.compile(r"\s*\{(m|f|mp|fp)\}\s*$")
+# Engines capitalise a short word after an unknown uppercase one (``ZXBB Y ZXBC``, ``ZXBB,
+# Ma délégation``): such words are function words, written in lower case again.
+AFTER_PLACEHOLDER = re.compile(r"(ZX[B-Z]{2},?\s+)([A-ZÀ-Ý][a-zà-ÿ]{0,2})(?!\w)")
 VOWEL_START = re.compile(r"^[aeiouhàâäéèêëîïôöùûüœæ]", re.IGNORECASE)
 
 
@@ -119,7 +122,7 @@ class TermBase:
 
     def restore(self, translated: str, protected: Protected, target: str) -> str:
         """Each placeholder replaced by its equivalent, articles made to agree."""
-        text = translated
+        text = AFTER_PLACEHOLDER.sub(lambda m: m[1] + m[2].lower(), translated)
         for token, form in protected.equivalents.items():
             text = agree(text, token, form, target)
         return _capital_kept(translated, text)

@@ -21,6 +21,7 @@ CORPUS = [
     "Das Wort hat die Delegation von Spanien.",
 ]
 WIDTH, FFN_WIDTH, HEADS = 16, 32, 2
+EOS_BIAS = 2.0
 
 
 def _tokenizer() -> bytes:
@@ -76,6 +77,11 @@ def _model(directory: Path, vocabulary: list[str]) -> None:
     for name, value in spec.variables().items():
         if value is None:
             _set(spec, name, _weight(name, _shape(name, len(vocabulary)), rng))
+    # A bias towards the end of sentence: random weights would otherwise decode to the length
+    # limit (256 tokens), seconds a sentence.
+    bias = np.zeros(len(vocabulary), np.float32)
+    bias[vocabulary.index("</s>")] = EOS_BIAS
+    spec.decoder.projection.bias = bias
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     spec.validate()

@@ -1,11 +1,17 @@
-"""``plenary transcribe`` and ``plenary models``, through ``asr.cli.main``."""
+"""``plenary transcribe``, ``plenary translate`` and ``plenary models``, through
+``asr.cli.main``."""
 
+import io
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from asr.cli import main
+from asr.translate.apertium import ApertiumTranslator
+from asr.translate.router import read_scores
 
 from .argos_package import build_package
 from .conftest import speak
@@ -66,3 +72,61 @@ def test_an_unreadable_file_is_an_error_not_a_traceback(
     garbage.write_bytes(b"garbage" * 100)
     assert main(["transcribe", str(garbage)]) == 2
     assert "plenary:" in capsys.readouterr().err
+
+
+needs_romance_pairs = pytest.mark.skipif(
+    shutil.which("apertium") is None or len(ApertiumTranslator().pairs()) < 4,
+    reason="make test installs apertium-eng-spa apertium-fr-es",
+)
+
+
+@needs_romance_pairs
+def test_translate_prints_the_route_and_applies_the_term_base(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["translate", "--from", "en", "--to", "fr", "Thank you, Madam Chair."]) == 0
+    captured = capsys.readouterr()
+    assert "Madame la Présidente" in captured.out
+    assert "route en→fr: apertium (via es) (en→es→fr, chrF " in captured.err
+    assert "term base: default" in captured.err
+    assert main(["translate", "--from", "EN", "--to", "es", "--terms", "none", "Madam Chair"]) == 0
+    assert "Madam" in capsys.readouterr().out
+
+
+@needs_romance_pairs
+def test_translate_reads_a_sentence_a_line_from_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdin = "We thank the co-facilitators.\n\nThe text in brackets is agreed.\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    assert main(["translate", "--from", "en", "--to", "es", "-"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert "cofacilitadores" in lines[0] and "entre corchetes" in lines[1]
+
+
+def test_translate_without_a_route_or_with_bad_options_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["translate", "--from", "en", "--to", "ar", "Hello."]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "plenary: No translation from en into ar on this server."
+    assert captured.out == ""
+    with pytest.raises(SystemExit) as exited:
+        main(["translate", "--from", "en", "--to", "es", "--terms", "COP30", "Hello."])
+    assert exited.value.code == 2
+    assert "invalid choice: 'COP30'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["translate", "--to", "es", "Hello."])
+
+
+@needs_romance_pairs
+def test_models_score_writes_the_scores_status_lists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["models", "score", str(tmp_path / "scores.json")]) == 0
+    scored = read_scores(tmp_path / "scores.json")
+    assert scored["apertium:en>es|apertium:es>fr"] > 40
+    assert main(["models", "status"]) == 0
+    routes = capsys.readouterr().out.split("Translation routes")[-1]
+    assert re.search(r"en→fr\s+\d+\.\d\s+apertium \(via es\)\s+en→es→fr", routes)

@@ -105,7 +105,7 @@ def test_routes_go_through_any_language_and_the_best_measured_route_wins(
     assert routes[("es", "en")] == "apertium"
     assert routes[("de", "es")] == "argos (via en)"
     assert routes[("de", "fr")] == "argos+apertium (via en, es)"  # three hops
-    assert routes[("fr", "en")] == "apertium (via es)"
+    assert routes[("it", "en")] == "apertium (via es)"
     assert ("es", "de") not in routes  # nothing translates into German
     measured = TranslationRouter(
         [argos, apertium], scores={"argos:en>es": 20.0, "apertium:en>es": 55.0}
