@@ -13,7 +13,6 @@ import json
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time
@@ -28,12 +27,9 @@ from asr.engines.faster import FasterWhisperTranscriber
 from asr.results import Caption, CaptionKind
 from asr.streaming import StreamingOptions, StreamingTranscriber
 from asr.transcriber import EngineOptions, TranscribeOptions
-from asr.translate.apertium import ApertiumTranslator
-from asr.translate.argos import ArgosTranslator
-from asr.translate.base import Translator
-from asr.translate.router import TranslationRouter
 from asr.vad import speech_spans
 from asr.wer import normalised_words, word_error_rate
+from bench.asr import translation
 
 FRAME = SAMPLE_RATE // 10
 # Streams are recognised as one of a conference's working languages, as the server does
@@ -204,29 +200,6 @@ def report(results: Results) -> None:
     print(f"peak memory (RSS) {peak:.0f} MiB")
 
 
-def translation_latency(engines: list[Translator]) -> None:
-    """Each statement through a fresh router (nothing cached), one sentence at a time."""
-    router = TranslationRouter(engines)
-    available = router.available_pairs()
-    print(f"\n== Translation  pairs: {available}")
-    for source, target in [("en", "es"), ("es", "en")]:
-        if (source, target) not in available:
-            continue
-        timings = []
-        for sentence in STATEMENTS[source]:
-            began = time.perf_counter()
-            router.translate(sentence, source, target)
-            timings.append(time.perf_counter() - began)
-        began = time.perf_counter()
-        router.translate(STATEMENTS[source][0], source, target)
-        cached = time.perf_counter() - began
-        print(
-            f"{source}→{target} ({available[(source, target)]}): median "
-            f"{statistics.median(timings):.3f} s, max {max(timings):.3f} s per sentence "
-            f"(target ≤ 0.3 s); cached {cached * 1000:.2f} ms"
-        )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
@@ -241,7 +214,7 @@ def main() -> None:
         for item in items:
             measure(engine, item, results)
     report(results)
-    translation_latency([ArgosTranslator(), ApertiumTranslator()])
+    translation.main()
 
 
 if __name__ == "__main__":
