@@ -47,20 +47,28 @@ def read_test_set(path: Path = TEST_SET) -> dict[str, list[str]]:
     return {lang: [row[i] for row in rows[1:]] for i, lang in enumerate(languages)}
 
 
-def route_chrf(route: Route, test_set: Mapping[str, Sequence[str]]) -> float:
-    """The route's chrF on the test set, translating from its source's sentences into its
-    target's (no term base: the engines' own quality)."""
-    source, target = route.pair
-    hypotheses = [route.translate(s, source, target) for s in test_set[source]]
-    return chrf(hypotheses, test_set[target])
+Memo = dict[tuple[str, str], str]  # (hop key, text) → its translation
+
+
+def _through(route: Route, text: str, memo: Memo) -> str:
+    """The text through each hop, a hop's output remembered: routes share their first hops."""
+    for hop in route.hops:
+        if (hop.key, text) not in memo:
+            memo[(hop.key, text)] = hop.engine.translate(text, hop.source, hop.target)
+        text = memo[(hop.key, text)]
+    return text
 
 
 def measure_routes(
     routes: Iterable[Route], test_set: Mapping[str, Sequence[str]]
 ) -> dict[str, float]:
-    """Route key → chrF, for each route whose two languages the test set has."""
-    return {
-        route.key: route_chrf(route, test_set)
-        for route in routes
-        if route.pair[0] in test_set and route.pair[1] in test_set
-    }
+    """Route key → chrF, for each route whose two languages the test set has: from its
+    source's sentences into its target's, without a term base (the engines' own quality)."""
+    memo: Memo = {}
+    scores = {}
+    for route in routes:
+        source, target = route.pair
+        if source in test_set and target in test_set:
+            hypotheses = [_through(route, s, memo) for s in test_set[source]]
+            scores[route.key] = chrf(hypotheses, test_set[target])
+    return scores
