@@ -178,7 +178,7 @@ IMPURE_START = re.compile(r"^(s[^aeiouàèéìòù]|z|gn|ps|x|y)", re.IGNORECASE
 DETERMINERS["it"].update({impure: DETERMINERS["it"][n] for impure, n in ITALIAN_IMPURE.items()})
 # The article an engine writes before a placeholder, for equivalents that bring their own
 # (``el Brasil``, ``les États-Unis``): it gives way to theirs.
-ARTICLES = {"es": {"el"}, "fr": {"le", "l'"}, "pt": {"o"}, "it": {"il", "lo", "l'"}}
+ARTICLES = {"en": {"the"}, "es": {"el"}, "fr": {"le", "l'"}, "pt": {"o"}, "it": {"il", "lo", "l'"}}
 # A contraction an engine wrote before a placeholder → its preposition.
 PREPOSITIONS = {
     "es": {"del": "de", "al": "a", "de": "de", "a": "a"},
@@ -225,6 +225,8 @@ def _own_article(equivalent: str, target: str) -> str | None:
     """The article an equivalent opens with (``el`` of ``el Brasil``, ``l'`` of ``l'Inde``),
     if any; ``El Salvador`` opens with a name."""
     first = equivalent.split(" ", 1)[0]
+    if target == "en":
+        return first if first == "the" else None
     if first.startswith("l'") and target in ("fr", "it"):
         return "l'"
     articles = {long.split(" ")[1] for long in CONTRACTIONS.get(target, {})} | {"la", "los", "las"}

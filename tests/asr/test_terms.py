@@ -52,7 +52,7 @@ def test_terms_come_through_in_each_language(
 def test_articles_agree_with_the_equivalent(router: TranslationRouter) -> None:
     terms = default_term_base()
     spanish = router.translate(
-        "The co-facilitators thank the Chair. My delegation requests a recorded vote. "
+        "The co-facilitators thank the Chair. Madam Chair, we request a recorded vote. "
         "The representative of Brazil spoke.",
         "en",
         "es",
@@ -60,8 +60,9 @@ def test_articles_agree_with_the_equivalent(router: TranslationRouter) -> None:
     ).text
     assert "Los cofacilitadores" in spanish
     assert "a la Presidencia" in spanish
-    assert "una votación registrada" in spanish
+    assert "Señora Presidenta, pedimos una votación registrada" in spanish
     assert "del Brasil" in spanish
+    assert "  " not in spanish  # "ZXBB,  pedimos": Apertium's blank for a dropped pronoun
     french = router.translate(
         "The delegation of Brazil supports the preambular paragraph.", "en", "fr", terms=terms
     ).text
@@ -83,6 +84,7 @@ def test_articles_agree_with_the_equivalent(router: TranslationRouter) -> None:
         ("il ZXBB", Form("progetto di risoluzione"), "it", "il progetto"),
         ("pede um ZXBB.", Form("votação registada", "f"), "pt", "uma votação"),
         ("Gracias, ZXBB.", Form("Señora Presidenta", "f"), "es", "Gracias, Señora Presidenta."),
+        ("of the ZXBB", Form("the United States"), "en", "of the United States"),
     ],
 )
 def test_agreement(text: str, form: Form, target: str, expected: str) -> None:
