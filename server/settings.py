@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # First: probes and metrics answer before host checks (server/ops/middleware.py).
     "server.ops.middleware.OpsEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page (server/ops/headers.py).
+    "server.ops.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

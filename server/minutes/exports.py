@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from server.negotiation.exports import CONTENT_TYPES as NEGOTIATION_TYPES
 from server.negotiation.exports import Export, pdf
+from server.ops.headers import EXPORT_POLICY
 
 from . import docx_export
 from .layout import Document, Paragraph
@@ -40,6 +41,7 @@ def response(export: Export) -> HttpResponse:
     reply = HttpResponse(export.body, content_type=CONTENT_TYPES[export.fmt])
     disposition = "inline" if export.fmt == "html" else "attachment"
     reply["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
+    reply["Content-Security-Policy"] = EXPORT_POLICY  # a document of its own: no script
     reply["Content-Length"] = str(len(export.body))  # the page shows how much has come
     return reply
 

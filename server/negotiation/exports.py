@@ -13,6 +13,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from server.ops.headers import EXPORT_POLICY
+
 from . import docx_export, selectors
 from .content import markup, plain
 from .models import NegotiationText
@@ -40,6 +42,7 @@ def response(export: Export) -> HttpResponse:
     reply = HttpResponse(export.body, content_type=CONTENT_TYPES[export.fmt])
     disposition = "inline" if export.fmt == "html" else "attachment"
     reply["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
+    reply["Content-Security-Policy"] = EXPORT_POLICY  # a document of its own: no script
     return reply
 
 
