@@ -64,6 +64,9 @@ else:
     REDIS_URL = os.environ.get("REDIS_URL")
 
 DEBUG = os.environ.get("PLENARY_DEBUG", "") == "1"
+if DEBUG and PRODUCTION:
+    # Debug pages show settings, source and data to whoever triggers an error.
+    raise ImproperlyConfigured("PLENARY_DEBUG=1 is refused when PLENARY_ENV=production")
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
