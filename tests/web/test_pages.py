@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from server.conferences.models import Conference, Meeting, Participant
+from server.negotiation.demo import negotiation_demo_load
 
 pytestmark = [pytest.mark.django_db]
 
@@ -103,6 +104,10 @@ def test_a_meeting_of_another_conference_is_answered_like_an_unknown_one(
             assert reply.status_code == 404, (path, reply.status_code)
             body = reply.content.decode()
             assert plenary.title not in body and closed_session.title not in body, path
+    text = negotiation_demo_load(plenary.conference)
+    for path in ["/", "body", "diff", "clauses/5/", "export/compilation.xml"]:
+        reply = client.get(f"/negotiation/{text.pk}/{path.lstrip('/')}")
+        assert reply.status_code == 404 and text.title not in reply.content.decode(), path
 
 
 def test_room_page_of_no_meeting_is_not_found(plenary: Meeting) -> None:
