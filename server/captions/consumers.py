@@ -180,6 +180,8 @@ class AudioConsumer(LeavingConsumer):
         except AudioError as exc:
             await self.refuse(AUDIO_ERROR_CODES.get(type(exc), "bad_audio"), str(exc))
             return
+        if self.ending:  # the turn ended while the frame was decoded
+            return
         if frame.stored:
             self.file.write(frame.stored)
         if frame.pcm:
