@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from asr import SAMPLE_RATE, decode_file
+from asr import SAMPLE_RATE, decode_file, pcm16_to_float
 from asr.wer import normalised_words, word_error_rate
 from server.captions.models import Recording
 from server.conferences.models import Meeting, Participant
@@ -78,7 +78,7 @@ async def test_audio_a_flood_without_audio_is_refused_unrecorded_and_the_speaker
 ) -> None:
     settings.AUDIO_AHEAD_SECONDS = 1.0
     pcm = speech(STATEMENT, "en", tmp_path, pause=1.5)
-    samples = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+    samples = pcm16_to_float(pcm)
     stream = encode_opus(samples, container)
     start = ogg_audio_start(stream) if container == "ogg" else webm_audio_start(stream)
     flood = ogg_pages_without_end(stream, 200) if container == "ogg" else webm_voids(200)
