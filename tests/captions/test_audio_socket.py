@@ -18,7 +18,7 @@ from server.captions.models import Recording
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
-from tests.asr.conftest import encode_opus
+from tests.asr.conftest import encode_opus, webm_audio_start, webm_element
 from tests.support.room_sockets import Connect
 
 from .conftest import FRAME_BYTES, OpenSpeech, SpeechSocket
@@ -142,6 +142,31 @@ async def test_garbage_in_an_opus_stream_is_refused_and_the_stream_goes_on(
     stored = (recordings_dir / recording.path).read_bytes()
     assert len(webm) - 200 < len(stored) < len(webm)  # the garbage (and padding) was not kept
     assert np.array_equal(decode_file(stored)[0], decode_file(webm)[0])
+
+
+async def test_audio_an_element_over_the_cap_is_refused_as_it_comes_and_the_stream_goes_on(
+    floor: Participant,
+    plenary: Meeting,
+    open_speech: OpenSpeech,
+    recordings_dir: Path,
+    settings: SettingsWrapper,
+) -> None:
+    settings.AUDIO_AHEAD_SECONDS = 30.0  # the real-time budget is not what this is about
+    tone = np.sin(np.arange(16000) / 5).astype(np.float32) * 0.3
+    webm = encode_opus(tone, "webm")
+    start = webm_audio_start(webm)
+    microphone = await open_microphone(open_speech, plenary, "format=webm")
+    await microphone.send_bytes(webm[:start])
+    huge = webm_element(b"\xec", 280 * 1024, b"\x00" * 60 * 1024)  # over 256 KiB
+    for frame in [huge, *[b"\x00" * 60 * 1024] * 3, b"\x00" * 40 * 1024 + webm[start:]]:
+        await microphone.send_bytes(frame)
+        error = await microphone.receive()
+        assert error["code"] == "too_large" and error["message"].endswith("The stream goes on.")
+    await microphone.close()
+    recording = await recording_of(plenary)
+    (heard,) = decode_file(recordings_dir / recording.path)
+    assert recording.seconds == pytest.approx(len(heard) / 16000, abs=0.05)
+    assert 0.9 < recording.seconds < 1.1  # all of the audio after the element, none of it
 
 
 async def test_audio_faster_than_real_time_is_refused(
