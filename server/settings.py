@@ -237,6 +237,8 @@ AUDIO_MAX_FRAME_BYTES = 64 * 1024
 # refused: a sender faster than speech would only flood recognition.
 AUDIO_AHEAD_SECONDS = 5.0
 ASR_WORKER_TIMEOUT_SECONDS = float(os.environ.get("PLENARY_ASR_WORKER_TIMEOUT", "5"))
+# A worker drops a stream whose audio socket has sent nothing (audio or keep-alive) this long.
+ASR_STREAM_IDLE_SECONDS = float(os.environ.get("PLENARY_ASR_STREAM_IDLE", "15"))
 # `plenary asr-worker` serves its Prometheus metrics on this port (0: none), on this address
 # only (loopback unless a deployment opens it to its Prometheus: 0.0.0.0 in a container).
 ASR_METRICS_PORT = int(os.environ.get("PLENARY_ASR_METRICS_PORT", "0"))
