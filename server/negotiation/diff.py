@@ -1,6 +1,13 @@
-"""Word-level differences between two versions of a clause or of a whole text."""
+"""Word-level differences between two versions of a clause or of a whole text.
+
+A diff is bounded in time: the comparison of a page (a whole text, a clause's history)
+shares one deadline, and what is still unresolved when it passes is shown as removed and
+inserted whole, after a ``note`` run that says so. Whitespace never anchors a match, and in
+long clauses neither do very common words, so that no single step takes long.
+"""
 
 import re
+import time
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
@@ -9,8 +16,11 @@ from . import content as c
 from .state import Placed, TextState, reading_order
 
 TOKENS = re.compile(r"\s+|[\[\]{}|]|[^\s\[\]{}|]+")
-RunKind = Literal["same", "ins", "del"]
+RunKind = Literal["same", "ins", "del", "note"]
 ChangeKind = Literal["added", "deleted", "changed", "same"]
+DIFF_SECONDS = 0.2  # for all the comparisons of one page
+EXACT_CELLS = 250_000  # beyond (old tokens x new tokens), common words do not anchor matches
+COARSE = "Too long a change to compare word by word: parts are shown removed and inserted whole."
 
 
 @dataclass(frozen=True)
@@ -19,17 +29,52 @@ class Run:
     text: str
 
 
-def word_diff(old: str, new: str) -> list[Run]:
-    """``new`` against ``old`` as runs of unchanged, inserted and deleted words."""
+def deadline() -> float:
+    """The moment (``time.monotonic``) by which a page's comparisons give up."""
+    return time.monotonic() + DIFF_SECONDS
+
+
+def word_diff(old: str, new: str, *, until: float | None = None) -> list[Run]:
+    """``new`` against ``old`` as runs of unchanged, inserted and deleted words, compared
+    word by word until ``until`` (default: ``DIFF_SECONDS`` from now)."""
+    if old == new:
+        return [Run("same", old)] if old else []
     a, b = TOKENS.findall(old), TOKENS.findall(new)
-    runs: list[Run] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            _add(runs, "same", "".join(a[i1:i2]))
-            continue
-        _add(runs, "del", "".join(a[i1:i2]))
-        _add(runs, "ins", "".join(b[j1:j2]))
+    autojunk = len(a) * len(b) > EXACT_CELLS
+    matcher = SequenceMatcher(str.isspace, a, b, autojunk=autojunk)
+    blocks, complete = _matching_blocks(matcher, len(a), len(b), until or deadline())
+    runs: list[Run] = [] if complete else [Run("note", COARSE)]
+    i = j = 0
+    for ai, bj, size in blocks:
+        _add(runs, "del", "".join(a[i:ai]))
+        _add(runs, "ins", "".join(b[j:bj]))
+        _add(runs, "same", "".join(a[ai : ai + size]))
+        i, j = ai + size, bj + size
+    _add(runs, "del", "".join(a[i:]))
+    _add(runs, "ins", "".join(b[j:]))
     return runs
+
+
+def _matching_blocks(
+    matcher: SequenceMatcher[str], a: int, b: int, until: float
+) -> tuple[list[tuple[int, int, int]], bool]:
+    """The matching blocks, as ``get_matching_blocks`` finds them, until ``until``; and
+    whether the search finished (what it did not reach has no matches). It always takes
+    the first step, so that a clause compared after the deadline still shows its longest
+    unchanged part."""
+    pending, found = [(0, a, 0, b)], []
+    while pending:
+        alo, ahi, blo, bhi = pending.pop()
+        i, j, size = matcher.find_longest_match(alo, ahi, blo, bhi)
+        if size:
+            found.append((i, j, size))
+            if alo < i and blo < j:
+                pending.append((alo, i, blo, j))
+            if i + size < ahi and j + size < bhi:
+                pending.append((i + size, ahi, j + size, bhi))
+        if pending and time.monotonic() > until:
+            return sorted(found), False
+    return sorted(found), True
 
 
 def _add(runs: list[Run], kind: RunKind, text: str) -> None:
@@ -42,7 +87,7 @@ def _add(runs: list[Run], kind: RunKind, text: str) -> None:
 
 
 def changed(runs: list[Run]) -> bool:
-    return any(run.kind != "same" for run in runs)
+    return any(run.kind in {"ins", "del"} for run in runs)
 
 
 @dataclass(frozen=True)
@@ -59,19 +104,19 @@ def text_diff(old: TextState, new: TextState) -> list[ClauseDiff]:
     """Every clause of the newer text in reading order, compared with the older text;
     clauses deleted since are listed where they stood."""
     before = {p.clause.key: p for p in reading_order(old)}
-    out = []
+    out, until = [], deadline()
     for placed in reading_order(new, deleted=True):
         earlier = before.get(placed.clause.key)
         if earlier is None and not placed.number:
             continue  # deleted before the older version too, or never there
-        out.append(_clause_diff(earlier, placed))
+        out.append(_clause_diff(earlier, placed, until))
     return out
 
 
-def _clause_diff(earlier: Placed | None, now: Placed) -> ClauseDiff:
+def _clause_diff(earlier: Placed | None, now: Placed, until: float) -> ClauseDiff:
     old_markup = c.markup(earlier.clause.content) if earlier else ""
     new_markup = "" if not now.number else c.markup(now.clause.content)
-    runs = word_diff(old_markup, new_markup)
+    runs = word_diff(old_markup, new_markup, until=until)
     change: ChangeKind
     if earlier is None:
         change = "added"

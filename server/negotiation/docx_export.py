@@ -100,5 +100,6 @@ def history_docx(text: NegotiationText, key: int, history: list[HistoryEntry]) -
                 part = diff.add_run(run.text)
                 part.underline = run.kind == "ins"
                 part.font.strike = run.kind == "del"
+                part.italic = run.kind == "note"
     document.add_paragraph(f"Head hash of the record: {text.head_hash}")
     return _save(document)

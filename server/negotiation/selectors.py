@@ -14,7 +14,7 @@ from . import content as c
 from . import projection
 from .chain import ChainReport, EventRecord, StoredEvent, chain_check
 from .content import JSON
-from .diff import ClauseDiff, Run, text_diff, word_diff
+from .diff import ClauseDiff, Run, deadline, text_diff, word_diff
 from .models import ClauseEvent, NegotiationEvent, NegotiationText
 from .state import (
     AGREED_STATUSES,
@@ -181,13 +181,13 @@ def clause_history(text: NegotiationText, key: int) -> list[HistoryEntry]:
         .select_related("actor", "delegation", "meeting", "agenda_item")
         .order_by("index")
     )
-    entries, words = [], ""
+    entries, words, until = [], "", deadline()
     for event in events:
         entry = HistoryEntry(event, event_summary(event.kind, event.payload, key))
         after = _content_after(event.payload, key)
         if after is not None:
             entry.content = after
-            entry.diff = word_diff(words, c.markup(after))
+            entry.diff = word_diff(words, c.markup(after), until=until)
             words = c.markup(after)
         entries.append(entry)
     return entries

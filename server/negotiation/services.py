@@ -23,7 +23,7 @@ from server.rooms.services import event_append, room_lock
 from . import content as c
 from . import projection, selectors
 from .chain import GENESIS, EventRecord, chain_hash, leaf_hash
-from .content import JSON, ContentError
+from .content import JSON, MAX_MARKUP, ContentError
 from .events import NegotiationRoomEvent, room_event_type
 from .models import ClauseEvent, NegotiationEvent, NegotiationText
 from .operations import (
@@ -58,7 +58,6 @@ from .state import (
 )
 
 Transcript = tuple[float, float] | None
-MAX_MARKUP = 20_000
 MAX_NOTE = 4000
 
 

@@ -1,5 +1,7 @@
 """Reads: a clause's history, the text as of any event or date, diffs, lists and counts."""
 
+import random
+import time
 from collections.abc import Callable
 
 import pytest
@@ -120,3 +122,39 @@ def test_lists_and_counts(negotiated: NegotiationText, person: Person, plenary: 
         base_version=clause_version(negotiated, 2),
     )
     assert [p.kind for p in selectors.open_proposals(now(negotiated))] == ["delete"]
+
+
+def _long_clause(seed: int) -> str:
+    """20,000 characters of few distinct words: the hardest case for a word diff."""
+    chooser = random.Random(seed)
+    vocabulary = [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "finance",
+        "climate",
+        "developing",
+        "countries",
+        "support",
+        "shall",
+    ]
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < 20_000:
+        words.append(chooser.choice(vocabulary))
+    return " ".join(words)[:20_000]
+
+
+def test_the_word_diff_is_bounded_and_says_when_it_compared_coarsely() -> None:
+    old = _long_clause(1)
+    new = " ".join(w if i % 10 else w.upper() for i, w in enumerate(old.split(" ")))
+    started = time.monotonic()
+    runs = word_diff(old, new)
+    assert time.monotonic() - started < 5  # it took two minutes when unbounded
+    coarse = word_diff(old, new, until=time.monotonic() - 1)
+    assert coarse[0].kind == "note" and "Too long a change" in coarse[0].text
+    for compared in (runs, coarse):
+        assert "".join(r.text for r in compared if r.kind in {"same", "del"}) == old
+        assert "".join(r.text for r in compared if r.kind in {"same", "ins"}) == new
+    assert word_diff(old, old) == [Run("same", old)]

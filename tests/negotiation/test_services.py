@@ -359,3 +359,32 @@ def test_a_correction_is_a_new_event(text: NegotiationText, person: Person) -> N
     )
     assert now(text).version == count + 1
     assert selectors.chain_verify(text).ok
+
+
+def test_nesting_deeper_than_eight_is_invalid_whether_typed_or_built_by_a_change(
+    text: NegotiationText, person: Person, plenary: Meeting
+) -> None:
+    with pytest.raises(InvalidInput, match="nest at most 8 deep") as refused:
+        services.clause_add(
+            actor=person("secretariat"),
+            meeting=None,
+            text=text,
+            kind="op",
+            markup="[" * 5000 + "deep" + "]" * 5000,
+            after=4,
+            base_version=now(text).structure_version,
+        )
+    assert refused.value.code == "invalid"
+    services.clause_add(
+        actor=person("secretariat"),
+        meeting=None,
+        text=text,
+        kind="op",
+        markup="[" * 8 + "deep" + "]" * 8,
+        after=4,
+        base_version=now(text).structure_version,
+    )
+    count = now(text).version
+    with pytest.raises(InvalidInput, match="nest at most 8 deep"):
+        table(text, person("japan"), plenary, "bracket_add", 5, span=None)
+    assert now(text).version == count
