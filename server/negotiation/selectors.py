@@ -4,6 +4,7 @@ histories, open brackets and proposals, counts, and the chain check. No writes h
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
@@ -32,6 +33,11 @@ from .state import (
 )
 
 CHANGES_LISTED = 10
+UNSOUND = (
+    "Warning: this text does not match its record (the stored text differs from the "
+    "event log), so it is not the verified text; the secretariat should run "
+    "plenary negotiation verify."
+)
 
 
 def text_state(text: NegotiationText) -> TextState:
@@ -85,6 +91,25 @@ def text_as_of(
 ) -> TextState:
     """The whole text as it stood after event ``until`` (or at ``moment``)."""
     return replay(log_entries(text, until=until, moment=moment))
+
+
+def projection_difference(text: NegotiationText) -> str | None:
+    """The first way the projection tables differ from the log replayed (None: same)."""
+    return projection.difference(text_as_of(text), text_state(text))
+
+
+@lru_cache(maxsize=16)
+def _replayed(text_id: int, events: int, head: str) -> TextState:
+    """The text replayed from its log at one version (append-only: a version never
+    changes, so each process replays it once). Read only: callers must not change it."""
+    return text_as_of(NegotiationText(pk=text_id))
+
+
+def projection_sound(text: NegotiationText, state: TextState) -> bool:
+    """Whether ``state``, loaded from the projection tables, is what the log says: pages and
+    exports show the head as the record's only when it is."""
+    replayed = _replayed(text.pk, text.event_count, text.head_hash)
+    return projection.difference(replayed, state) is None
 
 
 def chain_verify(text: NegotiationText) -> ChainReport:

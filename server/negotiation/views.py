@@ -62,6 +62,8 @@ def text_page(request: HttpRequest, text_id: int) -> HttpResponse:
     context = _body_context(text, who, state)
     context.update(
         {
+            "sound": at is not None or selectors.projection_sound(text, state),
+            "unsound": selectors.UNSOUND,
             "participant": who,
             "meeting": None if at is not None else _meeting(request, text, who),
             "at": at,

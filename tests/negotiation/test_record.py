@@ -1,12 +1,16 @@
 """The record cannot be quietly rewritten: verify finds any edit, deletion, reordering or
 truncation, head prints what delegations keep, and PostgreSQL refuses UPDATE and DELETE."""
 
+import io
+import zipfile
 from collections.abc import Callable
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 
 from server.conferences.models import Meeting, Participant
 from server.negotiation import services
@@ -109,3 +113,34 @@ def test_postgresql_refuses_update_and_delete_of_events(text: NegotiationText) -
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             ClauseEvent.objects.filter(event__text=text).delete()
             change()
+
+
+def test_verify_replays_the_log_and_names_a_clause_changed_behind_its_back(
+    text: NegotiationText,
+) -> None:
+    """The projection is rewritten directly (the log is untouched, so the chain verifies):
+    verify names the clause, and pages and exports no longer present the head."""
+    text.refresh_from_db()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="brazil"))
+    page = client.get(f"/negotiation/{text.pk}/").content.decode()
+    assert text.head_hash in page and "does not match its record" not in page
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE negotiation_clause SET content = %s WHERE text_id = %s AND key = 3",
+            ['["Decides to mobilize USD 100 billion per year by 2035;"]', text.pk],
+        )
+    out = StringIO()
+    with pytest.raises(CommandError, match="does not verify"):
+        call_command("negotiation", "verify", "draft", stdout=out, stderr=out)
+    assert "BAD: the projection differs from the log: clause 3: its content differs" in (
+        out.getvalue()
+    )
+    page = client.get(f"/negotiation/{text.pk}/").content.decode()
+    assert "does not match its record" in page and 'data-testid="head"' not in page
+    base = f"/negotiation/{text.pk}/export"
+    for document in ("compilation", "clean"):
+        export = client.get(f"{base}/{document}.html").content.decode()
+        assert "does not match its record" in export and text.head_hash not in export
+    docx = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/compilation.docx").content))
+    assert "does not match its record" in docx.read("word/document.xml").decode()

@@ -1,7 +1,9 @@
 """``plenary negotiation verify [TEXT] [--head HASH]`` and ``plenary negotiation head TEXT``.
 
 ``verify`` recomputes each text's hash chain and exits non-zero, naming the first bad event,
-if any stored event was edited, deleted, reordered or truncated. ``--head`` also checks a head
+if any stored event was edited, deleted, reordered or truncated; then it replays the log and
+compares the result with the projection tables (clauses, proposals, positions), naming the
+first difference. ``--head`` also checks a head
 kept outside the database: the log must still contain it. ``head`` prints the current head.
 """
 
@@ -11,7 +13,7 @@ from argparse import ArgumentParser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from server.negotiation.models import NegotiationText
-from server.negotiation.selectors import chain_verify, text_find
+from server.negotiation.selectors import chain_verify, projection_difference, text_find
 
 
 class Command(BaseCommand):
@@ -44,6 +46,12 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         if not report.ok:
             self.stderr.write(f"{text.slug}: BAD at event {report.bad_index}: {report.problem}")
+            return False
+        difference = projection_difference(text)
+        if difference:
+            self.stderr.write(
+                f"{text.slug}: BAD: the projection differs from the log: {difference}"
+            )
             return False
         if kept_head and kept_head.lower() not in report.heads:
             self.stderr.write(f"{text.slug}: BAD: the kept head {kept_head} is not in the log")
