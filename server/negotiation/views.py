@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from server.conferences.models import Meeting, Participant
 from server.rooms.permissions import may_attend, may_preside
 
-from . import exports, selectors
+from . import exports, receipts, selectors
 from .models import NegotiationText
 from .permissions import is_secretariat, may_negotiate, may_read
 from .state import ClauseKind, ClauseStatus, ProposalKind, Stance, TextState
@@ -119,3 +119,17 @@ def history_export(request: HttpRequest, text_id: int, key: int, fmt: str) -> Ht
     if fmt not in exports.FORMATS or not selectors.clause_history(text, key):
         raise Http404("No such export.")
     return exports.response(exports.history_document(text, key, fmt))
+
+
+@login_required
+def text_receipt(request: HttpRequest, text_id: int) -> HttpResponse:
+    """A receipt for the text's record as it stands (JSON), for a delegation to keep."""
+    text, _ = _readable(request, text_id)
+    try:
+        receipt = receipts.receipt_issue(text)
+    except receipts.ReceiptError as exc:
+        raise Http404(str(exc)) from exc
+    reply = HttpResponse(receipts.receipt_dumps(receipt), content_type="application/json")
+    filename = f"{text.slug}-receipt-v{receipt['version']}.json"
+    reply["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return reply

@@ -2,9 +2,12 @@
 truncation, head prints what delegations keep, and PostgreSQL refuses UPDATE and DELETE."""
 
 import io
+import json
 import zipfile
 from collections.abc import Callable
+from datetime import UTC
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,7 +16,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from server.conferences.models import Meeting, Participant
-from server.negotiation import services
+from server.negotiation import receipts, services
+from server.negotiation.chain import GENESIS, EventRecord, chain_hash, leaf_hash
 from server.negotiation.models import ClauseEvent, NegotiationEvent, NegotiationText
 
 from .conftest import clause_version, past_the_trigger
@@ -144,3 +148,140 @@ def test_verify_replays_the_log_and_names_a_clause_changed_behind_its_back(
         assert "does not match its record" in export and text.head_hash not in export
     docx = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/compilation.docx").content))
     assert "does not match its record" in docx.read("word/document.xml").decode()
+
+
+def receipt_of(client: Client, text: NegotiationText) -> dict[str, object]:
+    reply = client.get(f"/negotiation/{text.pk}/receipt.json")
+    assert reply.status_code == 200 and reply["Content-Type"] == "application/json"
+    assert "attachment" in reply["Content-Disposition"]
+    received: dict[str, object] = reply.json()
+    return received
+
+
+def test_any_participant_downloads_a_receipt_from_the_page_or_the_cli(
+    text: NegotiationText,
+) -> None:
+    text.refresh_from_db()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="wmo"))  # an observer
+    assert f"/negotiation/{text.pk}/receipt.json" in client.get(f"/negotiation/{text.pk}/").text
+    receipt = receipt_of(client, text)
+    assert (receipt["text"], receipt["version"], receipt["head"]) == (
+        text.pk,
+        text.event_count,
+        text.head_hash,
+    )
+    last = NegotiationEvent.objects.get(text=text, index=4)
+    assert receipt["time"] == last.created_at.astimezone(UTC).isoformat(timespec="microseconds")
+    out = StringIO()
+    call_command("negotiation", "receipt", "draft", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert (printed["version"], printed["head"]) == (receipt["version"], receipt["head"])
+    stranger = get_user_model().objects.create(username="stranger")
+    outsider = Client(HTTP_HOST="127.0.0.1")
+    outsider.force_login(stranger)
+    assert outsider.get(f"/negotiation/{text.pk}/receipt.json").status_code == 404
+    anonymous = Client(HTTP_HOST="127.0.0.1").get(f"/negotiation/{text.pk}/receipt.json")
+    assert anonymous.status_code == 302
+
+
+def rewrite_history(text: NegotiationText, actor: Participant) -> None:
+    """Attribute event 2 to someone else and recompute every hash after it, and the head:
+    a rewrite that leaves the chain consistent with itself."""
+    events = list(NegotiationEvent.objects.filter(text=text).order_by("index"))
+    previous = GENESIS
+    for event in events:
+        if event.index == 2:
+            event.actor = actor
+        record = EventRecord(
+            text.pk,
+            event.index,
+            event.kind,
+            event.payload,
+            event.actor_id,
+            event.delegation_id,
+            event.meeting_id,
+            event.agenda_item_id,
+            event.transcript_from,
+            event.transcript_to,
+            event.created_at,
+        )
+        previous = chain_hash(previous, leaf_hash(record))
+        event.leaf_hash, event.chain_hash = leaf_hash(record).hex(), previous.hex()
+    NegotiationEvent.objects.bulk_update(events, ["actor", "leaf_hash", "chain_hash"])
+    NegotiationText.objects.filter(pk=text.pk).update(head_hash=previous.hex())
+
+
+def test_a_receipt_detects_a_rewrite_that_recomputed_every_hash(
+    text: NegotiationText, person: Person, plenary: Meeting, tmp_path: Path
+) -> None:
+    kept = tmp_path / "receipt.json"
+    out = StringIO()
+    call_command("negotiation", "receipt", "draft", stdout=out)
+    kept.write_text(out.getvalue())
+    services.position_take(
+        actor=person("brazil"),
+        meeting=plenary,
+        text=text,
+        target="clause",
+        key=1,
+        stance="support",
+        base_version=clause_version(text, 1),
+    )
+    assert "OK, 6 events" in verify("--receipt", str(kept))  # the log extends it
+    assert "extends the receipt of version 5" in verify("draft", "--receipt", str(kept))
+    with past_the_trigger():
+        rewrite_history(text, person("chair"))
+    assert "draft: OK, 6 events" in verify("draft")  # consistent with itself
+    out = StringIO()
+    with pytest.raises(CommandError, match="does not verify"):
+        call_command("negotiation", "verify", "--receipt", str(kept), stdout=out, stderr=out)
+    assert "BAD: the log does not extend the receipt: after event 4" in out.getvalue()
+    assert "the record was rewritten" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not json", "not JSON"),
+        (b'{"kind": "other"}', "not a negotiation receipt"),
+        (
+            b'{"kind": "plenary.negotiation.receipt", "text": 1, "version": 0, "head": ""}',
+            "positive integers",
+        ),
+        (
+            b'{"kind": "plenary.negotiation.receipt", "text": 1, "version": 2, "head": "xyz"}',
+            "64 lowercase hexadecimal",
+        ),
+        (b" " * 5000, "at most 4096 bytes"),
+        (b"\xff\xfe", "not JSON"),
+    ],
+)
+def test_a_bad_receipt_file_is_refused_with_a_clear_message(
+    text: NegotiationText, tmp_path: Path, content: bytes, message: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        verify("draft", "--receipt", str(bad))
+    with pytest.raises(CommandError, match="Cannot read the receipt"):
+        verify("draft", "--receipt", str(tmp_path / "missing.json"))
+
+
+def test_a_receipt_for_another_text_or_a_longer_log_does_not_verify(
+    text: NegotiationText, person: Person, tmp_path: Path
+) -> None:
+    other = services.text_create(actor=person("secretariat"), slug="other", title="Other")
+    receipt = receipts.receipt_issue(other)
+    kept = tmp_path / "other.json"
+    kept.write_text(receipts.receipt_dumps(receipt))
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("negotiation", "verify", "draft", "--receipt", str(kept), stderr=out)
+    assert "the receipt is for text" in out.getvalue()
+    text.refresh_from_db()
+    longer = receipts.receipt_issue(text) | {"version": 99}
+    kept.write_text(json.dumps(longer))
+    with pytest.raises(CommandError):
+        call_command("negotiation", "verify", "draft", "--receipt", str(kept), stderr=out)
+    assert "events were removed" in out.getvalue()
