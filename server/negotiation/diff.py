@@ -2,8 +2,8 @@
 
 A diff is bounded in time: the comparison of a page (a whole text, a clause's history)
 shares one deadline, and what is still unresolved when it passes is shown as removed and
-inserted whole, after a ``note`` run that says so. Whitespace never anchors a match, and in
-long clauses neither do very common words, so that no single step takes long.
+inserted whole, after a ``note`` run that says so. In long clauses very common words (and
+spaces) do not anchor matches, so that no single step takes long.
 """
 
 import re
@@ -41,7 +41,7 @@ def word_diff(old: str, new: str, *, until: float | None = None) -> list[Run]:
         return [Run("same", old)] if old else []
     a, b = TOKENS.findall(old), TOKENS.findall(new)
     autojunk = len(a) * len(b) > EXACT_CELLS
-    matcher = SequenceMatcher(str.isspace, a, b, autojunk=autojunk)
+    matcher = SequenceMatcher(None, a, b, autojunk=autojunk)
     blocks, complete = _matching_blocks(matcher, len(a), len(b), until or deadline())
     runs: list[Run] = [] if complete else [Run("note", COARSE)]
     i = j = 0

@@ -69,6 +69,7 @@ def _proposals_write(text: NegotiationText, state: TextState, keys: set[int]) ->
         row = existing.get(key) or Proposal(text=text, key=key)
         row.kind, row.clause_key, row.sponsor = p.kind, p.clause, p.sponsor
         row.cosponsors, row.rationale, row.operation = list(p.cosponsors), p.rationale, p.operation
+        row.invited, row.declined = list(p.invited), list(p.declined)
         row.state, row.version, row.tabled, row.merged_into = (
             p.state,
             p.version,
@@ -112,6 +113,8 @@ def load(text: NegotiationText) -> TextState:
             version=proposal["version"],
             tabled=proposal["tabled"],
             merged_into=proposal["merged_into"],
+            invited=tuple(str(code) for code in proposal["invited"]),
+            declined=tuple(str(code) for code in proposal["declined"]),
         )
     positions = Position.objects.filter(text=text).values_list(
         "target", "target_key", "delegation", "stance", "comment", "version"
@@ -135,6 +138,8 @@ PROPOSAL_FIELDS = (
     "version",
     "tabled",
     "merged_into",
+    "invited",
+    "declined",
 )
 
 

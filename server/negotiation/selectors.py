@@ -266,11 +266,15 @@ def event_summary(kind: str, payload: JSON, key: int | None = None) -> str:
     p = payload if isinstance(payload, dict) else {}
     effects = _effects_summary(p, key) if key is not None else ""
     if kind == EventKind.PROPOSAL_TABLED:
-        cosponsors = p.get("cosponsors")
-        listed = cosponsors if isinstance(cosponsors, list) else []
-        sponsors = ", ".join([str(p.get("sponsor")), *map(str, listed)])
+        sponsors = ", ".join([str(p.get("sponsor")), *_codes(p.get("cosponsors"))])
         what = str(p.get("kind")).replace("_", " ")
-        return f"{sponsors} proposed to {what} (proposal {p.get('proposal')})"
+        invited = ", ".join(_codes(p.get("invited")))
+        inviting = f", inviting {invited} to co-sponsor" if invited else ""
+        return f"{sponsors} proposed to {what} (proposal {p.get('proposal')}){inviting}"
+    if kind == EventKind.COSPONSOR_ACCEPTED:
+        return f"{p.get('delegation')} co-sponsors proposal {p.get('proposal')}"
+    if kind == EventKind.COSPONSOR_DECLINED:
+        return f"{p.get('delegation')} declined to co-sponsor proposal {p.get('proposal')}"
     if kind == EventKind.POSITION_TAKEN:
         comment = f": {p.get('comment')}" if p.get("comment") else ""
         return f"{p.get('delegation')} {p.get('stance')}s {p.get('target')} {p.get('id')}{comment}"
@@ -284,6 +288,10 @@ def event_summary(kind: str, payload: JSON, key: int | None = None) -> str:
     if kind == EventKind.CORRECTION_NOTED:
         return f"correction to event {p.get('event')}: {p.get('note')}"
     return effects or kind.replace(".", " ")
+
+
+def _codes(value: JSON) -> list[str]:
+    return [str(code) for code in value] if isinstance(value, list) else []
 
 
 # Lists and counts -------------------------------------------------------------------------

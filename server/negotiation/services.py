@@ -303,24 +303,27 @@ def proposal_table(
     cosponsors: Iterable[str] = (),
     transcript: Transcript = None,
 ) -> NegotiationEvent:
-    """A delegation (main sponsor, with co-sponsors) proposes a change, with a rationale.
+    """A delegation (the main sponsor) proposes a change, with a rationale, and may invite
+    other delegations to co-sponsor it: each becomes a co-sponsor only when one of its
+    members accepts (``cosponsor_accept``).
 
     ``base_version`` is the clause's version for a proposal on a clause, the text's
     structure version for an insertion, merger or move."""
     sponsor = check_delegation(actor)
     clean = operation_clean(kind, operation)
-    sponsors = (sponsor.code, *_cosponsors(text, sponsor.code, cosponsors))
+    invited = _cosponsors(text, sponsor.code, cosponsors)
     if len(rationale) > MAX_NOTE:
         raise InvalidInput(f"A rationale is at most {MAX_NOTE} characters.")
     with _changing(text, actor, meeting, transcript) as change:
         key = _proposal_target(change, kind, clause, base_version)
-        _effects_or(InvalidInput, change.state, Proposed(kind, key, clean, sponsors))
+        _effects_or(InvalidInput, change.state, Proposed(kind, key, clean, (sponsor.code,)))
         payload: dict[str, JSON] = {
             "proposal": change.state.next_proposal_key(),
             "kind": kind,
             "clause": key,
             "sponsor": sponsor.code,
-            "cosponsors": list(sponsors[1:]),
+            "cosponsors": [],
+            "invited": list(invited),
             "rationale": rationale.strip(),
             "operation": clean,
             "base_version": base_version,
@@ -473,6 +476,39 @@ def proposal_merge(
         if target == key or change.state.proposals[target].state != ProposalState.TABLED:
             raise Conflict(f"Proposal {into} is not another tabled proposal.")
         return _close(change, key, ProposalState.MERGED, {"into": target}, [])
+
+
+def cosponsor_accept(
+    *, actor: Participant, meeting: Meeting, text: NegotiationText, proposal: int
+) -> NegotiationEvent:
+    """A member of a delegation invited to co-sponsor a tabled proposal accepts: from now
+    on the delegation is a co-sponsor (and shares the attribution of what it adds)."""
+    return _cosponsor_answer(actor, meeting, text, proposal, EventKind.COSPONSOR_ACCEPTED)
+
+
+def cosponsor_decline(
+    *, actor: Participant, meeting: Meeting, text: NegotiationText, proposal: int
+) -> NegotiationEvent:
+    """A member of a delegation invited to co-sponsor a proposal declines."""
+    return _cosponsor_answer(actor, meeting, text, proposal, EventKind.COSPONSOR_DECLINED)
+
+
+def _cosponsor_answer(
+    actor: Participant, meeting: Meeting, text: NegotiationText, proposal: int, kind: str
+) -> NegotiationEvent:
+    code = check_delegation(actor).code
+    with _changing(text, actor, meeting, None) as change:
+        key = _proposal(change, proposal)
+        p = change.state.proposals[key]
+        if code in p.cosponsors or code in p.declined:
+            answer = "accepted" if code in p.cosponsors else "declined"
+            raise Conflict(f"{code} already {answer} to co-sponsor proposal {key}.")
+        if code not in p.invited:
+            raise Forbidden(f"{code} was not invited to co-sponsor proposal {key}.")
+        if p.state != ProposalState.TABLED:
+            raise Conflict(f"Proposal {key} is {p.state}, no longer tabled.")
+        payload: dict[str, JSON] = {"proposal": key, "delegation": code}
+        return _record(change, kind, payload, _proposal_concerns(p.operation, p.clause))
 
 
 # Positions --------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_a_clause_history_says_who_proposed_supported_opposed_and_changed_what(
     history = selectors.clause_history(negotiated, 4)
     assert [h.summary for h in history] == [
         "entered the text",
-        "JPN, EU proposed to replace (proposal 1)",
+        "JPN proposed to replace (proposal 1), inviting EU to co-sponsor",
         "BRA opposes proposal 1: Too early.",
         "proposal 1 accepted; words changed",
     ]
