@@ -17,6 +17,16 @@ class NegotiationText(models.Model):
     all_or_nothing = models.BooleanField(
         default=True, help_text="Nothing is agreed until everything is agreed."
     )
+    session = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A closed session this text is negotiated in: then only the delegations "
+        "admitted to it, presiding officers and the secretariat may read it, and it changes "
+        "only in that session.",
+    )
     created_at = models.DateTimeField()
     # Kept in step with the log in the same transaction as each event.
     event_count = models.PositiveIntegerField(default=0)

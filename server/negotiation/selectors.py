@@ -7,9 +7,10 @@ from datetime import datetime
 from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from server.conferences.models import Participant
+from server.conferences.models import Meeting, Participant
+from server.rooms.permissions import STAFF_ROLES
 
 from . import content as c
 from . import projection
@@ -57,10 +58,17 @@ def participant_in(
 
 
 def texts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[NegotiationText]:
-    conferences = Participant.objects.filter(user_id=user.pk or 0).values("conference_id")
-    return NegotiationText.objects.filter(conference_id__in=conferences).select_related(
-        "conference"
-    )
+    """The texts ``user`` may read (``permissions.may_read``), in all their conferences."""
+    readable = Q(pk__in=[])
+    for participant in Participant.objects.filter(user_id=user.pk or 0):
+        here = Q(conference_id=participant.conference_id)
+        if participant.role not in STAFF_ROLES:
+            open_to_all = Q(session__isnull=True) | ~Q(session__kind=Meeting.Kind.CLOSED)
+            admitted = Q(session__admitted_delegations=participant.delegation_id)
+            here &= open_to_all | admitted if participant.delegation_id else open_to_all
+        readable |= here
+    texts = NegotiationText.objects.filter(readable).distinct()
+    return texts.select_related("conference")
 
 
 def text_find(reference: str) -> NegotiationText | None:

@@ -97,6 +97,8 @@ def _changing(
 def _check_where(text: NegotiationText, actor: Participant, meeting: Meeting | None) -> None:
     if not may_read(actor, text):
         raise NotFound(f"No text {text.pk} in your conference.")
+    if text.session_id is not None and meeting is not None and meeting.pk != text.session_id:
+        raise Forbidden("This text is negotiated in its closed session only.")
     if meeting is None:
         if not is_secretariat(actor):
             raise InvalidInput("Texts are negotiated in a meeting: name the meeting.")
@@ -226,10 +228,16 @@ def text_create(
     language: str = "en",
     all_or_nothing: bool = True,
     meeting: Meeting | None = None,
+    session: Meeting | None = None,
 ) -> NegotiationText:
+    """A new text. One set up in a closed session (``meeting``, or ``session`` named)
+    belongs to it: only those who may attend it read the text, and it changes there."""
     check_drafting(actor)
     if not title.strip() or not slug.strip():
         raise InvalidInput("A text needs a title and a short name.")
+    if session is None and meeting is not None and meeting.kind == Meeting.Kind.CLOSED:
+        session = meeting
+    _check_session(actor, session, meeting)
     if NegotiationText.objects.filter(conference_id=actor.conference_id, slug=slug).exists():
         raise Conflict(f"The conference already has a text called {slug!r}.")
     payload: dict[str, JSON] = {
@@ -245,11 +253,21 @@ def text_create(
             title=title.strip(),
             language=language,
             all_or_nothing=all_or_nothing,
+            session=session,
             created_at=timezone.now(),
         )
         with _changing(text, actor, meeting, None) as change:
             _record(change, EventKind.TEXT_CREATED, payload)
     return change.text
+
+
+def _check_session(actor: Participant, session: Meeting | None, meeting: Meeting | None) -> None:
+    if session is None:
+        return
+    if session.conference_id != actor.conference_id or session.kind != Meeting.Kind.CLOSED:
+        raise InvalidInput("A text's session is a closed session of its conference.")
+    if meeting is not None and meeting.pk != session.pk:
+        raise InvalidInput("A text of a closed session is set up in that session.")
 
 
 def clause_add(

@@ -16,7 +16,8 @@ from .state import ClauseKind, ClauseStatus, ProposalKind, Stance, TextState
 
 
 def _readable(request: HttpRequest, text_id: int) -> tuple[NegotiationText, Participant]:
-    text = get_object_or_404(NegotiationText.objects.select_related("conference"), pk=text_id)
+    texts = NegotiationText.objects.select_related("conference", "session")
+    text = get_object_or_404(texts, pk=text_id)
     participant = selectors.participant_in(request.user, text)
     if participant is None or not may_read(participant, text):
         raise Http404("No such text in your conferences.")
@@ -29,8 +30,11 @@ def _index(request: HttpRequest, name: str) -> int | None:
 
 
 def _meeting(request: HttpRequest, text: NegotiationText, who: Participant) -> Meeting | None:
-    """The open meeting the page negotiates in: ``?meeting=`` or the first one."""
+    """The open meeting the page negotiates in: ``?meeting=`` or the first one (a closed
+    session's text: that session)."""
     meetings = Meeting.objects.filter(conference=text.conference, status=Meeting.Status.OPEN)
+    if text.session_id is not None:
+        meetings = meetings.filter(pk=text.session_id)
     wanted = _index(request, "meeting")
     if wanted is not None:
         meetings = meetings.filter(pk=wanted)
