@@ -285,3 +285,64 @@ def test_a_receipt_for_another_text_or_a_longer_log_does_not_verify(
     with pytest.raises(CommandError):
         call_command("negotiation", "verify", "draft", "--receipt", str(kept), stderr=out)
     assert "events were removed" in out.getvalue()
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="roles and the trigger exist on PostgreSQL only"
+)
+RUNTIME = "plenary_runtime_test"  # created inside the test's transaction, gone after it
+
+
+@on_postgresql
+def test_postgresql_refuses_truncate_of_events(text: NegotiationText) -> None:
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no checks pending from the setup
+        cursor.execute("TRUNCATE negotiation_negotiationevent CASCADE")
+    assert NegotiationEvent.objects.filter(text=text).count() == 5
+
+
+def as_runtime(sql: str, params: list[int] | None = None) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {RUNTIME}")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql, params)
+        cursor.execute("RESET ROLE")  # a released savepoint keeps SET LOCAL
+
+
+@on_postgresql
+def test_the_runtime_role_reads_and_appends_events_but_cannot_rewrite_them(
+    text: NegotiationText,
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {RUNTIME} NOLOGIN")
+    out = StringIO()
+    call_command("runtime_grants", "--role", RUNTIME, stdout=out)
+    assert "SELECT and INSERT only" in out.getvalue()
+    event = NegotiationEvent.objects.get(text=text, index=4)
+    as_runtime("SELECT count(*) FROM negotiation_negotiationevent")
+    as_runtime(
+        "INSERT INTO negotiation_negotiationevent (text_id, index, kind, payload, created_at,"
+        " leaf_hash, chain_hash) VALUES (%s, 99, 'x', '{}', now(), '', '')",
+        [text.pk],
+    )
+    as_runtime("UPDATE negotiation_negotiationtext SET title = title WHERE id = %s", [text.pk])
+    for refused in (
+        "UPDATE negotiation_negotiationevent SET kind = 'x'",
+        "DELETE FROM negotiation_negotiationevent",
+        "TRUNCATE negotiation_negotiationevent CASCADE",
+        "ALTER TABLE negotiation_negotiationevent DISABLE TRIGGER ALL",
+        "DROP TRIGGER negotiation_event_append_only ON negotiation_negotiationevent",
+    ):
+        with pytest.raises(DatabaseError, match=r"permission denied|must be owner"):
+            as_runtime(refused)
+    assert NegotiationEvent.objects.get(pk=event.pk).kind == event.kind
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE plenary_superuser_test SUPERUSER NOLOGIN")
+    with pytest.raises(CommandError, match="superuser"):
+        call_command("runtime_grants", "--role", "plenary_superuser_test", stdout=out)
+    with pytest.raises(CommandError, match="must not be the schema's owner"):
+        call_command("runtime_grants", "--role", connection.settings_dict["USER"], stdout=out)
