@@ -5,8 +5,9 @@
 Adds a clause of 20,000 characters, has a delegation propose to replace all of it with a
 version in which every tenth word changed and the chair accept it, then times the diff
 page (``/negotiation/<id>/diff``) and the clause's history page through the test client.
-Target: each renders in at most 0.5 s. Two texts: ordinary prose (a few hundred distinct
-words) and the hardest case for a word diff (a dozen distinct words, repeated).
+Target: each renders in at most 0.5 s. Two texts: prose (words drawn from the docs: compared
+word by word in full) and the hardest case for a word diff (a dozen distinct words,
+repeated: the page's deadline passes and the rest is shown removed and inserted whole).
 """
 
 import os
@@ -30,19 +31,12 @@ from django.test import Client  # noqa: E402
 from server.conferences.demo import PLENARY_SYMBOL, demo_load  # noqa: E402
 from server.conferences.models import Conference, Meeting, Participant  # noqa: E402
 from server.negotiation import selectors, services  # noqa: E402
+from server.negotiation.content import RESERVED  # noqa: E402
 from server.negotiation.models import NegotiationText  # noqa: E402
 
 LENGTH = 20_000
-PROSE = [f"term{n}" for n in range(300)] + [
-    "the",
-    "of",
-    "and",
-    "to",
-    "in",
-    "a",
-    "that",
-    "shall",
-] * 20
+# Real prose: the words of Plenary's own documentation (a vocabulary of thousands).
+PROSE = sorted((Path(__file__).resolve().parents[2] / "docs").glob("*.md"))
 HARD = [
     "the",
     "of",
@@ -56,6 +50,11 @@ HARD = [
     "support",
     "shall",
 ]
+
+
+def prose_words() -> list[str]:
+    words = (word for doc in PROSE for word in doc.read_text().split())
+    return [word for word in words if not set(word) & set(RESERVED)]
 
 
 def clause_words(vocabulary: list[str], seed: int) -> list[str]:
@@ -114,7 +113,7 @@ def main() -> None:
     conference = demo_load()
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.get(username="kenya"))
-    for name, vocabulary in [("prose", PROSE), ("hardest", HARD)]:
+    for name, vocabulary in [("prose", prose_words()), ("hardest", HARD)]:
         slug = f"diff-bench-{name}-{int(time.time())}"
         text = corrected_text(conference, slug, vocabulary)
         last = text.event_count - 1

@@ -2,12 +2,15 @@
 
 A diff is bounded in time: the comparison of a page (a whole text, a clause's history)
 shares one deadline, and what is still unresolved when it passes is shown as removed and
-inserted whole, after a ``note`` run that says so. In long clauses very common words (and
-spaces) do not anchor matches, so that no single step takes long.
+inserted whole, after a ``note`` run that says so. What two versions share at their start
+and end is set aside first, long clauses are compared word by word with the spaces riding
+along, and where words repeat so much that one step would be slow, the commonest of them do
+not anchor matches (also noted), so that no single step takes long.
 """
 
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
@@ -16,10 +19,14 @@ from . import content as c
 from .state import Placed, TextState, reading_order
 
 TOKENS = re.compile(r"\s+|[\[\]{}|]|[^\s\[\]{}|]+")
+# Long clauses: a word carries the spaces after it, so spaces (the commonest token by far,
+# and the costliest to match) are not tokens of their own.
+WORDS = re.compile(r"[^\s\[\]{}|]+\s*|[\[\]{}|]\s*|\s+")
 RunKind = Literal["same", "ins", "del", "note"]
 ChangeKind = Literal["added", "deleted", "changed", "same"]
 DIFF_SECONDS = 0.2  # for all the comparisons of one page
-EXACT_CELLS = 250_000  # beyond (old tokens x new tokens), common words do not anchor matches
+EXACT_CELLS = 250_000  # beyond (old tokens x new tokens), compare WORDS, not TOKENS
+STEP_COST = 400_000  # beyond (pairs of equal tokens), common words do not anchor matches
 COARSE = "Too long a change to compare word by word: parts are shown removed and inserted whole."
 
 
@@ -40,19 +47,42 @@ def word_diff(old: str, new: str, *, until: float | None = None) -> list[Run]:
     if old == new:
         return [Run("same", old)] if old else []
     a, b = TOKENS.findall(old), TOKENS.findall(new)
-    autojunk = len(a) * len(b) > EXACT_CELLS
-    matcher = SequenceMatcher(None, a, b, autojunk=autojunk)
-    blocks, complete = _matching_blocks(matcher, len(a), len(b), until or deadline())
-    runs: list[Run] = [] if complete else [Run("note", COARSE)]
+    if len(a) * len(b) > EXACT_CELLS:
+        a, b = WORDS.findall(old), WORDS.findall(new)
+    head = _common_length(a, b)
+    tail = _common_length(a[head:][::-1], b[head:][::-1])
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    # Words repeated on both sides make each step slow; past a bound they anchor nothing.
+    coarse = _step_cost(middle_a, middle_b) > STEP_COST
+    matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=coarse)
+    blocks, complete = _matching_blocks(matcher, len(middle_a), len(middle_b), until or deadline())
+    runs: list[Run] = [Run("note", COARSE)] if coarse or not complete else []
+    _add(runs, "same", "".join(a[:head]))
     i = j = 0
     for ai, bj, size in blocks:
-        _add(runs, "del", "".join(a[i:ai]))
-        _add(runs, "ins", "".join(b[j:bj]))
-        _add(runs, "same", "".join(a[ai : ai + size]))
+        _add(runs, "del", "".join(middle_a[i:ai]))
+        _add(runs, "ins", "".join(middle_b[j:bj]))
+        _add(runs, "same", "".join(middle_a[ai : ai + size]))
         i, j = ai + size, bj + size
-    _add(runs, "del", "".join(a[i:]))
-    _add(runs, "ins", "".join(b[j:]))
+    _add(runs, "del", "".join(middle_a[i:]))
+    _add(runs, "ins", "".join(middle_b[j:]))
+    _add(runs, "same", "".join(a[len(a) - tail :]))
     return runs
+
+
+def _step_cost(a: list[str], b: list[str]) -> int:
+    """What one search for the longest common run costs at most: the pairs of equal
+    tokens."""
+    in_b = Counter(b)
+    return sum(count * in_b[token] for token, count in Counter(a).items())
+
+
+def _common_length(a: list[str], b: list[str]) -> int:
+    """How many tokens ``a`` and ``b`` share from their start."""
+    for index, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return index
+    return min(len(a), len(b))
 
 
 def _matching_blocks(

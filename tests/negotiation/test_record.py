@@ -53,6 +53,19 @@ def swap(text: NegotiationText) -> None:
     NegotiationEvent.objects.bulk_update([a, b], fields)
 
 
+def support(text: NegotiationText, delegate: Participant, meeting: Meeting) -> None:
+    """One more event on the text: a position on clause 1."""
+    services.position_take(
+        actor=delegate,
+        meeting=meeting,
+        text=text,
+        target="clause",
+        key=1,
+        stance="support",
+        base_version=clause_version(text, 1),
+    )
+
+
 def truncate(text: NegotiationText) -> None:
     last = NegotiationEvent.objects.filter(text=text).order_by("-index")[0]
     ClauseEvent.objects.filter(event=last).delete()
@@ -88,15 +101,7 @@ def test_head_is_printed_and_a_kept_head_is_checked(
     kept = out.getvalue().split()[0]
     text.refresh_from_db()
     assert kept == text.head_hash and len(kept) == 64
-    services.position_take(
-        actor=person("brazil"),
-        meeting=plenary,
-        text=text,
-        target="clause",
-        key=1,
-        stance="support",
-        base_version=clause_version(text, 1),
-    )
+    support(text, person("brazil"), plenary)
     assert "OK, 6 events" in verify("draft", "--head", kept)  # the log still extends it
     with pytest.raises(CommandError):
         verify("draft", "--head", "ab" * 32)
@@ -219,15 +224,7 @@ def test_a_receipt_detects_a_rewrite_that_recomputed_every_hash(
     out = StringIO()
     call_command("negotiation", "receipt", "draft", stdout=out)
     kept.write_text(out.getvalue())
-    services.position_take(
-        actor=person("brazil"),
-        meeting=plenary,
-        text=text,
-        target="clause",
-        key=1,
-        stance="support",
-        base_version=clause_version(text, 1),
-    )
+    support(text, person("brazil"), plenary)
     assert "OK, 6 events" in verify("--receipt", str(kept))  # the log extends it
     assert "extends the receipt of version 5" in verify("draft", "--receipt", str(kept))
     with past_the_trigger():

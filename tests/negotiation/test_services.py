@@ -366,26 +366,21 @@ def test_a_correction_is_a_new_event(text: NegotiationText, person: Person) -> N
 def test_nesting_deeper_than_eight_is_invalid_whether_typed_or_built_by_a_change(
     text: NegotiationText, person: Person, plenary: Meeting
 ) -> None:
-    with pytest.raises(InvalidInput, match="nest at most 8 deep") as refused:
+    def add(depth: int) -> None:
         services.clause_add(
             actor=person("secretariat"),
             meeting=None,
             text=text,
             kind="op",
-            markup="[" * 5000 + "deep" + "]" * 5000,
+            markup="[" * depth + "deep" + "]" * depth,
             after=4,
             base_version=now(text).structure_version,
         )
+
+    with pytest.raises(InvalidInput, match="nest at most 8 deep") as refused:
+        add(5000)
     assert refused.value.code == "invalid"
-    services.clause_add(
-        actor=person("secretariat"),
-        meeting=None,
-        text=text,
-        kind="op",
-        markup="[" * 8 + "deep" + "]" * 8,
-        after=4,
-        base_version=now(text).structure_version,
-    )
+    add(8)
     count = now(text).version
     with pytest.raises(InvalidInput, match="nest at most 8 deep"):
         table(text, person("japan"), plenary, "bracket_add", 5, span=None)
