@@ -106,7 +106,7 @@ def projection_difference(text: NegotiationText) -> str | None:
     return projection.difference(text_as_of(text), text_state(text))
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def _replayed(text_id: int, events: int, head: str) -> TextState:
     """The text replayed from its log at one version (append-only: a version never
     changes, so each process replays it once). Read only: callers must not change it."""
