@@ -64,7 +64,7 @@ def receipt_read(raw: bytes) -> Receipt:
         raise ReceiptError(f"A receipt is a small JSON file (at most {MAX_BYTES} bytes).")
     try:
         data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ReceiptError(f"The receipt is not JSON: {exc}.") from exc
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise ReceiptError(f"This is not a negotiation receipt (kind {KIND!r}).")

@@ -252,6 +252,7 @@ def test_a_receipt_detects_a_rewrite_that_recomputed_every_hash(
         ),
         (b" " * 5000, "at most 4096 bytes"),
         (b"\xff\xfe", "not JSON"),
+        (b"[" * 4000, "not JSON"),
     ],
 )
 def test_a_bad_receipt_file_is_refused_with_a_clear_message(
