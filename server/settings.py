@@ -132,6 +132,11 @@ TEMPLATES = [
 
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+    # The schema's owner, for the migrate job only (docs/operations.md, "Database roles"):
+    # ``plenary migrate --database owner`` then ``plenary runtime-grants --database owner``.
+    OWNER_DATABASE_URL = os.environ.get("PLENARY_OWNER_DATABASE_URL")
+    if OWNER_DATABASE_URL:
+        DATABASES["owner"] = dj_database_url.parse(OWNER_DATABASE_URL)
 else:
     DATABASES = {
         "default": {

@@ -45,6 +45,8 @@ Content: TypeAlias = tuple[Node, ...]
 
 RESERVED = "[]{}|"
 DELETE_WORD = "delete"
+MAX_DEPTH = 8  # brackets and option groups within one another
+MAX_MARKUP = 20_000  # characters of markup in one clause or proposal
 
 
 def normalised(nodes: list[Node] | Content) -> Content:
@@ -70,6 +72,7 @@ class _Parser:
         self.at = 0
         self.next_id = first_id
         self.by = by
+        self.depth = 0
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -99,16 +102,24 @@ class _Parser:
             raise ContentError(f"The '{opener}' at character {opened_at + 1} is not closed.")
         self.at += 1
 
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ContentError(_too_deep(f" (at character {self.at + 1})"))
+
     def bracket(self) -> Bracket:
         opened_at = self.at
+        self.deeper()
         self.at += 1
         bracket_id = self.new_id()
         inner = self.content("]")
         self.expect("]", opened_at)
+        self.depth -= 1
         return Bracket(bracket_id, self.by, inner)
 
     def options(self) -> Options:
         opened_at = self.at
+        self.deeper()
         group_id = self.new_id()
         alternatives: list[Alternative] = []
         while self.at < len(self.markup) and self.markup[self.at] in "{|":
@@ -117,6 +128,7 @@ class _Parser:
             if self.at < len(self.markup) and self.markup[self.at] == "}":
                 break
         self.expect("}", opened_at)
+        self.depth -= 1
         if len(alternatives) < 2:
             raise ContentError("An option group needs at least two options: {one | two}.")
         return Options(group_id, tuple(alternatives))
@@ -125,6 +137,29 @@ class _Parser:
         words = "".join(n for n in content if isinstance(n, str)).strip()
         is_delete = len(content) == 1 and words.lower() == DELETE_WORD
         return Alternative(self.new_id(), self.by, None if is_delete else _trimmed(content))
+
+
+def _too_deep(where: str) -> str:
+    return f"Brackets and options nest at most {MAX_DEPTH} deep{where}."
+
+
+def depth(content: Content) -> int:
+    """How deep brackets and option groups nest in ``content`` (0: plain words)."""
+    deepest = 0
+    for node in content:
+        if isinstance(node, Bracket):
+            deepest = max(deepest, 1 + depth(node.content))
+        elif isinstance(node, Options):
+            inner = (depth(a.content or ()) for a in node.alternatives)
+            deepest = max(deepest, 1 + max(inner, default=0))
+    return deepest
+
+
+def check_depth(content: Content) -> Content:
+    """``content`` itself, if it nests no deeper than ``MAX_DEPTH``."""
+    if depth(content) > MAX_DEPTH:
+        raise ContentError(_too_deep(""))
+    return content
 
 
 def _trimmed(content: Content) -> Content:

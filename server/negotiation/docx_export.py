@@ -9,7 +9,7 @@ from docx.text.paragraph import Paragraph
 
 from . import content as c
 from .models import NegotiationText
-from .selectors import Compilation, HistoryEntry, proposal_summary
+from .selectors import UNSOUND, Compilation, HistoryEntry, proposal_summary
 from .state import Placed
 
 
@@ -63,12 +63,19 @@ def _clause(document: DocxDocument, placed: Placed, *, clean: bool) -> Paragraph
     return paragraph
 
 
+def _record_line(text: NegotiationText, *, sound: bool) -> str:
+    if sound:
+        return f"Version {text.event_count} · head of the record {text.head_hash}"
+    return UNSOUND
+
+
 def text_docx(context: dict[str, object], *, clean: bool) -> bytes:
     text, view = context["text"], context["view"]
     assert isinstance(text, NegotiationText) and isinstance(view, Compilation)
     document = Document()
     document.add_heading(text.title, level=1)
     document.add_paragraph("Clean text: agreed clauses only." if clean else "Compilation text.")
+    document.add_paragraph(_record_line(text, sound=context["sound"] is True))
     for clause_view in view.clauses:
         if clean and clause_view.placed.clause.status not in {"agreed", "agreed_ad_ref"}:
             continue
@@ -100,5 +107,6 @@ def history_docx(text: NegotiationText, key: int, history: list[HistoryEntry]) -
                 part = diff.add_run(run.text)
                 part.underline = run.kind == "ins"
                 part.font.strike = run.kind == "del"
+                part.italic = run.kind == "note"
     document.add_paragraph(f"Head hash of the record: {text.head_hash}")
     return _save(document)

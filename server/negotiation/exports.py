@@ -50,6 +50,8 @@ def _context(text: NegotiationText) -> dict[str, object]:
     state = selectors.text_state(text)
     return {
         "text": text,
+        "sound": selectors.projection_sound(text, state),
+        "unsound": selectors.UNSOUND,
         "view": selectors.compilation(state),
         "agreed": selectors.agreed_clauses(state),
         "generated": timezone.now(),

@@ -36,6 +36,8 @@ def _typed(name: str, kind: str, value: object) -> JSON:
         return None
     base = kind.rstrip("?")
     if base == "str" and isinstance(value, str):
+        if len(value) > c.MAX_MARKUP:
+            raise InvalidInput(f"The field '{name}' is at most {c.MAX_MARKUP} characters.")
         return value
     if base == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -112,7 +114,8 @@ def content_effect(key: int, new: c.Content) -> Effect:
 
 def _content_change(state: TextState, p: Proposed) -> list[Effect]:
     key = _changeable(state, p.clause)
-    return [content_effect(key, CONTENT_CHANGES[p.kind](state.clauses[key].content, p))]
+    changed = CONTENT_CHANGES[p.kind](state.clauses[key].content, p)
+    return [content_effect(key, c.check_depth(changed))]
 
 
 def _replace(current: c.Content, p: Proposed) -> c.Content:

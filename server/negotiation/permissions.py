@@ -5,12 +5,15 @@
 * Delegations (their delegates and advisers; not observers) table proposals, withdraw their
   own, and take positions.
 * The secretariat sets texts up, and fixes numbering and typos (recorded as such).
-* Every participant of the conference may read.
+* Every participant of the conference may read, except a text negotiated in a closed
+  session: only the delegations admitted to it, presiding officers and the secretariat may
+  read that one (its pages, exports, history, diffs, receipts; its changes are made, and
+  announced, only in that session's room).
 """
 
 from server.common.errors import Forbidden
 from server.conferences.models import Delegation, Participant
-from server.rooms.permissions import may_preside
+from server.rooms.permissions import may_attend, may_preside
 
 from .models import NegotiationText
 
@@ -19,7 +22,9 @@ DELEGATION_ROLES = frozenset({Role.DELEGATE, Role.ADVISER})
 
 
 def may_read(participant: Participant | None, text: NegotiationText) -> bool:
-    return participant is not None and participant.conference_id == text.conference_id
+    if participant is None or participant.conference_id != text.conference_id:
+        return False
+    return text.session is None or may_attend(participant, text.session)
 
 
 def may_negotiate(participant: Participant) -> bool:

@@ -52,7 +52,12 @@ def _alternative_html(alt: c.Alternative) -> SafeString:
 
 
 def diff_html(runs: list[Run]) -> SafeString:
-    tags = {"same": "{}", "ins": "<ins>{}</ins>", "del": "<del>{}</del>"}
+    tags = {
+        "same": "{}",
+        "ins": "<ins>{}</ins>",
+        "del": "<del>{}</del>",
+        "note": '<em class="diff-note">{} </em>',
+    }
     return mark_safe(
         "".join(format_html(tags[run.kind], run.text) for run in runs)
     )  # every part escaped

@@ -4,17 +4,19 @@ histories, open brackets and proposals, counts, and the chain check. No writes h
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from server.conferences.models import Participant
+from server.conferences.models import Meeting, Participant
+from server.rooms.permissions import STAFF_ROLES
 
 from . import content as c
 from . import projection
 from .chain import ChainReport, EventRecord, StoredEvent, chain_check
 from .content import JSON
-from .diff import ClauseDiff, Run, text_diff, word_diff
+from .diff import ClauseDiff, Run, deadline, text_diff, word_diff
 from .models import ClauseEvent, NegotiationEvent, NegotiationText
 from .state import (
     AGREED_STATUSES,
@@ -32,6 +34,11 @@ from .state import (
 )
 
 CHANGES_LISTED = 10
+UNSOUND = (
+    "Warning: this text does not match its record (the stored text differs from the "
+    "event log), so it is not the verified text; the secretariat should run "
+    "plenary negotiation verify."
+)
 
 
 def text_state(text: NegotiationText) -> TextState:
@@ -51,10 +58,17 @@ def participant_in(
 
 
 def texts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[NegotiationText]:
-    conferences = Participant.objects.filter(user_id=user.pk or 0).values("conference_id")
-    return NegotiationText.objects.filter(conference_id__in=conferences).select_related(
-        "conference"
-    )
+    """The texts ``user`` may read (``permissions.may_read``), in all their conferences."""
+    readable = Q(pk__in=[])
+    for participant in Participant.objects.filter(user_id=user.pk or 0):
+        here = Q(conference_id=participant.conference_id)
+        if participant.role not in STAFF_ROLES:
+            open_to_all = Q(session__isnull=True) | ~Q(session__kind=Meeting.Kind.CLOSED)
+            admitted = Q(session__admitted_delegations=participant.delegation_id)
+            here &= open_to_all | admitted if participant.delegation_id else open_to_all
+        readable |= here
+    texts = NegotiationText.objects.filter(readable).distinct()
+    return texts.select_related("conference")
 
 
 def text_find(reference: str) -> NegotiationText | None:
@@ -85,6 +99,25 @@ def text_as_of(
 ) -> TextState:
     """The whole text as it stood after event ``until`` (or at ``moment``)."""
     return replay(log_entries(text, until=until, moment=moment))
+
+
+def projection_difference(text: NegotiationText) -> str | None:
+    """The first way the projection tables differ from the log replayed (None: same)."""
+    return projection.difference(text_as_of(text), text_state(text))
+
+
+@lru_cache(maxsize=4)
+def _replayed(text_id: int, events: int, head: str) -> TextState:
+    """The text replayed from its log at one version (append-only: a version never
+    changes, so each process replays it once). Read only: callers must not change it."""
+    return text_as_of(NegotiationText(pk=text_id))
+
+
+def projection_sound(text: NegotiationText, state: TextState) -> bool:
+    """Whether ``state``, loaded from the projection tables, is what the log says: pages and
+    exports show the head as the record's only when it is."""
+    replayed = _replayed(text.pk, text.event_count, text.head_hash)
+    return projection.difference(replayed, state) is None
 
 
 def chain_verify(text: NegotiationText) -> ChainReport:
@@ -181,13 +214,13 @@ def clause_history(text: NegotiationText, key: int) -> list[HistoryEntry]:
         .select_related("actor", "delegation", "meeting", "agenda_item")
         .order_by("index")
     )
-    entries, words = [], ""
+    entries, words, until = [], "", deadline()
     for event in events:
         entry = HistoryEntry(event, event_summary(event.kind, event.payload, key))
         after = _content_after(event.payload, key)
         if after is not None:
             entry.content = after
-            entry.diff = word_diff(words, c.markup(after))
+            entry.diff = word_diff(words, c.markup(after), until=until)
             words = c.markup(after)
         entries.append(entry)
     return entries
@@ -241,11 +274,15 @@ def event_summary(kind: str, payload: JSON, key: int | None = None) -> str:
     p = payload if isinstance(payload, dict) else {}
     effects = _effects_summary(p, key) if key is not None else ""
     if kind == EventKind.PROPOSAL_TABLED:
-        cosponsors = p.get("cosponsors")
-        listed = cosponsors if isinstance(cosponsors, list) else []
-        sponsors = ", ".join([str(p.get("sponsor")), *map(str, listed)])
+        sponsors = ", ".join([str(p.get("sponsor")), *_codes(p.get("cosponsors"))])
         what = str(p.get("kind")).replace("_", " ")
-        return f"{sponsors} proposed to {what} (proposal {p.get('proposal')})"
+        invited = ", ".join(_codes(p.get("invited")))
+        inviting = f", inviting {invited} to co-sponsor" if invited else ""
+        return f"{sponsors} proposed to {what} (proposal {p.get('proposal')}){inviting}"
+    if kind == EventKind.COSPONSOR_ACCEPTED:
+        return f"{p.get('delegation')} co-sponsors proposal {p.get('proposal')}"
+    if kind == EventKind.COSPONSOR_DECLINED:
+        return f"{p.get('delegation')} declined to co-sponsor proposal {p.get('proposal')}"
     if kind == EventKind.POSITION_TAKEN:
         comment = f": {p.get('comment')}" if p.get("comment") else ""
         return f"{p.get('delegation')} {p.get('stance')}s {p.get('target')} {p.get('id')}{comment}"
@@ -259,6 +296,10 @@ def event_summary(kind: str, payload: JSON, key: int | None = None) -> str:
     if kind == EventKind.CORRECTION_NOTED:
         return f"correction to event {p.get('event')}: {p.get('note')}"
     return effects or kind.replace(".", " ")
+
+
+def _codes(value: JSON) -> list[str]:
+    return [str(code) for code in value] if isinstance(value, list) else []
 
 
 # Lists and counts -------------------------------------------------------------------------

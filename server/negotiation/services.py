@@ -23,7 +23,7 @@ from server.rooms.services import event_append, room_lock
 from . import content as c
 from . import projection, selectors
 from .chain import GENESIS, EventRecord, chain_hash, leaf_hash
-from .content import JSON, ContentError
+from .content import JSON, MAX_MARKUP, ContentError
 from .events import NegotiationRoomEvent, room_event_type
 from .models import ClauseEvent, NegotiationEvent, NegotiationText
 from .operations import (
@@ -58,7 +58,6 @@ from .state import (
 )
 
 Transcript = tuple[float, float] | None
-MAX_MARKUP = 20_000
 MAX_NOTE = 4000
 
 
@@ -98,6 +97,8 @@ def _changing(
 def _check_where(text: NegotiationText, actor: Participant, meeting: Meeting | None) -> None:
     if not may_read(actor, text):
         raise NotFound(f"No text {text.pk} in your conference.")
+    if text.session_id is not None and meeting is not None and meeting.pk != text.session_id:
+        raise Forbidden("This text is negotiated in its closed session only.")
     if meeting is None:
         if not is_secretariat(actor):
             raise InvalidInput("Texts are negotiated in a meeting: name the meeting.")
@@ -227,10 +228,16 @@ def text_create(
     language: str = "en",
     all_or_nothing: bool = True,
     meeting: Meeting | None = None,
+    session: Meeting | None = None,
 ) -> NegotiationText:
+    """A new text. One set up in a closed session (``meeting``, or ``session`` named)
+    belongs to it: only those who may attend it read the text, and it changes there."""
     check_drafting(actor)
     if not title.strip() or not slug.strip():
         raise InvalidInput("A text needs a title and a short name.")
+    if session is None and meeting is not None and meeting.kind == Meeting.Kind.CLOSED:
+        session = meeting
+    _check_session(actor, session, meeting)
     if NegotiationText.objects.filter(conference_id=actor.conference_id, slug=slug).exists():
         raise Conflict(f"The conference already has a text called {slug!r}.")
     payload: dict[str, JSON] = {
@@ -246,11 +253,21 @@ def text_create(
             title=title.strip(),
             language=language,
             all_or_nothing=all_or_nothing,
+            session=session,
             created_at=timezone.now(),
         )
         with _changing(text, actor, meeting, None) as change:
             _record(change, EventKind.TEXT_CREATED, payload)
     return change.text
+
+
+def _check_session(actor: Participant, session: Meeting | None, meeting: Meeting | None) -> None:
+    if session is None:
+        return
+    if session.conference_id != actor.conference_id or session.kind != Meeting.Kind.CLOSED:
+        raise InvalidInput("A text's session is a closed session of its conference.")
+    if meeting is not None and meeting.pk != session.pk:
+        raise InvalidInput("A text of a closed session is set up in that session.")
 
 
 def clause_add(
@@ -304,24 +321,27 @@ def proposal_table(
     cosponsors: Iterable[str] = (),
     transcript: Transcript = None,
 ) -> NegotiationEvent:
-    """A delegation (main sponsor, with co-sponsors) proposes a change, with a rationale.
+    """A delegation (the main sponsor) proposes a change, with a rationale, and may invite
+    other delegations to co-sponsor it: each becomes a co-sponsor only when one of its
+    members accepts (``cosponsor_accept``).
 
     ``base_version`` is the clause's version for a proposal on a clause, the text's
     structure version for an insertion, merger or move."""
     sponsor = check_delegation(actor)
     clean = operation_clean(kind, operation)
-    sponsors = (sponsor.code, *_cosponsors(text, sponsor.code, cosponsors))
+    invited = _cosponsors(text, sponsor.code, cosponsors)
     if len(rationale) > MAX_NOTE:
         raise InvalidInput(f"A rationale is at most {MAX_NOTE} characters.")
     with _changing(text, actor, meeting, transcript) as change:
         key = _proposal_target(change, kind, clause, base_version)
-        _effects_or(InvalidInput, change.state, Proposed(kind, key, clean, sponsors))
+        _effects_or(InvalidInput, change.state, Proposed(kind, key, clean, (sponsor.code,)))
         payload: dict[str, JSON] = {
             "proposal": change.state.next_proposal_key(),
             "kind": kind,
             "clause": key,
             "sponsor": sponsor.code,
-            "cosponsors": list(sponsors[1:]),
+            "cosponsors": [],
+            "invited": list(invited),
             "rationale": rationale.strip(),
             "operation": clean,
             "base_version": base_version,
@@ -474,6 +494,39 @@ def proposal_merge(
         if target == key or change.state.proposals[target].state != ProposalState.TABLED:
             raise Conflict(f"Proposal {into} is not another tabled proposal.")
         return _close(change, key, ProposalState.MERGED, {"into": target}, [])
+
+
+def cosponsor_accept(
+    *, actor: Participant, meeting: Meeting, text: NegotiationText, proposal: int
+) -> NegotiationEvent:
+    """A member of a delegation invited to co-sponsor a tabled proposal accepts: from now
+    on the delegation is a co-sponsor (and shares the attribution of what it adds)."""
+    return _cosponsor_answer(actor, meeting, text, proposal, EventKind.COSPONSOR_ACCEPTED)
+
+
+def cosponsor_decline(
+    *, actor: Participant, meeting: Meeting, text: NegotiationText, proposal: int
+) -> NegotiationEvent:
+    """A member of a delegation invited to co-sponsor a proposal declines."""
+    return _cosponsor_answer(actor, meeting, text, proposal, EventKind.COSPONSOR_DECLINED)
+
+
+def _cosponsor_answer(
+    actor: Participant, meeting: Meeting, text: NegotiationText, proposal: int, kind: str
+) -> NegotiationEvent:
+    code = check_delegation(actor).code
+    with _changing(text, actor, meeting, None) as change:
+        key = _proposal(change, proposal)
+        p = change.state.proposals[key]
+        if code in p.cosponsors or code in p.declined:
+            answer = "accepted" if code in p.cosponsors else "declined"
+            raise Conflict(f"{code} already {answer} to co-sponsor proposal {key}.")
+        if code not in p.invited:
+            raise Forbidden(f"{code} was not invited to co-sponsor proposal {key}.")
+        if p.state != ProposalState.TABLED:
+            raise Conflict(f"Proposal {key} is {p.state}, no longer tabled.")
+        payload: dict[str, JSON] = {"proposal": key, "delegation": code}
+        return _record(change, kind, payload, _proposal_concerns(p.operation, p.clause))
 
 
 # Positions --------------------------------------------------------------------------------

@@ -78,6 +78,8 @@ class EventKind(StrEnum):
     PROPOSAL_REJECTED = "proposal.rejected"
     PROPOSAL_WITHDRAWN = "proposal.withdrawn"
     PROPOSAL_MERGED = "proposal.merged"
+    COSPONSOR_ACCEPTED = "cosponsor.accepted"
+    COSPONSOR_DECLINED = "cosponsor.declined"
     POSITION_TAKEN = "position.taken"
     CORRECTION_NOTED = "correction.noted"
 
@@ -100,13 +102,15 @@ class Proposal:
     kind: str
     clause: int | None
     sponsor: str
-    cosponsors: tuple[str, ...]
+    cosponsors: tuple[str, ...]  # delegations that accepted to co-sponsor it
     rationale: str
     operation: dict[str, JSON]
     state: str
     version: int
     tabled: int
     merged_into: int | None = None
+    invited: tuple[str, ...] = ()  # invited to co-sponsor, not yet answered
+    declined: tuple[str, ...] = ()  # invited, and declined
 
 
 @dataclass
@@ -296,8 +300,22 @@ def _proposal_tabled(state: TextState, event: LogEntry, touched: Touched) -> Non
         state=ProposalState.TABLED,
         version=event.index,
         tabled=event.index,
+        invited=_strs(p.get("invited", [])),
     )
     touched.proposals.add(key)
+
+
+def _cosponsor_answered(state: TextState, event: LogEntry, touched: Touched) -> None:
+    """An invited delegation accepted to co-sponsor a proposal, or declined. Only then
+    does it appear as a co-sponsor; the proposal's version does not change."""
+    proposal = state.proposals[_int(event.payload, "proposal")]
+    code = _str(event.payload, "delegation")
+    proposal.invited = tuple(c for c in proposal.invited if c != code)
+    if event.kind == EventKind.COSPONSOR_ACCEPTED:
+        proposal.cosponsors = tuple(sorted({*proposal.cosponsors, code}))
+    else:
+        proposal.declined = (*proposal.declined, code)
+    touched.proposals.add(proposal.key)
 
 
 def _proposal_closed(state: TextState, event: LogEntry, touched: Touched) -> None:
@@ -336,6 +354,8 @@ REDUCERS: dict[str, Reducer] = {
     EventKind.PROPOSAL_WITHDRAWN: _proposal_closed,
     EventKind.PROPOSAL_MERGED: _proposal_closed,
     EventKind.POSITION_TAKEN: _position_taken,
+    EventKind.COSPONSOR_ACCEPTED: _cosponsor_answered,
+    EventKind.COSPONSOR_DECLINED: _cosponsor_answered,
 }
 
 

@@ -9,14 +9,15 @@ from django.shortcuts import get_object_or_404, render
 from server.conferences.models import Meeting, Participant
 from server.rooms.permissions import may_attend, may_preside
 
-from . import exports, selectors
+from . import exports, receipts, selectors
 from .models import NegotiationText
 from .permissions import is_secretariat, may_negotiate, may_read
 from .state import ClauseKind, ClauseStatus, ProposalKind, Stance, TextState
 
 
 def _readable(request: HttpRequest, text_id: int) -> tuple[NegotiationText, Participant]:
-    text = get_object_or_404(NegotiationText.objects.select_related("conference"), pk=text_id)
+    texts = NegotiationText.objects.select_related("conference", "session")
+    text = get_object_or_404(texts, pk=text_id)
     participant = selectors.participant_in(request.user, text)
     if participant is None or not may_read(participant, text):
         raise Http404("No such text in your conferences.")
@@ -29,8 +30,11 @@ def _index(request: HttpRequest, name: str) -> int | None:
 
 
 def _meeting(request: HttpRequest, text: NegotiationText, who: Participant) -> Meeting | None:
-    """The open meeting the page negotiates in: ``?meeting=`` or the first one."""
+    """The open meeting the page negotiates in: ``?meeting=`` or the first one (a closed
+    session's text: that session)."""
     meetings = Meeting.objects.filter(conference=text.conference, status=Meeting.Status.OPEN)
+    if text.session_id is not None:
+        meetings = meetings.filter(pk=text.session_id)
     wanted = _index(request, "meeting")
     if wanted is not None:
         meetings = meetings.filter(pk=wanted)
@@ -62,6 +66,8 @@ def text_page(request: HttpRequest, text_id: int) -> HttpResponse:
     context = _body_context(text, who, state)
     context.update(
         {
+            "sound": at is not None or selectors.projection_sound(text, state),
+            "unsound": selectors.UNSOUND,
             "participant": who,
             "meeting": None if at is not None else _meeting(request, text, who),
             "at": at,
@@ -117,3 +123,17 @@ def history_export(request: HttpRequest, text_id: int, key: int, fmt: str) -> Ht
     if fmt not in exports.FORMATS or not selectors.clause_history(text, key):
         raise Http404("No such export.")
     return exports.response(exports.history_document(text, key, fmt))
+
+
+@login_required
+def text_receipt(request: HttpRequest, text_id: int) -> HttpResponse:
+    """A receipt for the text's record as it stands (JSON), for a delegation to keep."""
+    text, _ = _readable(request, text_id)
+    try:
+        receipt = receipts.receipt_issue(text)
+    except receipts.ReceiptError as exc:
+        raise Http404(str(exc)) from exc
+    reply = HttpResponse(receipts.receipt_dumps(receipt), content_type="application/json")
+    filename = f"{text.slug}-receipt-v{receipt['version']}.json"
+    reply["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return reply

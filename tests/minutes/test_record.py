@@ -108,7 +108,7 @@ def test_points_of_order_rulings_suspensions_and_decisions_are_recorded(
         "*The meeting was called to order at",
         "*The meeting was suspended at",
         "*The meeting resumed at",
-        "Proposal 1 was tabled by SEN, KEN on paragraph 2",
+        "Proposal 1 was tabled by SEN on paragraph 2",  # KEN was invited to co-sponsor
         "replace “in 2026” with “in 2027”",
         "Proposal 1 on “Draft conclusions on the fund for responding to loss and damage” was "
         "accepted.",

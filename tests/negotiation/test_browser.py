@@ -82,9 +82,13 @@ def test_a_delegate_proposes_the_chair_accepts_and_both_see_it_live(
     kenya.get_by_role("button", name="Table the proposal").click()
 
     proposal = chair.get_by_test_id("proposal-5")
-    expect(proposal).to_contain_text("KEN, MEX, SEN")
+    expect(proposal).to_contain_text("Invited to co-sponsor (not yet accepted): MEX, SEN")
     expect(proposal).to_contain_text("Banks must move now.")
     expect(kenya.get_by_test_id("proposal-5")).to_be_visible()
+    senegal = open_text(browser, server, "senegal")
+    senegal.get_by_role("button", name="Co-sponsor proposal 5", exact=True).click()
+    expect(proposal.locator(".sponsors")).to_have_text("KEN, SEN")  # the cosponsor accepted
+    expect(proposal).to_contain_text("not yet accepted): MEX")
     proposal.get_by_role("button", name="Accept proposal 5").click()
 
     for page in (kenya, chair):

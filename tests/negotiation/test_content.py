@@ -59,3 +59,12 @@ def test_options_are_opened_added_to_and_chosen() -> None:
     assert c.markup(chosen) == "mobilize USD 1.3 trillion per year"
     deleted = c.option_choose(with_delete, group.id, max(c.max_id(with_delete), 0))
     assert c.markup(deleted) == "mobilize  per year"
+
+
+@pytest.mark.parametrize("opener,closer", [("[", "]"), ("{a|", "}")])
+def test_markup_nests_at_most_eight_deep(opener: str, closer: str) -> None:
+    eight = opener * c.MAX_DEPTH + "words" + closer * c.MAX_DEPTH
+    assert c.depth(c.parse(eight)) == c.MAX_DEPTH
+    for deep in (opener * 9 + "words" + closer * 9, opener * 20_000):
+        with pytest.raises(c.ContentError, match="nest at most 8 deep"):
+            c.parse(deep)

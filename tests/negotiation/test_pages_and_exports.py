@@ -62,7 +62,8 @@ def test_history_diff_and_as_of_pages(demo_text: NegotiationText) -> None:
     client = client_for("kenya")
     history = client.get(f"/negotiation/{demo_text.pk}/clauses/5/").content.decode()
     assert (
-        "BRA, KEN, MEX, SEN proposed to option add" in history
+        "BRA proposed to option add (proposal 1), inviting KEN, MEX, SEN to co-sponsor" in history
+        and "SEN co-sponsors proposal 1" in history
         and "<ins> | USD 1.3 trillion</ins>" in history
     )
     diff = client.get(f"/negotiation/{demo_text.pk}/diff?from=12&to=30").content.decode()
@@ -143,9 +144,8 @@ def test_operations_through_the_room_action_endpoint(
     )
     assert reply.status_code == 200
     event = RoomEvent.objects.get(meeting=plenary, seq=reply.json()["seqs"][0])
-    assert event.type == "negotiation.proposal.tabled" and event.data["payload"]["cosponsors"] == [
-        "BRA"
-    ]
+    assert event.type == "negotiation.proposal.tabled"
+    assert (event.data["payload"]["cosponsors"], event.data["payload"]["invited"]) == ([], ["BRA"])
     stale = client_for("chair").post(
         f"/api/meetings/{plenary.pk}/actions/negotiation.status",
         json.dumps({"text": demo_text.pk, "clause": 12, "status": "agreed", "base_version": 0}),
@@ -172,4 +172,4 @@ def test_the_demo_text_verifies_and_loads_once(
     assert negotiation_demo_load(demo).pk == demo_text.pk
     from server.negotiation.selectors import chain_verify
 
-    assert chain_verify(demo_text).ok and demo_text.event_count == 28
+    assert chain_verify(demo_text).ok and demo_text.event_count == 33
