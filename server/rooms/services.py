@@ -7,7 +7,6 @@ broadcast only after the transaction commits (``transaction.on_commit``).
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Literal
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -433,7 +432,6 @@ def agenda_switch(*, actor: Participant, meeting: Meeting, item_id: int) -> Room
 
 
 Status = Meeting.Status
-MeetingAction = Literal["open", "suspend", "resume", "close"]
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "open": (frozenset({Status.SCHEDULED}), Status.OPEN),
     "suspend": (frozenset({Status.OPEN}), Status.SUSPENDED),
