@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 
 from server.captions.models import TranscriptSegment
 from server.conferences.models import Delegation, Meeting, Participant
+from server.conferences.roles import PRESIDING_ROLES, is_presiding
 from server.negotiation.content import JSON, plain
 from server.negotiation.diff import Run, word_diff
 from server.negotiation.models import NegotiationEvent, NegotiationText
@@ -28,7 +29,6 @@ from server.negotiation.state import (
 )
 from server.rooms.events import EventType
 from server.rooms.models import FloorTurn, RoomEvent, SpeakerEntry
-from server.rooms.permissions import PRESIDING_ROLES
 
 from .models import Minutes, SegmentRevision, StatementSummary
 from .record import (
@@ -168,7 +168,7 @@ def _presiding(meeting: Meeting, events: list[RoomEvent]) -> tuple[Person, ...]:
         actor = event.actor
         if event.type not in PRESIDING_EVENTS or actor is None or actor.pk in found:
             continue
-        if actor.role in PRESIDING_ROLES:
+        if is_presiding(actor):
             found[actor.pk] = person_of(actor, actor.delegation)
     if found:
         return tuple(found.values())
@@ -240,7 +240,7 @@ def _statements(meeting: Meeting) -> list[_Placed]:
     for turn in turns.order_by("started_at", "id"):
         said = passages.get(turn.pk, [])
         kind = turn.kind
-        presiding = turn.participant.role in PRESIDING_ROLES
+        presiding = is_presiding(turn.participant)
         if presiding and previous_kind == SpeakerEntry.Kind.POINT_OF_ORDER:
             kind = RULING
         statement = Statement(

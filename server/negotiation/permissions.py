@@ -13,7 +13,7 @@
 
 from server.common.errors import Forbidden
 from server.conferences.models import Delegation, Participant
-from server.rooms.permissions import may_attend, may_preside
+from server.conferences.roles import is_presiding, is_secretariat, may_attend
 
 from .models import NegotiationText
 
@@ -36,15 +36,6 @@ def may_negotiate(participant: Participant) -> bool:
     )
 
 
-def is_secretariat(participant: Participant) -> bool:
-    return participant.role == Role.SECRETARIAT
-
-
-def check_presiding(participant: Participant) -> None:
-    if not may_preside(participant):
-        raise Forbidden("Only the chair, a vice-chair or a facilitator may do this.")
-
-
 def check_delegation(participant: Participant) -> Delegation:
     """The delegation on whose behalf ``participant`` negotiates."""
     if not may_negotiate(participant) or participant.delegation is None:
@@ -52,12 +43,7 @@ def check_delegation(participant: Participant) -> Delegation:
     return participant.delegation
 
 
-def check_secretariat(participant: Participant) -> None:
-    if not is_secretariat(participant):
-        raise Forbidden("Only the secretariat may do this.")
-
-
 def check_drafting(participant: Participant) -> None:
     """Setting up a text and adding clauses directly: the secretariat or a presiding officer."""
-    if not (is_secretariat(participant) or may_preside(participant)):
+    if not (is_secretariat(participant) or is_presiding(participant)):
         raise Forbidden("Only the secretariat or a presiding officer may draft the text.")

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from server.conferences.models import Meeting, Participant
-from server.rooms.permissions import STAFF_ROLES
+from server.conferences.roles import is_staff
 
 from . import content as c
 from . import projection
@@ -62,7 +62,7 @@ def texts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[NegotiationTex
     readable = Q(pk__in=[])
     for participant in Participant.objects.filter(user_id=user.pk or 0):
         here = Q(conference_id=participant.conference_id)
-        if participant.role not in STAFF_ROLES:
+        if not is_staff(participant):
             open_to_all = Q(session__isnull=True) | ~Q(session__kind=Meeting.Kind.CLOSED)
             admitted = Q(session__admitted_delegations=participant.delegation_id)
             here &= open_to_all | admitted if participant.delegation_id else open_to_all

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from server.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.conferences.models import Meeting, Participant
+from server.conferences.roles import check_presiding, check_secretariat, is_secretariat, may_attend
 from server.rooms.models import RoomEvent, RoomState
-from server.rooms.permissions import may_attend
 from server.rooms.services import event_append, room_lock
 
 from . import content as c
@@ -36,14 +36,7 @@ from .operations import (
     operation_clean,
     operation_effects,
 )
-from .permissions import (
-    check_delegation,
-    check_drafting,
-    check_presiding,
-    check_secretariat,
-    is_secretariat,
-    may_read,
-)
+from .permissions import check_delegation, check_drafting, may_read
 from .state import (
     AGREED_STATUSES,
     ClauseStatus,

@@ -7,11 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from server.conferences.models import Meeting, Participant
-from server.rooms.permissions import may_attend, may_preside
+from server.conferences.roles import is_presiding, is_secretariat, may_attend
 
 from . import exports, receipts, selectors
 from .models import NegotiationText
-from .permissions import is_secretariat, may_negotiate, may_read
+from .permissions import may_negotiate, may_read
 from .state import ClauseKind, ClauseStatus, ProposalKind, Stance, TextState
 
 
@@ -45,7 +45,7 @@ def _body_context(text: NegotiationText, who: Participant, state: TextState) -> 
     return {
         "text": text,
         "view": selectors.compilation(state),
-        "presiding": may_preside(who),
+        "presiding": is_presiding(who),
         "negotiating": may_negotiate(who),
         "delegation": who.delegation.code if who.delegation else None,
         "statuses": [s for s in ClauseStatus if s != ClauseStatus.DELETED],

@@ -6,9 +6,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from server.common.asyncdb import db_async
 from server.common.errors import Forbidden, NotFound, PlenaryError
 from server.conferences.models import Meeting, Participant
+from server.conferences.roles import may_attend
 
 from . import selectors
-from .permissions import may_attend
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from server.conferences.models import AgendaItem, Meeting, Participant
+from server.conferences.roles import may_attend
 
 from .events import (
     PROTOCOL_VERSION,
@@ -21,7 +22,6 @@ from .events import (
     encode,
 )
 from .models import RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
-from .permissions import may_attend
 
 CHAT_HISTORY = 50
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from server.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.conferences.models import AgendaItem, Delegation, Meeting, Participant
+from server.conferences.roles import check_presiding, may_attend
 
 from .events import (
     AgendaPayload,
@@ -31,7 +32,7 @@ from .events import (
     group_name,
 )
 from .models import FloorTurn, RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
-from .permissions import check_delegation_member, check_presiding, may_attend
+from .permissions import check_delegation_member
 from .selectors import agenda_ref, layer_event, participant_ref, speakers_ref, timer_state
 
 MAX_CHAT_CHARS = 4000

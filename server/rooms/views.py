@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from server.common.errors import Forbidden, NotFound, PlenaryError
 from server.conferences.models import Meeting, Participant
+from server.conferences.roles import may_attend
 
 from . import selectors
 from .actions import ACTIONS
-from .permissions import may_attend
 from .protocol import ProtocolError
 
 STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409, "unauthenticated": 401}

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from server.captions.selectors import conference_languages, language_name
 from server.conferences.models import Meeting, Participant
+from server.conferences.roles import is_presiding, may_attend
 from server.rooms import selectors
-from server.rooms.permissions import may_attend, may_preside
 
 
 @login_required
@@ -28,7 +28,7 @@ def meeting_room(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "participant": participant,
-        "presiding": may_preside(participant),
+        "presiding": is_presiding(participant),
         "observer": participant.role == Participant.Role.OBSERVER,
         # The page's timers count against the server's clock, not the visitor's.
         "server_time_ms": round(timezone.now().timestamp() * 1000),
