@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from server.negotiation.content import JSON
+from server.common.json_types import JSON
 
 SCHEMA = 1
 

@@ -14,9 +14,10 @@ from datetime import datetime
 from django.db.models import Prefetch
 
 from server.captions.models import TranscriptSegment
+from server.common.json_types import JSON
 from server.conferences.models import Delegation, Meeting, Participant
 from server.conferences.roles import PRESIDING_ROLES, is_presiding
-from server.negotiation.content import JSON, plain
+from server.negotiation.content import plain
 from server.negotiation.diff import Run, word_diff
 from server.negotiation.models import NegotiationEvent, NegotiationText
 from server.negotiation.selectors import log_entries, proposal_summary

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .content import JSON
+from server.common.json_types import JSON
 
 GENESIS = bytes(32)
 LEAF_PREFIX = b"\x00"

@@ -8,9 +8,10 @@ text as it stands. Both raise ``ContentError`` when the proposal does not fit th
 from collections.abc import Callable, Mapping
 
 from server.common.errors import InvalidInput
+from server.common.json_types import JSON
 
 from . import content as c
-from .content import JSON, ContentError
+from .content import ContentError
 from .state import AGREED_STATUSES, ClauseKind, ClauseStatus, ProposalKind, TextState
 
 Effect = dict[str, JSON]

@@ -9,13 +9,13 @@ from functools import lru_cache
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import is_staff
 
 from . import content as c
 from . import projection
 from .chain import ChainReport, EventRecord, StoredEvent, chain_check
-from .content import JSON
 from .diff import ClauseDiff, Run, deadline, text_diff, word_diff
 from .models import ClauseEvent, NegotiationEvent, NegotiationText
 from .state import (

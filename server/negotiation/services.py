@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from server.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import check_presiding, check_secretariat, is_secretariat, may_attend
 from server.rooms.models import RoomEvent, RoomState
@@ -23,7 +24,7 @@ from server.rooms.services import event_append, room_lock
 from . import content as c
 from . import projection, selectors
 from .chain import GENESIS, EventRecord, chain_hash, leaf_hash
-from .content import JSON, MAX_MARKUP, ContentError
+from .content import MAX_MARKUP, ContentError
 from .events import NegotiationRoomEvent, room_event_type
 from .models import ClauseEvent, NegotiationEvent, NegotiationText
 from .operations import (

@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .content import JSON, Content, from_json
+from server.common.json_types import JSON
+
+from .content import Content, from_json
 
 
 class ClauseKind(StrEnum):
