@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from server.captions.models import TranscriptSegment
+from server.captions.selectors import spoken_segment
 from server.common.errors import PlenaryError
 from server.conferences.models import Meeting, Participant
 from server.rooms.selectors import participant_for
@@ -203,17 +203,15 @@ def summary_draft(request: HttpRequest, minutes_id: int) -> HttpResponse:
 @login_required
 def segment_correct(request: HttpRequest, minutes_id: int, segment_id: int) -> HttpResponse:
     minutes, reader = _minutes(request, minutes_id)
-    segment = get_object_or_404(
-        TranscriptSegment.objects.select_related("meeting"),
-        pk=segment_id,
-        meeting_id=minutes.meeting_id,
-    )
-    back = f"{_page(minutes)}?language={request.POST.get('view', '')}#segment-{segment.pk}"
+    segment = spoken_segment(segment_id)
+    if segment is None or segment.meeting_id != minutes.meeting_id:
+        raise Http404("No such statement in this meeting.")
+    back = f"{_page(minutes)}?language={request.POST.get('view', '')}#segment-{segment.id}"
 
     def correct() -> Done:
         services.segment_correct(
             actor=reader,
-            segment=segment,
+            segment_id=segment.id,
             language=request.POST.get("language", ""),
             text=request.POST.get("text", ""),
             reason=request.POST.get("reason", ""),

@@ -51,7 +51,7 @@ def test_the_secretariat_corrects_any_statement(recorded: Meeting, person: Perso
         segment = said_by(recorded, speaker)
         services.segment_correct(
             actor=person("secretariat"),
-            segment=segment,
+            segment_id=segment.pk,
             language=segment.language,
             text="Corrected.",
             reason="Checked against the recording.",
@@ -64,7 +64,7 @@ def test_a_delegation_corrects_its_own_statements_only(recorded: Meeting, person
     for member in ("kenya", "kenya2"):  # the delegate and the adviser
         services.segment_correct(
             actor=person(member),
-            segment=kenya,
+            segment_id=kenya.pk,
             language="en",
             text=f"Corrected by {member}.",
             reason="As delivered.",
@@ -77,7 +77,7 @@ def test_a_delegation_corrects_its_own_statements_only(recorded: Meeting, person
     ]:
         with pytest.raises(Forbidden, match="only its own statements"):
             services.segment_correct(
-                actor=person(other), segment=segment, language="en", text="No.", reason="No."
+                actor=person(other), segment_id=segment.pk, language="en", text="No.", reason="No."
             )
     assert SegmentRevision.objects.count() == 2
 

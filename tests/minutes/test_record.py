@@ -7,6 +7,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from server.captions.models import SegmentTranslation, TranscriptSegment
 from server.captions.services import (
@@ -207,7 +208,7 @@ def test_the_record_takes_as_many_queries_however_long_the_meeting(
                 )
                 translation_commit(segment=said, language="fr", text="…", engine="t")
             services.segment_correct(
-                actor=person("secretariat"), segment=said, language="en", text="x", reason="y"
+                actor=person("secretariat"), segment_id=said.pk, language="en", text="x", reason="y"
             )
             room.connection_close(channel_name=username)
         with CaptureQueriesContext(connection) as queries:
@@ -215,3 +216,16 @@ def test_the_record_takes_as_many_queries_however_long_the_meeting(
         return len(queries)
 
     assert hold(["kenya"]) == hold(["spain", "france", "japan", "eu", "brazil"])
+
+
+def test_the_record_of_the_recorded_meeting_takes_nine_queries(
+    recorded: Meeting, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    """The meeting, its agenda, its room events, floor turns, segments, their translations and
+    corrections, its negotiation events, and the log of the one text it changed."""
+    with django_assert_max_num_queries(9):
+        record = selectors.meeting_record(recorded)
+    assert record.statements() and record.attendance
+    assert any(
+        isinstance(entry, Outcome) for section in record.sections for entry in section.entries
+    )
