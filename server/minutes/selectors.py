@@ -68,8 +68,8 @@ def meeting_record(meeting: Meeting) -> Record:
     timeline = sorted(
         [*proceedings, *statements, *_outcomes(meeting)], key=lambda placed: placed.at
     )
-    opened = [p.entry.at for p in proceedings if p.entry.kind == "opened"]
-    closed = [p.entry.at for p in proceedings if p.entry.kind == "closed"]
+    opened = [placed.entry.at for placed in proceedings if placed.entry.kind == "opened"]
+    closed = [placed.entry.at for placed in proceedings if placed.entry.kind == "closed"]
     header = Header(
         conference=meeting.conference.title,
         venue=meeting.conference.venue,
@@ -170,7 +170,7 @@ def _attendance(events: list[Happening]) -> tuple[Attendee, ...]:
             joined = stays[actor.pk][-1].joined
             stays[actor.pk][-1] = Stay(joined, event.at)
     attendees = [Attendee(people[pk], tuple(stays[pk])) for pk in people]
-    return tuple(sorted(attendees, key=lambda a: attendance_order(a.person)))
+    return tuple(sorted(attendees, key=lambda attendee: attendance_order(attendee.person)))
 
 
 def attendance_order(person: Person) -> tuple[int, str, str]:
@@ -297,10 +297,10 @@ def minutes_of(meeting: Meeting) -> list[Minutes]:
 def latest_versions(minutes: Iterable[Minutes]) -> list[Minutes]:
     """The latest version of each form and language."""
     latest: dict[tuple[str, str], Minutes] = {}
-    for m in minutes:
-        key = (m.form, m.language)
-        if key not in latest or m.version > latest[key].version:
-            latest[key] = m
+    for version in minutes:
+        key = (version.form, version.language)
+        if key not in latest or version.version > latest[key].version:
+            latest[key] = version
     return list(latest.values())
 
 
@@ -309,7 +309,7 @@ def issued_latest(meeting: Meeting) -> Minutes | None:
     form and language, issued. While there are, the transcript cannot be corrected (reopening
     them makes corrections possible again)."""
     latest = latest_versions(Minutes.objects.filter(meeting=meeting).select_related("meeting"))
-    return next((m for m in latest if m.state == Minutes.State.ISSUED), None)
+    return next((version for version in latest if version.state == Minutes.State.ISSUED), None)
 
 
 def versions_of(minutes: Minutes) -> list[Minutes]:
@@ -358,4 +358,6 @@ def corrections_in(meeting: Meeting) -> list[Correction]:
         .select_related("by", "segment__speaker", "segment__delegation")
         .order_by("at", "id")
     )
-    return [Correction(r, word_diff(r.previous, r.text)) for r in revisions]
+    return [
+        Correction(revision, word_diff(revision.previous, revision.text)) for revision in revisions
+    ]
