@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from . import content as c
+from .content import markup
 from .state import Placed, TextState, reading_order
 
 TOKENS = re.compile(r"\s+|[\[\]{}|]|[^\s\[\]{}|]+")
@@ -144,8 +144,8 @@ def text_diff(old: TextState, new: TextState) -> list[ClauseDiff]:
 
 
 def _clause_diff(earlier: Placed | None, now: Placed, until: float) -> ClauseDiff:
-    old_markup = c.markup(earlier.clause.content) if earlier else ""
-    new_markup = "" if not now.number else c.markup(now.clause.content)
+    old_markup = markup(earlier.clause.content) if earlier else ""
+    new_markup = "" if not now.number else markup(now.clause.content)
     runs = word_diff(old_markup, new_markup, until=until)
     change: ChangeKind
     if earlier is None:

@@ -7,7 +7,7 @@ from docx.document import Document as DocxDocument
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from . import content as c
+from .content import Bracket, Content, plain
 from .models import NegotiationText
 from .selectors import UNSOUND, Compilation, HistoryEntry, proposal_summary
 from .state import Placed
@@ -19,11 +19,11 @@ def _save(document: DocxDocument) -> bytes:
     return out.getvalue()
 
 
-def _words(paragraph: Paragraph, content: c.Content) -> None:
+def _words(paragraph: Paragraph, content: Content) -> None:
     for node in content:
         if isinstance(node, str):
             paragraph.add_run(node)
-        elif isinstance(node, c.Bracket):
+        elif isinstance(node, Bracket):
             paragraph.add_run("[").bold = True
             _words(paragraph, node.content)
             paragraph.add_run("]").bold = True
@@ -50,14 +50,14 @@ def _clause(document: DocxDocument, placed: Placed, *, clean: bool) -> Paragraph
     clause = placed.clause
     if clause.kind == "section":
         heading: Paragraph = document.add_heading(
-            f"{placed.number}. {c.plain(clause.content)}", level=2
+            f"{placed.number}. {plain(clause.content)}", level=2
         )
         return heading
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.left_indent = Pt(18 * placed.depth)
     paragraph.add_run(f"{placed.number}\t").bold = True
     if clean:
-        paragraph.add_run(c.plain(clause.content))
+        paragraph.add_run(plain(clause.content))
     else:
         _words(paragraph, clause.content)
     return paragraph

@@ -4,7 +4,7 @@ event (only what the event touched) and read back into it."""
 from dataclasses import fields
 from typing import TypeVar
 
-from . import content as c
+from .content import from_json, to_json
 from .models import Clause, NegotiationText, Position, Proposal
 from .state import Clause as ClauseState
 from .state import Position as PositionState
@@ -45,7 +45,7 @@ def _clauses_write(text: NegotiationText, state: TextState, keys: set[int]) -> N
         row = existing.get(key) or Clause(text=text, key=key)
         row.kind, row.parent_key, row.status = clause.kind, clause.parent, clause.status
         row.position = state.children[clause.parent].index(key)
-        row.content, row.version = c.to_json(clause.content), clause.version
+        row.content, row.version = to_json(clause.content), clause.version
         row.label, row.merged_from = clause.label, list(clause.merged_from)
         (changed if key in existing else new).append(row)
     Clause.objects.bulk_create(new)
@@ -92,7 +92,7 @@ def load(text: NegotiationText) -> TextState:
             key=key,
             kind=kind,
             parent=parent,
-            content=c.from_json(content),
+            content=from_json(content),
             status=status,
             version=version,
             label=label,

@@ -13,9 +13,9 @@ from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import is_staff
 
-from . import content as c
 from . import projection
 from .chain import ChainReport, EventRecord, StoredEvent, chain_check
+from .content import Bracket, Content, Options, counts, from_json, marks, markup, plain
 from .diff import ClauseDiff, Run, deadline, text_diff, word_diff
 from .models import ClauseEvent, NegotiationEvent, NegotiationText
 from .state import (
@@ -202,7 +202,7 @@ def _is_structural(payload: JSON) -> bool:
 class HistoryEntry:
     event: NegotiationEvent
     summary: str
-    content: c.Content | None = None  # the clause's words after this event, if it changed them
+    content: Content | None = None  # the clause's words after this event, if it changed them
     diff: list[Run] = field(default_factory=list)
 
 
@@ -221,29 +221,29 @@ def clause_history(text: NegotiationText, key: int) -> list[HistoryEntry]:
         after = _content_after(event.payload, key)
         if after is not None:
             entry.content = after
-            entry.diff = word_diff(words, c.markup(after), until=until)
-            words = c.markup(after)
+            entry.diff = word_diff(words, markup(after), until=until)
+            words = markup(after)
         entries.append(entry)
     return entries
 
 
-def _content_after(payload: JSON, key: int) -> c.Content | None:
+def _content_after(payload: JSON, key: int) -> Content | None:
     effects = payload.get("effects") if isinstance(payload, dict) else None
     found = None
     for effect in effects if isinstance(effects, list) else []:
         if isinstance(effect, dict) and effect.get("clause") == key and "content" in effect:
-            found = c.from_json(effect["content"])
+            found = from_json(effect["content"])
     return found
 
 
-def clause_versions(text: NegotiationText, key: int) -> list[tuple[int, c.Content]]:
+def clause_versions(text: NegotiationText, key: int) -> list[tuple[int, Content]]:
     """(event index, words) for each version of a clause's words."""
     return [(e.event.index, e.content) for e in clause_history(text, key) if e.content is not None]
 
 
-def clause_at(text: NegotiationText, key: int, index: int) -> c.Content:
+def clause_at(text: NegotiationText, key: int, index: int) -> Content:
     """A clause's words as they stood after event ``index`` (empty before it existed)."""
-    words: c.Content = ()
+    words: Content = ()
     for at, content in clause_versions(text, key):
         if at > index:
             break
@@ -309,7 +309,7 @@ def _codes(value: JSON) -> list[str]:
 @dataclass(frozen=True)
 class OpenMark:
     placed: Placed
-    mark: c.Bracket | c.Options
+    mark: Bracket | Options
 
 
 def open_brackets(state: TextState) -> list[OpenMark]:
@@ -317,7 +317,7 @@ def open_brackets(state: TextState) -> list[OpenMark]:
     return [
         OpenMark(placed, mark)
         for placed in reading_order(state)
-        for mark in c.marks(placed.clause.content)
+        for mark in marks(placed.clause.content)
     ]
 
 
@@ -341,7 +341,7 @@ class TextCounts:
 
 def text_counts(state: TextState) -> TextCounts:
     placed = reading_order(state)
-    totals = [c.counts(p.clause.content) for p in placed]
+    totals = [counts(p.clause.content) for p in placed]
     return TextCounts(
         clauses=len(placed),
         agreed=sum(1 for p in placed if p.clause.status in AGREED_STATUSES),
@@ -494,7 +494,7 @@ def _outcome(
         key, status = _status_effect(payload)
         if key is None or status not in AGREED_STATUSES:
             return None
-        words = c.plain(state.clauses[key].content)
+        words = plain(state.clauses[key].content)
         return MeetingOutcome(status, at, item, text.title, None, (), numbers.get(key, ""), words)
     key = payload.get("proposal")
     if not isinstance(key, int) or key not in state.proposals:
