@@ -13,6 +13,7 @@ from server.minutes import exports, selectors, services
 from server.minutes.layout import document
 from server.minutes.models import Minutes, SegmentRevision, StatementSummary
 from server.rooms.models import FloorTurn
+from tests.support.builders import Role, conference_build, meeting_build, participant_build
 
 from .conftest import Person
 
@@ -135,7 +136,10 @@ def test_summaries_are_written_per_statement(
     text = text_of(summary)
     assert "2\\. **Mr. David Otieno** (Kenya): Mr. Otieno (Kenya), speaking on behalf" in text
     assert "3\\. It needed new and additional resources." in text
-    assert "4\\. **Sr. Javier Martín** (Spain) (spoke in Spanish): \\[Summary to be written.\\]" in text
+    assert (
+        "4\\. **Sr. Javier Martín** (Spain) (spoke in Spanish): \\[Summary to be written.\\]"
+        in text
+    )
     french = text_of(summary, "fr")
     assert "*\\[anglais, non traduit\\]* Mr. Otieno (Kenya), speaking" in french
     with pytest.raises(Conflict, match="verbatim record has no summaries"):
@@ -149,19 +153,25 @@ def test_summaries_are_written_per_statement(
         )
 
 
-def test_minutes_are_started_once_per_form_and_language(
-    recorded: Meeting, verbatim: Minutes, person: Person
-) -> None:
-    secretariat = person("secretariat")
+def test_minutes_are_started_once_per_form_and_language() -> None:
+    conference = conference_build()
+    meeting = meeting_build(conference, symbol="CF/2026/PV.9")
+    secretariat = participant_build(conference, role=Role.SECRETARIAT)
+    verbatim = services.minutes_create(
+        actor=secretariat, meeting=meeting, form="verbatim", language="en"
+    )
     with pytest.raises(Conflict, match="exists already"):
-        services.minutes_create(actor=secretariat, meeting=recorded, form="verbatim", language="en")
+        services.minutes_create(actor=secretariat, meeting=meeting, form="verbatim", language="en")
     with pytest.raises(InvalidInput):
-        services.minutes_create(actor=secretariat, meeting=recorded, form="poem", language="en")
+        services.minutes_create(actor=secretariat, meeting=meeting, form="poem", language="en")
     with pytest.raises(InvalidInput):
         services.minutes_create(
-            actor=secretariat, meeting=recorded, form="verbatim", language="english!"
+            actor=secretariat, meeting=meeting, form="verbatim", language="english!"
         )
-    assert verbatim.symbol == "CF/2026/PV.2" and verbatim.version == 1
+    services.minutes_create(actor=secretariat, meeting=meeting, form="summary", language="en")
+    services.minutes_create(actor=secretariat, meeting=meeting, form="verbatim", language="fr")
+    assert verbatim.symbol == "CF/2026/PV.9" and verbatim.version == 1
+    assert Minutes.objects.filter(meeting=meeting).count() == 3
 
 
 def test_issued_minutes_cannot_change(recorded: Meeting, summary: Minutes, person: Person) -> None:
