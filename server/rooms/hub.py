@@ -22,6 +22,7 @@ from typing import Protocol
 from channels.layers import BaseChannelLayer, get_channel_layer
 
 from server.common.asyncdb import db_async
+from server.common.subscription import GroupSubscription
 
 from . import services
 from .events import LayerEphemeral, LayerEvent, encode, group_name
@@ -31,9 +32,6 @@ from .selectors import layer_events_between
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
-# After the channel layer fails, try to subscribe again after this long, doubling up to max.
-RESUBSCRIBE_FIRST_DELAY = 0.2
-RESUBSCRIBE_MAX_DELAY = 5.0
 
 
 class RoomClient(Protocol):
@@ -64,67 +62,40 @@ def _text_for(event: LayerEvent, client: RoomClient) -> str:
     return event["text"]
 
 
-class RoomFanout:
+class RoomFanout(GroupSubscription):
     """This process's subscription to one meeting."""
 
     def __init__(self, meeting_id: int, layer: BaseChannelLayer) -> None:
+        super().__init__(layer, group_name(meeting_id))
         self.meeting_id = meeting_id
-        self.layer = layer
         self.members: set[Member] = set()
         self.last_seq = 0
-        self.channel = ""
-        self._task: asyncio.Task[None] | None = None
         self._resyncs: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        # The default prefix matters: channels-redis receives all of a process's channels
-        # through one Redis list per prefix, and one lock across prefixes.
-        self.channel = await self.layer.new_channel()
-        await self.layer.group_add(group_name(self.meeting_id), self.channel)
+        await self.subscribe()
         # Subscribed first, then read: whatever commits from now on reaches us.
         self.last_seq = await _last_seq(self.meeting_id)
-        self._task = asyncio.create_task(self._receive_loop(), name=f"room-{self.meeting_id}")
+        self.listen()
 
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-        await self.layer.group_discard(group_name(self.meeting_id), self.channel)
+    async def on_message(self, message: dict[str, object]) -> None:
+        if message.get("type") == "room.ephemeral":
+            await self.on_ephemeral(_as_ephemeral(message))
+        else:
+            await self.on_event(_as_layer_event(message))
 
-    async def refresh_subscription(self) -> None:
-        await self.layer.group_add(group_name(self.meeting_id), self.channel)
+    async def resumed(self) -> None:
+        await self.catch_up()
+        logger.info("room %s: subscribed again at seq %d", self.meeting_id, self.last_seq)
 
-    async def _receive_loop(self) -> None:
-        while True:
-            try:
-                message = await self.layer.receive(self.channel)
-            except Exception:
-                logger.exception("room %s: the channel layer failed", self.meeting_id)
-                await self._resubscribe()
-                continue
-            try:
-                if message.get("type") == "room.ephemeral":
-                    await self.on_ephemeral(_as_ephemeral(message))
-                else:
-                    await self.on_event(_as_layer_event(message))
-            except Exception:
-                logger.exception("room %s: delivering an event failed", self.meeting_id)
-
-    async def _resubscribe(self) -> None:
-        """The layer failed (Redis restarted, and its groups with it): subscribe again once it
-        answers, then deliver from the database whatever was committed meanwhile."""
-        delay = RESUBSCRIBE_FIRST_DELAY
-        while True:
-            await asyncio.sleep(delay)
-            try:
-                await self.refresh_subscription()
-                break
-            except Exception:
-                delay = min(delay * 2, RESUBSCRIBE_MAX_DELAY)
+    async def catch_up(self) -> None:
+        """Deliver from the database whatever was committed and did not come through the
+        layer (it was away, or the broadcast after a commit failed)."""
         last_seq = await _last_seq(self.meeting_id)
         if last_seq > self.last_seq:
             for event in await _layer_events(self.meeting_id, self.last_seq, last_seq):
-                await self._fan_out(event)
-        logger.info("room %s: subscribed again at seq %d", self.meeting_id, self.last_seq)
+                if event["seq"] > self.last_seq:  # not delivered by the layer meanwhile
+                    await self._fan_out(event)
 
     async def on_ephemeral(self, text: str) -> None:
         """A message without a sequence number (a draft caption): written to the sockets that
@@ -267,7 +238,8 @@ class MeetingHub:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             try:
                 for room in list(self.rooms.values()):
-                    await room.refresh_subscription()
+                    await room.refresh()
+                    await room.catch_up()
                 await _heartbeat(self.server_id)
             except Exception:
                 logger.exception("room hub housekeeping failed")
