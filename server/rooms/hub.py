@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from channels.layers import BaseChannelLayer, get_channel_layer
+from django.conf import settings
 
 from server.common.asyncdb import db_async
 from server.common.subscription import GroupSubscription
@@ -91,11 +92,17 @@ class RoomFanout(GroupSubscription):
     async def catch_up(self) -> None:
         """Deliver from the database whatever was committed and did not come through the
         layer (it was away, or the broadcast after a commit failed)."""
-        last_seq = await _last_seq(self.meeting_id)
-        if last_seq > self.last_seq:
-            for event in await _layer_events(self.meeting_id, self.last_seq, last_seq):
+        await self._fill(await _last_seq(self.meeting_id))
+
+    async def _fill(self, until: int) -> None:
+        """Deliver the events up to ``until`` from the database, a page at a time."""
+        while self.last_seq < until:
+            page_end = min(until, self.last_seq + settings.ROOM_REPLAY_LIMIT)
+            for event in await _layer_events(self.meeting_id, self.last_seq, page_end):
                 if event["seq"] > self.last_seq:  # not delivered by the layer meanwhile
                     await self._fan_out(event)
+            if self.last_seq < page_end:  # the log ends before ``until``: nothing more
+                return
 
     async def on_ephemeral(self, text: str) -> None:
         """A message without a sequence number (a draft caption): written to the sockets that
@@ -109,15 +116,13 @@ class RoomFanout(GroupSubscription):
         if seq <= self.last_seq:
             return
         if seq > self.last_seq + 1:
-            missing = await _layer_events(self.meeting_id, self.last_seq, seq - 1)
             logger.warning(
                 "room %s: layer skipped %d event(s) before seq %d; filled from the database",
                 self.meeting_id,
                 seq - 1 - self.last_seq,
                 seq,
             )
-            for earlier in missing:
-                await self._fan_out(earlier)
+            await self._fill(seq - 1)
         await self._fan_out(event)
 
     async def _fan_out(self, event: LayerEvent) -> None:
@@ -144,9 +149,11 @@ class RoomFanout(GroupSubscription):
             for event in pending:
                 if event["seq"] <= member.last_seq:
                     continue
-                if event["seq"] > member.last_seq + 1:
-                    for text in await member.client.missed(member.last_seq, event["seq"] - 1):
+                while member.last_seq + 1 < event["seq"]:  # a gap: filled a page at a time
+                    page_end = min(event["seq"] - 1, member.last_seq + settings.ROOM_REPLAY_LIMIT)
+                    for text in await member.client.missed(member.last_seq, page_end):
                         await member.client.deliver(text)
+                    member.last_seq = page_end
                 member.last_seq = event["seq"]
                 await member.client.deliver(_text_for(event, member.client))
         member.synced = True
