@@ -8,14 +8,19 @@ group again once the layer answers, then calls ``resumed`` to make up for what i
 
 import asyncio
 import logging
+import weakref
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
-from channels.layers import BaseChannelLayer
+from channels.layers import BaseChannelLayer, get_channel_layer
 
 logger = logging.getLogger(__name__)
 
 # After the channel layer fails, try to subscribe again after this long, doubling up to max.
 RESUBSCRIBE_FIRST_DELAY = 0.2
 RESUBSCRIBE_MAX_DELAY = 5.0
+
+T = TypeVar("T")
 
 
 class GroupSubscription:
@@ -77,3 +82,23 @@ class GroupSubscription:
             await self.resumed()
         except Exception:
             logger.exception("%s: catching up after the layer failed", self.group)
+
+
+class PerLoop(Generic[T]):
+    """One ``T`` per running event loop (one per server process in production), made on
+    first use from the channel layer."""
+
+    def __init__(self, make: Callable[[BaseChannelLayer], T]) -> None:
+        self._make = make
+        self._made: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self) -> T:
+        loop = asyncio.get_running_loop()
+        made = self._made.get(loop)
+        if made is None:
+            layer = get_channel_layer()
+            assert layer is not None, "CHANNEL_LAYERS must be configured"
+            made = self._made[loop] = self._make(layer)
+        return made

@@ -4,7 +4,6 @@ the same checks, the same errors and close codes (docs/protocol.md, "Connecting"
 from datetime import datetime
 from importlib import import_module
 
-from asgiref.typing import ASGIReceiveCallable, ASGISendCallable, Scope
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -99,14 +98,9 @@ class AdmittedConsumer(LeavingConsumer):
             )
         self.registered = True
 
-    async def __call__(
-        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
-    ) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            if self.registered:
-                get_registry().discard(self)
+    def ended(self) -> None:
+        if self.registered:
+            get_registry().discard(self)
 
     @property
     def user_id(self) -> int:

@@ -14,7 +14,6 @@ import logging
 import os
 import socket
 import uuid
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -23,7 +22,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
 from server.common.asyncdb import db_async
-from server.common.subscription import GroupSubscription
+from server.common.subscription import GroupSubscription, PerLoop
 
 from . import services
 from .events import LayerEphemeral, LayerEvent, encode, group_name
@@ -261,18 +260,9 @@ async def ephemeral_send(meeting_id: int, message: Mapping[str, object]) -> None
     await layer.group_send(group_name(meeting_id), payload)
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MeetingHub]" = (
-    weakref.WeakKeyDictionary()
-)
+_hubs = PerLoop(MeetingHub)
 
 
 def get_hub() -> MeetingHub:
     """The hub of the running event loop (one per server process in production)."""
-    loop = asyncio.get_running_loop()
-    hub = _hubs.get(loop)
-    if hub is None:
-        layer = get_channel_layer()
-        assert layer is not None, "CHANNEL_LAYERS must be configured"
-        hub = MeetingHub(layer)
-        _hubs[loop] = hub
-    return hub
+    return _hubs.get()

@@ -15,7 +15,6 @@ failure it checks every local socket again.
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Coroutine, Iterable
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, TypedDict
@@ -26,7 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from server.common.asyncdb import db_async
-from server.common.subscription import GroupSubscription
+from server.common.subscription import GroupSubscription, PerLoop
 
 from .models import SocketRevocation
 
@@ -185,18 +184,9 @@ class SocketRegistry(GroupSubscription):
         task.add_done_callback(self._tasks.discard)
 
 
-_registries: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SocketRegistry]" = (
-    weakref.WeakKeyDictionary()
-)
+_registries = PerLoop(SocketRegistry)
 
 
 def get_registry() -> SocketRegistry:
     """The registry of the running event loop (one per server process in production)."""
-    loop = asyncio.get_running_loop()
-    registry = _registries.get(loop)
-    if registry is None:
-        layer = get_channel_layer()
-        assert layer is not None, "CHANNEL_LAYERS must be configured"
-        registry = SocketRegistry(layer)
-        _registries[loop] = registry
-    return registry
+    return _registries.get()
