@@ -38,8 +38,16 @@ def participant_changed(sender: object, instance: Participant, **kwargs: object)
     _recheck_later([instance.user_id])
 
 
-def meeting_changed(sender: object, instance: Meeting, created: bool, **kwargs: object) -> None:
-    if not created:  # its kind may have become a closed session
+def meeting_changed(
+    sender: object,
+    instance: Meeting,
+    created: bool,
+    update_fields: frozenset[str] | None,
+    **kwargs: object,
+) -> None:
+    """Its kind may have become a closed session (an edit in the admin); not for the saves
+    of its status that opening or closing it makes."""
+    if not created and (update_fields is None or "kind" in update_fields):
         _recheck_later(_conference_users(instance.conference_id))
 
 

@@ -11,7 +11,8 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.common.asyncdb import db_async
 from server.conferences.models import Delegation, Meeting, Participant
-from server.rooms.models import RoomEvent
+from server.rooms import services as room_services
+from server.rooms.models import RoomEvent, SocketRevocation
 from tests.support.room_sockets import Connect, Socket
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -172,3 +173,27 @@ async def test_http_actions_share_the_sockets_budget(
     # Another user's budget is their own.
     status, _, _ = await db_async(chat_over_http)("france", plenary, "by HTTP")
     assert status == 200
+
+
+async def test_a_plenary_made_a_closed_session_shows_out_the_delegations_not_admitted(
+    connect: Connect, plenary: Meeting
+) -> None:
+    senegal = await connect("senegal", plenary)
+    await senegal.receive_until("snapshot")
+
+    def make_closed() -> None:
+        plenary.kind = Meeting.Kind.CLOSED
+        plenary.save()
+
+    await db_async(make_closed)()
+    await closed_with(senegal, "forbidden", 4403)
+
+
+def test_opening_and_suspending_a_meeting_does_not_make_every_socket_check_again(
+    plenary: Meeting, person: Callable[[str], Participant]
+) -> None:
+    revocations = SocketRevocation.objects.count()
+    chair = person("chair")
+    for action in ("open", "suspend") if plenary.status == "scheduled" else ("suspend",):
+        room_services.meeting_transition(actor=chair, meeting=plenary, action=action)
+    assert SocketRevocation.objects.count() == revocations
