@@ -15,6 +15,10 @@ from server.rooms.sockets import sockets_revoke
 def close_user_sockets(
     sender: object, request: HttpRequest | None, user: AbstractBaseUser | None, **kwargs: object
 ) -> None:
+    """Django sends this before it ends the session: end it first here, so that the user is
+    logged out whatever the layer does next (Redis down, or slow to answer)."""
+    if request is not None and hasattr(request, "session"):
+        request.session.flush()
     if user is not None:
         sockets_revoke([user.pk], logout=True)
 
