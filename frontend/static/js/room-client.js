@@ -6,7 +6,8 @@ import { apply, fromSnapshot } from "./room-state.js";
 const CONTROL_TYPES = new Set(["snapshot", "synced", "error", "events", "ack", "pong"]);
 const EPHEMERAL_TYPES = new Set(["caption.draft", "caption.status"]);
 const FINAL_CLOSE = { 4001: "You have logged out.", 4401: "You are not logged in.",
-  4403: "Your delegation is not admitted to this meeting.", 4404: "No such meeting." };
+  4403: "Your delegation is not admitted to this meeting.", 4404: "No such meeting.",
+  4429: "You have too many meeting windows open: close one and reload this page." };
 const PING_EVERY_MS = 20000;
 const PONG_WITHIN_MS = 10000;
 
@@ -81,6 +82,11 @@ export class RoomClient extends EventTarget {
     if (message.type === "synced") return this.live();
     if (message.type === "events") return this.fetched(message.events);
     if (message.type === "error") return this.failed(message);
+    if (message.type === "you.changed" && this.state) {
+      // Your role or delegation changed: the server checks your rights as they are now.
+      this.state = { ...this.state, you: message.you };
+      return this.changed([]);
+    }
     if (isEvent(message)) return this.event(message);
     // Without a sequence number: live only (draft captions, recognition status).
     if (EPHEMERAL_TYPES.has(message.type)) this.dispatchEvent(new CustomEvent("ephemeral", { detail: message }));
