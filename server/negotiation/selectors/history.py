@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from ..content import JSON, Content, from_json, markup
 from ..diff import Run, deadline, word_diff
 from ..models import ClauseEvent, NegotiationEvent, NegotiationText
-from ..state import EventKind, TextState, reading_order
+from ..numbering import reading_order
+from ..state import EventKind, TextState
 
 
 @dataclass

@@ -6,16 +6,8 @@ from dataclasses import dataclass
 from ..content import Bracket, Options, counts, marks
 from ..diff import ClauseDiff, text_diff
 from ..models import NegotiationText
-from ..state import (
-    AGREED_STATUSES,
-    Placed,
-    Position,
-    Proposal,
-    ProposalState,
-    Target,
-    TextState,
-    reading_order,
-)
+from ..numbering import Placed, reading_order
+from ..state import AGREED_STATUSES, Position, Proposal, ProposalState, Target, TextState
 from .texts import text_as_of
 
 

@@ -4,7 +4,8 @@ record), each recorded as a new event."""
 from server.common.errors import Conflict, InvalidInput, NotFound
 from server.conferences.models import Meeting, Participant
 
-from ..content import JSON, RESERVED, ContentError, is_clean, span_replace, to_json
+from ..content import JSON, RESERVED, ContentError, is_clean, to_json
+from ..edits import span_replace
 from ..models import NegotiationEvent, NegotiationText
 from ..permissions import check_drafting, check_presiding, check_secretariat
 from ..state import AGREED_STATUSES, ClauseStatus, EventKind
