@@ -18,13 +18,13 @@ from server.conferences.models import Delegation, Meeting, Participant
 from server.negotiation.content import JSON, plain
 from server.negotiation.diff import Run, word_diff
 from server.negotiation.models import NegotiationEvent, NegotiationText
+from server.negotiation.numbering import reading_order
 from server.negotiation.selectors import log_entries, proposal_summary
 from server.negotiation.state import (
     AGREED_STATUSES,
     EventKind,
     TextState,
     apply,
-    reading_order,
 )
 from server.rooms.events import EventType
 from server.rooms.models import FloorTurn, RoomEvent, SpeakerEntry

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from server.common.errors import InvalidInput
 
 from . import content as c
+from . import edits
 from .content import JSON, ContentError
 from .state import AGREED_STATUSES, ClauseKind, ClauseStatus, ProposalKind, TextState
 
@@ -60,9 +61,6 @@ def operation_clean(kind: str, data: Mapping[str, object]) -> dict[str, JSON]:
             raise InvalidInput(f"A proposal to {kind.replace('_', ' ')} needs '{name}'.")
         operation[name] = _typed(name, field_type, data.get(name))
     return operation
-
-
-# Effects ----------------------------------------------------------------------------------
 
 
 class Proposed:
@@ -119,31 +117,33 @@ def _content_change(state: TextState, p: Proposed) -> list[Effect]:
 
 
 def _replace(current: c.Content, p: Proposed) -> c.Content:
-    new = c.parse_after(current, p.str_of("new"), p.by)
-    return c.span_replace(current, p.opt_int_of("target"), p.str_of("old"), new)
+    new = edits.parse_after(current, p.str_of("new"), p.by)
+    return edits.span_replace(current, p.opt_int_of("target"), p.str_of("old"), new)
 
 
 def _bracket_add(current: c.Content, p: Proposed) -> c.Content:
-    return c.bracket_add(current, p.opt_int_of("target"), p.opt_str_of("span"), p.by)
+    return edits.bracket_add(current, p.opt_int_of("target"), p.opt_str_of("span"), p.by)
 
 
 def _bracket_remove(current: c.Content, p: Proposed) -> c.Content:
-    return c.bracket_remove(current, p.int_of("bracket"))
+    return edits.bracket_remove(current, p.int_of("bracket"))
 
 
 def _option_add(current: c.Content, p: Proposed) -> c.Content:
     words = p.str_of("words")
     alternative = (
-        None if words.strip().lower() == c.DELETE_WORD else c.parse_after(current, words, p.by)
+        None if words.strip().lower() == c.DELETE_WORD else edits.parse_after(current, words, p.by)
     )
     group = p.opt_int_of("group")
     if group is not None:
-        return c.option_add(current, group, alternative, p.by)
-    return c.options_open(current, p.opt_int_of("target"), p.opt_str_of("span"), alternative, p.by)
+        return edits.option_add(current, group, alternative, p.by)
+    return edits.options_open(
+        current, p.opt_int_of("target"), p.opt_str_of("span"), alternative, p.by
+    )
 
 
 def _option_choose(current: c.Content, p: Proposed) -> c.Content:
-    return c.option_choose(current, p.int_of("group"), p.int_of("alternative"))
+    return edits.option_choose(current, p.int_of("group"), p.int_of("alternative"))
 
 
 CONTENT_CHANGES: dict[str, Callable[[c.Content, Proposed], c.Content]] = {
