@@ -135,7 +135,7 @@ def test_summaries_are_written_per_statement(
     text = text_of(summary)
     assert "2\\. **Mr. David Otieno** (Kenya): Mr. Otieno (Kenya), speaking on behalf" in text
     assert "3\\. It needed new and additional resources." in text
-    assert "4\\. **Sr. Javier Martín** (Spain) (spoke in Spanish): [Summary to be written.]" in text
+    assert "4\\. **Sr. Javier Martín** (Spain) (spoke in Spanish): \\[Summary to be written.\\]" in text
     french = text_of(summary, "fr")
     assert "*[anglais, non traduit]* Mr. Otieno (Kenya), speaking" in french
     with pytest.raises(Conflict, match="verbatim record has no summaries"):
