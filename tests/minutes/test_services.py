@@ -137,7 +137,7 @@ def test_summaries_are_written_per_statement(
     assert "3\\. It needed new and additional resources." in text
     assert "4\\. **Sr. Javier Martín** (Spain) (spoke in Spanish): \\[Summary to be written.\\]" in text
     french = text_of(summary, "fr")
-    assert "*[anglais, non traduit]* Mr. Otieno (Kenya), speaking" in french
+    assert "*\\[anglais, non traduit\\]* Mr. Otieno (Kenya), speaking" in french
     with pytest.raises(Conflict, match="verbatim record has no summaries"):
         services.summary_write(
             actor=person("secretariat"),
