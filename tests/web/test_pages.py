@@ -158,6 +158,7 @@ def test_the_protocol_constants_are_published_from_the_server_s_own() -> None:
         "unauthenticated": admission.CLOSE_UNAUTHENTICATED,
         "forbidden": admission.CLOSE_FORBIDDEN,
         "not_found": admission.CLOSE_NOT_FOUND,
+        "too_many_sockets": admission.CLOSE_TOO_MANY_SOCKETS,
     }
     assert {
         action.removeprefix("meeting."): (set(t["from"]), t["to"])
