@@ -25,11 +25,10 @@ from asr import (
 )
 from server.common import metrics
 from server.common.asyncdb import db_async
-from server.common.consumers import LeavingConsumer
 from server.common.errors import InvalidInput, PlenaryError
 from server.conferences.models import Meeting, Participant
 from server.rooms import selectors as room_selectors
-from server.rooms.admission import admit, close_code
+from server.rooms.admission import AdmittedConsumer, close_code
 from server.rooms.events import PROTOCOL_VERSION, encode
 from server.rooms.hub import Member, ephemeral_send, get_hub
 
@@ -84,7 +83,7 @@ def stream_parameters(query_string: bytes) -> tuple[str, str | None]:
     return format, services.check_language_code(language) if language else None
 
 
-class AudioConsumer(LeavingConsumer):
+class AudioConsumer(AdmittedConsumer):
     meeting: Meeting
     participant: Participant
     recording: Recording
@@ -95,7 +94,7 @@ class AudioConsumer(LeavingConsumer):
         await self.accept()
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         try:
-            self.meeting, self.participant = await admit(self.scope["user"], meeting_id)
+            await self.enter(meeting_id)
             format, language = stream_parameters(self.scope.get("query_string", b""))
             hub = get_hub()
             # Registered first, then checked: a change of floor from now on reaches us.
@@ -287,17 +286,16 @@ class AudioConsumer(LeavingConsumer):
         await self.send(text_data=error_wire(code, text))
 
 
-class ListenConsumer(LeavingConsumer):
-    meeting: Meeting
+class ListenConsumer(AdmittedConsumer):
     attached = False
 
     async def connect(self) -> None:
         await self.accept()
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         try:
-            self.meeting, _ = await admit(self.scope["user"], meeting_id)
+            await self.enter(meeting_id)
         except PlenaryError as exc:
-            await self.send(text_data=error_wire(exc.code, exc.message))
+            await self.send_error(exc.code, exc.message)
             await self.close(code=close_code(exc))
             return
         self.turn: int | None = None
@@ -311,7 +309,10 @@ class ListenConsumer(LeavingConsumer):
         await self.send(bytes_data=pcm)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        await self.send(text_data=error_wire("unknown_type", "This socket only sends audio."))
+        await self.send_error("unknown_type", "This socket only sends audio.")
+
+    async def send_error(self, code: str, text: str) -> None:
+        await self.send(text_data=error_wire(code, text))
 
     async def leave(self) -> None:
         if self.attached:

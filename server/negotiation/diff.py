@@ -16,7 +16,8 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from .content import markup
-from .state import Placed, TextState, reading_order
+from .numbering import Placed, reading_order
+from .state import TextState
 
 TOKENS = re.compile(r"\s+|[\[\]{}|]|[^\s\[\]{}|]+")
 # Long clauses: a word carries the spaces after it, so spaces (the commonest token by far,

@@ -9,8 +9,8 @@ from docx.text.paragraph import Paragraph
 
 from .content import Bracket, Content, plain
 from .models import NegotiationText
+from .numbering import Placed
 from .selectors import UNSOUND, Compilation, HistoryEntry, proposal_summary
-from .state import Placed
 
 
 def _save(document: DocxDocument) -> bytes:

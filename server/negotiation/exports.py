@@ -18,7 +18,7 @@ from server.ops.headers import EXPORT_POLICY
 from . import docx_export, selectors
 from .content import markup, plain
 from .models import NegotiationText
-from .state import reading_order
+from .numbering import reading_order
 
 DOCUMENTS = ("compilation", "clean")
 FORMATS = ("html", "docx", "pdf", "xml")

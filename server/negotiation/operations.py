@@ -10,21 +10,15 @@ from collections.abc import Callable, Mapping
 from server.common.errors import InvalidInput
 from server.common.json_types import JSON
 
-from .content import (
-    DELETE_WORD,
-    MAX_MARKUP,
-    Content,
-    ContentError,
+from .content import DELETE_WORD, MAX_MARKUP, Content, ContentError, check_depth, parse, to_json
+from .edits import (
     bracket_add,
     bracket_remove,
-    check_depth,
     option_add,
     option_choose,
     options_open,
-    parse,
     parse_after,
     span_replace,
-    to_json,
 )
 from .state import AGREED_STATUSES, ClauseKind, ClauseStatus, ProposalKind, TextState
 
@@ -75,9 +69,6 @@ def operation_clean(kind: str, data: Mapping[str, object]) -> dict[str, JSON]:
             raise InvalidInput(f"A proposal to {kind.replace('_', ' ')} needs '{name}'.")
         operation[name] = _typed(name, field_type, data.get(name))
     return operation
-
-
-# Effects ----------------------------------------------------------------------------------
 
 
 class Proposed:

@@ -81,9 +81,14 @@ def text_page(request: HttpRequest, text_id: int) -> HttpResponse:
 
 @login_required
 def text_body(request: HttpRequest, text_id: int) -> HttpResponse:
-    """The text's body alone: what a live page reloads after each negotiation event."""
+    """The text's body alone: what a live page reloads after negotiation events. With
+    ``?since=N`` (the version the page had), it carries one line saying what changed."""
     text, who = _readable(request, text_id)
-    context = _body_context(text, who, selectors.text_state(text))
+    state = selectors.text_state(text)
+    context = _body_context(text, who, state)
+    since = _index(request, "since")
+    if since is not None:
+        context["summary"] = selectors.change_announcement(text, state, since)
     return render(request, "negotiation/_body.html", context)
 
 

@@ -5,6 +5,7 @@ changes to one room are serialised and sequence numbers are gap-free. The event 
 broadcast only after the transaction commits (``transaction.on_commit``).
 """
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
@@ -34,6 +35,8 @@ from .events import (
 from .models import FloorTurn, RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
 from .permissions import check_delegation_member
 from .selectors import agenda_ref, layer_event, participant_ref, speakers_ref, timer_state
+
+logger = logging.getLogger(__name__)
 
 MAX_CHAT_CHARS = 4000
 
@@ -75,10 +78,22 @@ def event_append(
 
 
 def event_broadcast(event: RoomEvent) -> None:
-    """Send one committed event to every server process that has clients in the room."""
+    """Send one committed event to every server process that has clients in the room.
+
+    The event is stored whatever happens here: if the layer fails (Redis is down), the
+    action still succeeded, and each process delivers the event from the database when the
+    layer is back or its next event reveals the gap (``hub.RoomFanout.catch_up``)."""
     layer = get_channel_layer()
     assert layer is not None, "CHANNEL_LAYERS must be configured"
-    async_to_sync(layer.group_send)(group_name(event.meeting_id), layer_event(event))
+    try:
+        async_to_sync(layer.group_send)(group_name(event.meeting_id), layer_event(event))
+    except Exception as exc:
+        logger.warning(
+            "room %s: broadcasting event %d failed (%s); it is delivered from the database",
+            event.meeting_id,
+            event.seq,
+            type(exc).__name__,
+        )
 
 
 # Presence ---------------------------------------------------------------------------------

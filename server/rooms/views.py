@@ -9,6 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from server.common.errors import Forbidden, NotFound, PlenaryError
+from server.common.ratelimit import user_bucket
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import may_attend
 
@@ -23,6 +24,19 @@ def _error(exc: PlenaryError) -> JsonResponse:
     return JsonResponse(
         {"code": exc.code, "message": exc.message}, status=STATUS.get(exc.code, 400)
     )
+
+
+def _too_many(retry_after: int) -> JsonResponse:
+    response = JsonResponse(
+        {
+            "code": "rate_limited",
+            "message": f"Too many operations: at most {settings.ROOM_RATE_PER_SECOND:g} a "
+            f"second, sockets and HTTP together. Retry in {retry_after} s.",
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _attendee(request: HttpRequest, meeting_id: int) -> tuple[Meeting, Participant]:
@@ -66,7 +80,12 @@ def meeting_events(request: HttpRequest, meeting_id: int) -> JsonResponse:
 @login_required
 def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> JsonResponse:
     """``POST /api/meetings/<id>/actions/<type>`` with the message's ``data`` as the JSON
-    body: the same operation, checks and events as the socket message of that type."""
+    body: the same operation, checks, events and rate budget as the socket message of that
+    type."""
+    assert request.user.pk is not None  # login_required
+    bucket = user_bucket(request.user.pk)
+    if not bucket.take():
+        return _too_many(bucket.retry_after())
     try:
         meeting, participant = _attendee(request, meeting_id)
         run = ACTIONS.get(action)

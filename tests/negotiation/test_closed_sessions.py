@@ -61,6 +61,7 @@ def secret(person: Person, closed_session: Meeting) -> NegotiationText:
 READ_PATHS = [
     "/",
     "/body",
+    "/body?since=1",
     "/?at=1",
     "/clauses/1/",
     "/diff?from=0&to=2",
@@ -90,11 +91,13 @@ def test_the_list_of_texts_shows_a_closed_session_text_only_to_those_admitted(
     secret: NegotiationText, text: NegotiationText
 ) -> None:
     for username in ADMITTED:
-        listed = client_for(username).get("/negotiation/").content.decode()
-        assert "Secret" in listed and "Draft decision" in listed, username
+        for page in ("/negotiation/", "/"):
+            listed = client_for(username).get(page).content.decode()
+            assert "Secret" in listed and "Draft decision" in listed, (username, page)
     for username in NOT_ADMITTED:
-        listed = client_for(username).get("/negotiation/").content.decode()
-        assert "Secret" not in listed and "Draft decision" in listed, username
+        for page in ("/negotiation/", "/"):
+            listed = client_for(username).get(page).content.decode()
+            assert "Secret" not in listed and "Draft decision" in listed, (username, page)
     assert list(selectors.texts_for(get_user_model().objects.get(username="japan"))) == [text]
 
 

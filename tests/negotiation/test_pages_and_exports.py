@@ -173,3 +173,26 @@ def test_the_demo_text_verifies_and_loads_once(
     from server.negotiation.selectors import chain_verify
 
     assert chain_verify(demo_text).ok and demo_text.event_count == 33
+
+
+def test_the_home_page_links_each_conference_s_texts(demo_text: NegotiationText) -> None:
+    home = client_for("kenya").get("/").content.decode()
+    section = home.split('data-testid="texts"')[1]
+    assert f"<h3>{demo_text.conference.title}</h3>" in section
+    assert f'<a href="/negotiation/{demo_text.pk}/">{demo_text.title}</a>' in section
+
+
+def test_the_body_since_a_version_says_in_one_line_what_changed(
+    demo_text: NegotiationText,
+) -> None:
+    def summary(since: int) -> str:
+        page = client_for("kenya").get(f"/negotiation/{demo_text.pk}/body?since={since}")
+        return page.content.decode().split('data-summary="')[1].split('"')[0]
+
+    version = demo_text.event_count
+    latest = summary(version - 1)
+    assert latest.startswith("Clause ") and ": status: " in latest and "\n" not in latest
+    assert summary(version - 3) == f"3 changes, the latest: {latest}"
+    assert summary(version) == ""
+    full = client_for("kenya").get(f"/negotiation/{demo_text.pk}/body").content.decode()
+    assert 'data-summary=""' in full

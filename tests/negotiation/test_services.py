@@ -9,8 +9,9 @@ from server.conferences.models import Meeting, Participant
 from server.negotiation import content as c
 from server.negotiation import selectors, services
 from server.negotiation.models import NegotiationEvent, NegotiationText
+from server.negotiation.numbering import reading_order
 from server.negotiation.services import StaleVersion
-from server.negotiation.state import ClauseStatus, ProposalState, reading_order
+from server.negotiation.state import ClauseStatus, ProposalState
 from server.rooms.models import RoomEvent
 
 from .conftest import clause_version, now, proposal_version
