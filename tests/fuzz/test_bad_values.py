@@ -1,0 +1,132 @@
+"""Values no field should hold, refused wherever they come in: control characters in any
+text (socket and HTTP operations, forms), integers that are not digits 0 to 9 or do not fit
+the database (query strings, JSON). Always a clear 400 or error code, nothing stored, and
+nothing in the log but a warning."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from server.captions.models import TranscriptSegment
+from server.conferences.models import Meeting
+from server.minutes.models import Minutes, SegmentRevision
+from server.negotiation.models import NegotiationText
+
+from .conftest import client_for, db_state, faults
+
+pytestmark = [pytest.mark.django_db]
+
+
+TEXT_FIELDS = [
+    ("chat.send", "text"),
+    ("negotiation.propose", "rationale"),
+    ("negotiation.add", "words"),
+    ("negotiation.correct", "new"),
+    ("negotiation.position", "comment"),
+    ("negotiation.reject", "reason"),
+    ("negotiation.number", "label"),
+    ("negotiation.note", "note"),
+    ("captions.language", "language"),
+]
+
+
+def test_a_control_character_is_refused_in_every_text_field(
+    plenary: Meeting, negotiated: NegotiationText, caplog: pytest.LogCaptureFixture
+) -> None:
+    chair = client_for("chair")
+    before = db_state()
+    for action, field in TEXT_FIELDS:
+        data: dict[str, object] = {"text": negotiated.pk, "base_version": 0}
+        data[field] = "Decides\x1b[2J to act\x00"
+        response = chair.post(
+            f"/api/meetings/{plenary.pk}/actions/{action}", json.dumps(data), "application/json"
+        )
+        assert (response.status_code, response.json()["code"]) == (400, "invalid"), action
+        assert f"'data.{field}' holds the control character U+001B" in response.json()["message"]
+    assert db_state() == before and faults(caplog) == []
+
+
+QUERIES = [
+    "/api/meetings/{meeting}/events?after={value}",
+    "/api/meetings/{meeting}/events?until={value}",
+    "/negotiation/{text}/?at={value}",
+    "/negotiation/{text}/?meeting={value}",
+    "/negotiation/{text}/diff?from={value}",
+    "/negotiation/{text}/diff?to={value}",
+]
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, str(2**70), "-1", "0x1f"])
+def test_a_query_integer_is_digits_within_the_databases_range(
+    plenary: Meeting, negotiated: NegotiationText, caplog: pytest.LogCaptureFixture, value: str
+) -> None:
+    kenya = client_for("kenya")
+    for page in QUERIES:
+        response = kenya.get(page.format(meeting=plenary.pk, text=negotiated.pk, value=value))
+        assert response.status_code == 400, page
+        if page.startswith("/api/"):
+            assert response.json()["code"] == "wrong_type"
+        assert "must be" in response.content.decode()
+    assert faults(caplog) == []
+
+
+@pytest.mark.parametrize("value", [str(2**70), "9" * 5000, "-" + "9" * 30])
+def test_a_json_integer_beyond_the_database_is_wrong_type(
+    plenary: Meeting, caplog: pytest.LogCaptureFixture, value: str
+) -> None:
+    response = client_for("chair").post(
+        f"/api/meetings/{plenary.pk}/actions/speakers.add",
+        '{"participant": ' + value + "}",
+        "application/json",
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "wrong_type")
+    assert faults(caplog) == []
+
+
+def correct(client: Client, minutes: Minutes, segment: TranscriptSegment, **fields: str) -> str:
+    reply = client.post(
+        f"/minutes/{minutes.pk}/segments/{segment.pk}/correct",
+        {"language": "en", "view": "en", "reason": "As delivered.", **fields},
+        follow=True,
+    )
+    assert reply.status_code == 200
+    return str(reply.content.decode())
+
+
+def test_a_form_refuses_control_characters_and_keeps_line_ends(
+    recorded: Meeting, minutes: Minutes, caplog: pytest.LogCaptureFixture
+) -> None:
+    segment = TranscriptSegment.objects.get(meeting=recorded, text__startswith="The fund must")
+    client = client_for("kenya")
+    page = correct(client, minutes, segment, text="The fund\x0b must")
+    assert "&#x27;text&#x27; holds the control character U+000B" in page
+    assert not SegmentRevision.objects.exists()
+    corrected = segment.text.replace("this year", "in 2026")
+    correct(client, minutes, segment, text=corrected, reason="Two\r\nlines.")
+    assert SegmentRevision.objects.get().reason == "Two\nlines."
+    assert faults(caplog) == []
+
+
+@pytest.mark.parametrize("turn", ["²", "9" * 5000, str(2**70)])
+def test_a_form_integer_is_digits_within_range(
+    minutes: Minutes, caplog: pytest.LogCaptureFixture, turn: str
+) -> None:
+    reply = client_for("secretariat").post(
+        f"/minutes/{minutes.pk}/summary", {"turn": turn, "text": "Summary."}
+    )
+    assert reply.status_code == 400 and "'turn'" in reply.content.decode()
+    assert faults(caplog) == []
+
+
+def test_a_correction_view_with_a_line_break_goes_back_safely(
+    recorded: Meeting, minutes: Minutes, caplog: pytest.LogCaptureFixture
+) -> None:
+    segment = TranscriptSegment.objects.get(meeting=recorded, text__startswith="The fund must")
+    reply = client_for("kenya").post(
+        f"/minutes/{minutes.pk}/segments/{segment.pk}/correct",
+        {"language": "en", "view": "en\r\nSet-Cookie: x=1", "text": "x", "reason": "y"},
+    )
+    assert reply.status_code == 302
+    assert reply["Location"].startswith(f"/minutes/{minutes.pk}/?language=en%0D%0ASet-Cookie")
+    assert faults(caplog) == []
