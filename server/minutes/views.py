@@ -3,7 +3,6 @@ comes from), the corrections audit, exports. Forms post to small views that call
 each and come back to the page with what happened."""
 
 from collections.abc import Callable, Mapping
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -212,8 +211,7 @@ def segment_correct(request: HttpRequest, minutes_id: int, segment_id: int) -> H
         pk=segment_id,
         meeting_id=minutes.meeting_id,
     )
-    view = urlencode({"language": request.POST.get("view", "")})
-    back = f"{_page(minutes)}?{view}#segment-{segment.pk}"
+    back = f"{_page(minutes)}?language={request.POST.get('view', '')}#segment-{segment.pk}"
 
     def correct() -> Done:
         services.segment_correct(

@@ -151,10 +151,8 @@ def query_value(value: str) -> str:
     return quote(value.encode("utf-8", "surrogatepass"), safe="")
 
 
-query = st.lists(
-    st.tuples(
-        field_name | st.sampled_from(["at", "from", "to", "meeting"]),
-        hostile_text | st.integers().map(str),
-    ),
-    max_size=4,
-).map(lambda pairs: "&".join(f"{query_value(k)}={query_value(v)}" for k, v in pairs))
+# Query strings and forms: values that look like numbers, and hostile text.
+NUMERALS = st.sampled_from(
+    ["²", "١٢", "\uff19", "1_000", "-1", "+1", " 7", "0x10", "1e3", "", "3", str(2**63), str(2**70)]
+) | st.just(5000).map("9".__mul__)
+parameter_value = st.one_of(NUMERALS, LONG, hostile_text, hostile_int.map(str))

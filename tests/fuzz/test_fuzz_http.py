@@ -26,10 +26,11 @@ from .strategies import (
     EXAMPLES,
     RAW,
     data,
+    field_name,
     fuzz_settings,
     hostile_int,
     hostile_text,
-    query,
+    parameter_value,
     query_value,
 )
 
@@ -94,36 +95,69 @@ def test_fuzz_room_actions(
             assert db_state() == before
 
 
-PAGES = [
-    "/",
-    "/meetings/{meeting}/",
-    "/api/meetings/{meeting}/events",
-    "/negotiation/",
-    "/negotiation/{text}/",
-    "/negotiation/{text}/body",
-    "/negotiation/{text}/diff",
-    "/negotiation/{text}/clauses/{key}/",
-    "/negotiation/{text}/clauses/{key}/history.{fmt}",
-    "/negotiation/{text}/export/{document}.{fmt}",
-    "/minutes/meetings/{meeting}/",
-    "/minutes/{minutes}/",
-    "/minutes/{minutes}/audit",
-    "/minutes/{minutes}/export.{fmt}",
-    "/login/",
-]
+# Each page or form with the parameters it reads: generated values go where they are read.
+PAGES = {
+    "/": [],
+    "/meetings/{meeting}/": [],
+    "/api/meetings/{meeting}/events": ["after", "until"],
+    "/negotiation/": [],
+    "/negotiation/{text}/": ["at", "meeting"],
+    "/negotiation/{text}/body": [],
+    "/negotiation/{text}/diff": ["from", "to"],
+    "/negotiation/{text}/clauses/{key}/": [],
+    "/negotiation/{text}/clauses/{key}/history.{fmt}": [],
+    "/negotiation/{text}/export/{document}.{fmt}": [],
+    "/minutes/meetings/{meeting}/": [],
+    "/minutes/{minutes}/": ["language"],
+    "/minutes/{minutes}/audit": [],
+    "/minutes/{minutes}/export.{fmt}": ["language"],
+    "/login/": ["next"],
+}
+FORMS = {
+    "/minutes/meetings/{meeting}/": ["form", "language"],
+    "/minutes/{minutes}/issue": [],
+    "/minutes/{minutes}/reopen": ["reason"],
+    "/minutes/{minutes}/summary": ["turn", "text"],
+    "/minutes/{minutes}/summary/draft": ["turn"],
+    "/minutes/{minutes}/segments/{segment}/correct": ["language", "text", "reason", "view"],
+    "/login/": ["username", "password"],
+}
+
+
+def with_fields(
+    paths: dict[str, list[str]],
+) -> st.SearchStrategy[tuple[str, list[tuple[str, str]]]]:
+    """A path (those that read more fields more often), a value for each field it reads,
+    and maybe fields it does not read."""
+    weighted = [path for path in sorted(paths) for _ in range(1 + len(paths[path]))]
+    return st.sampled_from(weighted).flatmap(
+        lambda path: st.tuples(
+            st.just(path),
+            st.builds(
+                lambda read, others: [*zip(paths[path], read, strict=True), *others],
+                st.tuples(*[parameter_value for _ in paths[path]]),
+                st.lists(st.tuples(field_name, parameter_value), max_size=2),
+            ),
+        )
+    )
+
+
+def encoded(fields: list[tuple[str, str]]) -> str:
+    return "&".join(f"{query_value(k)}={query_value(v)}" for k, v in fields)
+
+
 # Real formats seldom: a PDF takes a while, and the export tests cover each.
 formats = st.sampled_from(["html", "xml", "md", "docx", "pdf"]) | hostile_text
 pdf_free = formats.filter(lambda fmt: fmt != "pdf") if EXAMPLES == 0 else formats
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(
     user=users,
-    page=st.sampled_from(PAGES),
-    number=st.one_of(st.just("{real}"), st.just("{real}"), ids),
+    page=with_fields(PAGES),
+    number=st.one_of(st.just("{real}"), st.just("{real}"), st.just("{real}"), ids),
     fmt=pdf_free,
     document=st.sampled_from(["compilation", "clean"]) | hostile_text,
-    params=query,
 )
 def test_fuzz_pages_and_exports(
     recorded: Meeting,
@@ -132,11 +166,10 @@ def test_fuzz_pages_and_exports(
     clients: dict[str | None, Client],
     caplog: pytest.LogCaptureFixture,
     user: str | None,
-    page: str,
+    page: tuple[str, list[tuple[str, str]]],
     number: str,
     fmt: str,
     document: str,
-    params: str,
 ) -> None:
     real = {
         "meeting": str(recorded.pk),
@@ -144,30 +177,13 @@ def test_fuzz_pages_and_exports(
         "key": "5",
         "minutes": str(minutes.pk),
     }
-    path = page.format(
+    path = page[0].format(
         **{name: number.replace("{real}", value) for name, value in real.items()},
         fmt=query_value(fmt),
         document=query_value(document),
     )
-    response = clients[user].get(f"{path}?{params}")
+    response = clients[user].get(f"{path}?{encoded(page[1])}")
     assert_served(response, caplog)
-
-
-FORMS = [
-    "/minutes/meetings/{meeting}/",
-    "/minutes/{minutes}/issue",
-    "/minutes/{minutes}/reopen",
-    "/minutes/{minutes}/summary",
-    "/minutes/{minutes}/summary/draft",
-    "/minutes/{minutes}/segments/{segment}/correct",
-    "/login/",
-]
-form_fields = st.dictionaries(
-    st.sampled_from(["form", "language", "reason", "text", "turn", "view", "username"])
-    | hostile_text,
-    hostile_text | hostile_int.map(str),
-    max_size=5,
-)
 
 
 def refused(response: "Reply") -> bool:
@@ -178,24 +194,22 @@ def refused(response: "Reply") -> bool:
     return any(message.level == constants.ERROR for message in shown)
 
 
-@fuzz_settings(60)
-@given(user=users, form=st.sampled_from(FORMS), fields=form_fields, on_a_statement=st.booleans())
+@fuzz_settings(100)
+@given(user=users, form=with_fields(FORMS), on_a_statement=st.booleans())
 def test_fuzz_minutes_forms(
     recorded: Meeting,
     minutes: Minutes,
     clients: dict[str | None, Client],
     caplog: pytest.LogCaptureFixture,
     user: str | None,
-    form: str,
-    fields: dict[str, str],
+    form: tuple[str, list[tuple[str, str]]],
     on_a_statement: bool,
 ) -> None:
     segment = TranscriptSegment.objects.filter(meeting=recorded).first()
     assert segment is not None
-    path = form.format(meeting=recorded.pk, minutes=minutes.pk, segment=segment.pk)
-    if on_a_statement:
-        fields["turn"] = str(segment.turn_id)
-    body = "&".join(f"{query_value(k)}={query_value(v)}" for k, v in fields.items())
+    path = form[0].format(meeting=recorded.pk, minutes=minutes.pk, segment=segment.pk)
+    fields = [("turn", str(segment.turn_id))] if on_a_statement else []
+    body = encoded(fields + form[1])
     client = clients[user]
     client.cookies.pop("messages", None)  # what earlier examples said
     with undone():
