@@ -1,6 +1,6 @@
 """The values a client may send, checked once for every field, whatever way it comes: a
 socket message or an action's JSON body (``json_decode``), a form (``form_text``), a query
-string (``param_int``), the admin (``AdminTextChecked``). See docs/protocol.md, "Values".
+string (``param_int``), the admin (``TEXT_CHECKED``). See docs/protocol.md, "Values".
 
 Text holds no control character but tab and newline, no lone surrogate and no non-character
 U+FFFE/U+FFFF, so every export (UTF-8, XML, DOCX) can hold it. An integer fits the
@@ -154,5 +154,7 @@ def text_validator(value: str) -> None:
 TEXT_CHECKED = {
     models.CharField: {"validators": [text_validator]},
     models.TextField: {"validators": [text_validator]},
+    models.EmailField: {"validators": [text_validator]},
+    models.URLField: {"validators": [text_validator]},
 }
 """An admin's ``formfield_overrides``: every text field it edits is checked."""

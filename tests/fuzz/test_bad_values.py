@@ -6,10 +6,14 @@ nothing in the log but a warning."""
 import json
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.forms.models import model_to_dict
+from django.http import HttpRequest
 from django.test import Client
 
 from server.captions.models import TranscriptSegment
-from server.conferences.models import Meeting
+from server.conferences.models import Conference, Delegation, Meeting
 from server.minutes.models import Minutes, SegmentRevision
 from server.negotiation.models import NegotiationText
 
@@ -117,3 +121,20 @@ def test_a_form_integer_is_digits_within_range(
     )
     assert reply.status_code == 400 and "'turn'" in reply.content.decode()
     assert faults(caplog) == []
+
+
+def test_the_admin_refuses_a_control_character_in_a_name(demo: Conference) -> None:
+    request = HttpRequest()
+    request.user = get_user_model().objects.get(username="secretariat")
+    delegation = Delegation.objects.get(conference=demo, code="KEN")
+    form_class = admin.site._registry[Delegation].get_form(request, delegation)
+    form = form_class(
+        data={**model_to_dict(delegation), "name": "Kenya\x1b[31m"}, instance=delegation
+    )
+    assert not form.is_valid()
+    assert "U+001B" in str(form.errors["name"])
+    user = get_user_model().objects.get(username="kenya")
+    user_form = admin.site._registry[type(user)].get_form(request, user)(
+        data={**model_to_dict(user), "first_name": "David\x00"}, instance=user
+    )
+    assert not user_form.is_valid() and "U+0000" in str(user_form.errors["first_name"])
