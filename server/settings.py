@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: probes and metrics answer before host checks (server/ops/middleware.py).
     "server.ops.middleware.OpsEndpointsMiddleware",
+    "server.common.middleware.UriLengthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

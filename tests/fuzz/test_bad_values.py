@@ -138,3 +138,16 @@ def test_the_admin_refuses_a_control_character_in_a_name(demo: Conference) -> No
         data={**model_to_dict(user), "first_name": "David\x00"}, instance=user
     )
     assert not user_form.is_valid() and "U+0000" in str(user_form.errors["first_name"])
+
+
+@pytest.mark.parametrize("username", [None, "kenya"])
+def test_an_address_too_long_for_any_page_is_refused_before_the_login_redirect(
+    plenary: Meeting, caplog: pytest.LogCaptureFixture, username: str | None
+) -> None:
+    response = client_for(username).get(f"/meetings/{plenary.pk}/?q=" + "x" * 17_000)
+    assert response.status_code == 414 and "8192" in response.content.decode()
+    assert faults(caplog) == []
+    assert client_for(username).get(f"/meetings/{plenary.pk}/?q=" + "x" * 8000).status_code in (
+        200,
+        302,
+    )

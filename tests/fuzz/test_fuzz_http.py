@@ -83,6 +83,7 @@ def test_fuzz_room_actions(
     payload: dict[str, object] | str,
     on_the_text: bool,
 ) -> None:
+    caplog.clear()  # this example's records only
     if isinstance(payload, dict) and on_the_text:
         payload["text"] = negotiated.pk  # past the first check, on to the operation's own
     body = payload if isinstance(payload, str) else json.dumps(payload)
@@ -171,6 +172,7 @@ def test_fuzz_pages_and_exports(
     fmt: str,
     document: str,
 ) -> None:
+    caplog.clear()  # this example's records only
     real = {
         "meeting": str(recorded.pk),
         "text": str(negotiated.pk),
@@ -205,6 +207,7 @@ def test_fuzz_minutes_forms(
     form: tuple[str, list[tuple[str, str]]],
     on_a_statement: bool,
 ) -> None:
+    caplog.clear()  # this example's records only
     segment = TranscriptSegment.objects.filter(meeting=recorded).first()
     assert segment is not None
     path = form[0].format(meeting=recorded.pk, minutes=minutes.pk, segment=segment.pk)

@@ -79,6 +79,7 @@ async def test_fuzz_room_socket(
     who: str,
     probe: UUID,
 ) -> None:
+    caplog.clear()  # this example's records only
     socket = room_sockets[who]
     before = await db_async(db_state)()
     await send_frame(socket.communicator, frame)
@@ -125,6 +126,7 @@ async def test_fuzz_speech_socket_control_messages(
     kind: str,
     frame: str,
 ) -> None:
+    caplog.clear()  # this example's records only
     socket = speech_sockets[kind]
     before = await db_async(room_state)()
     await send_frame(socket.communicator, frame)
@@ -157,6 +159,7 @@ async def test_fuzz_socket_query_strings(
     params: list[tuple[str, str]],
 ) -> None:
     """Opened with any query string, a socket is refused with a reason or opens."""
+    caplog.clear()  # this example's records only
     query = "&".join(f"{query_value(k)}={query_value(v)}" for k, v in params)
     headers = [ORIGIN, (b"cookie", await db_async(session_cookie)("kenya"))]
     path = f"/ws/meetings/{plenary.pk}/{kind}?{query}"
