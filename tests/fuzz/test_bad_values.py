@@ -15,6 +15,7 @@ from django.test import Client
 from server.captions.models import TranscriptSegment
 from server.conferences.models import Conference, Delegation, Meeting
 from server.minutes.models import Minutes, SegmentRevision
+from server.negotiation import selectors
 from server.negotiation.models import NegotiationText
 
 from .conftest import client_for, db_state, faults
@@ -151,3 +152,26 @@ def test_an_address_too_long_for_any_page_is_refused_before_the_login_redirect(
         200,
         302,
     )
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "1e999"])
+def test_a_number_json_cannot_write_is_refused(
+    plenary: Meeting, negotiated: NegotiationText, caplog: pytest.LogCaptureFixture, number: str
+) -> None:
+    """A transcript reference of NaN seconds would be stored, and PostgreSQL's JSON (and every
+    export) has no NaN."""
+    body = {
+        "text": negotiated.pk,
+        "kind": "bracket_add",
+        "clause": 12,
+        "operation": {"span": "in 2028"},
+        "base_version": selectors.text_state(negotiated).clauses[12].version,
+    }
+    before = db_state()
+    reply = client_for("mexico").post(
+        f"/api/meetings/{plenary.pk}/actions/negotiation.propose",
+        json.dumps(body)[:-1] + f', "transcript": [0, {number}]}}',
+        "application/json",
+    )
+    assert (reply.status_code, reply.json()["code"]) == (400, "bad_json")
+    assert db_state() == before and faults(caplog) == []
