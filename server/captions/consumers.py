@@ -26,6 +26,7 @@ from asr import (
 from server.common import metrics
 from server.common.asyncdb import db_async
 from server.common.errors import InvalidInput, PlenaryError
+from server.common.values import json_decode
 from server.conferences.models import Meeting, Participant
 from server.rooms import selectors as room_selectors
 from server.rooms.admission import AdmittedConsumer, close_code
@@ -198,9 +199,9 @@ class AudioConsumer(AdmittedConsumer):
 
     async def control(self, text: str) -> None:
         try:
-            message = json.loads(text)
-        except ValueError:
-            await self.send_error("bad_json", "Control messages are JSON text frames.")
+            message = json_decode(text, "")
+        except InvalidInput as exc:
+            await self.send_error(exc.code, exc.message)
             return
         kind = message.get("type") if isinstance(message, dict) else None
         if kind == "audio.stop":
