@@ -44,6 +44,14 @@ def integer_check(value: int, name: str) -> int:
     return value
 
 
+def decimal_or_none(raw: str) -> int | None:
+    """An id an operator typed, if it is one (digits 0 to 9 within the database's range)."""
+    if _DECIMAL.fullmatch(raw) is None:
+        return None
+    value = int(raw)
+    return value if value <= INTEGER_MAX else None
+
+
 def integer_parse(raw: str, name: str) -> int:
     """A non-negative integer written in a query string or a form."""
     if _DECIMAL.fullmatch(raw) is None:
