@@ -14,6 +14,7 @@ from django.conf import settings
 from server.common.asyncdb import db_async
 from server.common.errors import InvalidInput, PlenaryError, ProtocolError
 from server.common.ratelimit import user_bucket
+from server.common.schemas import operation_parse
 from server.common.values import integer_parse
 
 from . import selectors, services
@@ -21,7 +22,8 @@ from .actions import ACTIONS, ActionResult
 from .admission import AdmittedConsumer, close_code
 from .events import PROTOCOL_VERSION, encode
 from .hub import Member, get_hub
-from .protocol import ClientMessage, get_int, parse
+from .protocol import ClientMessage, parse
+from .schemas import EventsFetch
 
 logger = logging.getLogger(__name__)
 
@@ -176,13 +178,10 @@ class RoomConsumer(AdmittedConsumer):
         )
 
     async def fetch_events(self, message: ClientMessage) -> None:
-        after = get_int(message.data, "after")
-        until = get_int(message.data, "until")
-        if until < after:
-            raise ProtocolError("wrong_type", "'until' must not be less than 'after'.")
-        limit = min(until - after, settings.ROOM_REPLAY_LIMIT)
+        wanted = operation_parse(EventsFetch, message.data)
+        limit = min(wanted.until - wanted.after, settings.ROOM_REPLAY_LIMIT)
         events = await db_async(selectors.events_after)(
-            self.meeting, self.participant, after, limit=limit, until=until
+            self.meeting, self.participant, wanted.after, limit=limit, until=wanted.until
         )
         await self.send(
             text_data=encode(

@@ -10,11 +10,11 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.captions import selectors, services
-from server.captions.actions import captions_language
 from server.captions.models import Recording, SegmentTranslation, TranscriptSegment
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
+from server.rooms.actions import ACTIONS
 from server.rooms.models import FloorTurn, RoomConnection, RoomEvent
 from server.rooms.selectors import room_snapshot
 
@@ -116,9 +116,9 @@ def test_translations_go_to_the_languages_of_those_present_and_those_picked(
     present("kenya")
     present("spain")
     assert selectors.caption_languages(plenary.pk) == {"en", "es"}
-    captions_language(person("kenya"), plenary, {"language": "fr"})
+    ACTIONS["captions.language"](person("kenya"), plenary, {"language": "fr"})
     assert selectors.caption_languages(plenary.pk) == {"en", "es", "fr"}
-    captions_language(person("kenya"), plenary, {"language": None})
+    ACTIONS["captions.language"](person("kenya"), plenary, {"language": None})
     assert selectors.caption_languages(plenary.pk) == {"en", "es"}
     room_services.connection_close(channel_name="spain")
     assert selectors.caption_languages(plenary.pk) == {"en"}
@@ -127,7 +127,7 @@ def test_translations_go_to_the_languages_of_those_present_and_those_picked(
 @pytest.mark.parametrize("language", ["español", "e$", "x" * 9])
 def test_a_picked_language_must_be_a_code(plenary: Meeting, person: People, language: str) -> None:
     with pytest.raises(InvalidInput):
-        captions_language(person("kenya"), plenary, {"language": language})
+        ACTIONS["captions.language"](person("kenya"), plenary, {"language": language})
 
 
 @pytest.mark.parametrize("username", ["chair", "secretariat", "kenya", "kenya2", "wmo"])
@@ -138,7 +138,7 @@ def test_everyone_may_pick_their_captions_language(
     room_services.connection_open(
         meeting=plenary, participant=actor, channel_name="c", server_id="t"
     )
-    assert captions_language(actor, plenary, {"language": "es"}) is None
+    assert ACTIONS["captions.language"](actor, plenary, {"language": "es"}) is None
     assert RoomConnection.objects.get(channel_name="c").caption_language == "es"
 
 
