@@ -19,11 +19,12 @@ from pydantic import (
     StrictStr,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
 )
 from pydantic_core import ErrorDetails
 
 from .errors import ProtocolError
-from .values import integer_check, text_check
+from .values import INTEGER_MAX, INTEGER_MIN, TEXT_PATTERN, integer_check, text_check
 
 
 def _where(info: ValidationInfo) -> str:
@@ -47,9 +48,16 @@ def null_as(empty: object) -> BeforeValidator:
     return BeforeValidator(read)
 
 
-Text = Annotated[StrictStr, AfterValidator(_text)]
-Integer = Annotated[StrictInt, AfterValidator(_integer)]
-OptionalText = Annotated[Text, null_as("")]
+_TEXT_SCHEMA = {"type": "string", "pattern": TEXT_PATTERN}
+Text = Annotated[StrictStr, AfterValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+Integer = Annotated[
+    StrictInt,
+    AfterValidator(_integer),
+    WithJsonSchema({"type": "integer", "minimum": INTEGER_MIN, "maximum": INTEGER_MAX}),
+]
+OptionalText = Annotated[
+    Text, null_as(""), WithJsonSchema({"anyOf": [_TEXT_SCHEMA, {"type": "null"}]})
+]
 """Text that may be null or absent: the empty string then."""
 
 
@@ -57,7 +65,7 @@ class Operation(BaseModel):
     """The ``data`` of one client operation. Fields a client adds that the model does not
     name are ignored, as they always were."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", use_attribute_docstrings=True)
 
 
 class NoInput(Operation):

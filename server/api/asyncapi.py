@@ -1,0 +1,140 @@
+"""The room socket as an AsyncAPI 3 document: every client message with its ``data``
+schema (the operations' declared input) and every server message with its payload (the
+events' and messages' types)."""
+
+from server.captions import events as caption_events
+from server.common.schemas import Operation
+from server.negotiation.events import ROOM_EVENT_TYPES, NegotiationRoomEvent
+from server.rooms import events as room_events
+from server.rooms import messages
+from server.rooms.actions import ACTIONS
+from server.rooms.events import PROTOCOL_VERSION, EventType
+from server.rooms.schemas import SOCKET_ONLY
+from server.rooms.selectors import Snapshot
+
+from .jsonschema import Components, Schema
+
+SEQUENCED: dict[str, object] = {
+    EventType.PRESENCE_JOINED: room_events.PresencePayload,
+    EventType.PRESENCE_LEFT: room_events.PresencePayload,
+    EventType.CHAT_MESSAGE: room_events.ChatPayload,
+    EventType.HAND_RAISED: room_events.HandPayload,
+    EventType.HAND_LOWERED: room_events.HandPayload,
+    EventType.SPEAKERS_CHANGED: room_events.SpeakersPayload,
+    EventType.FLOOR_GRANTED: room_events.FloorPayload,
+    EventType.TIMER_STARTED: room_events.TimerPayload,
+    EventType.TIMER_STOPPED: room_events.TimerPayload,
+    EventType.AGENDA_SWITCHED: room_events.AgendaPayload,
+    EventType.MEETING_STATUS: room_events.MeetingStatusPayload,
+    caption_events.CaptionEvent.FINAL: caption_events.CaptionFinalPayload,
+    caption_events.CaptionEvent.TRANSLATION: caption_events.CaptionTranslationPayload,
+    caption_events.CaptionEvent.REDONE: caption_events.TranscriptRedonePayload,
+} | dict.fromkeys(ROOM_EVENT_TYPES, NegotiationRoomEvent)
+"""Each room event type (stored, sequenced) → the type of its ``data``."""
+
+UNSEQUENCED: dict[str, object] = {
+    "snapshot": Snapshot,
+    "synced": messages.Synced,
+    "sealed": messages.Sealed,
+    "ack": messages.Ack,
+    "pong": messages.Pong,
+    "events": messages.EventsPage,
+    "error": messages.ErrorMessage,
+    "you.changed": messages.YouChanged,
+    caption_events.CaptionEvent.DRAFT: caption_events.CaptionDraft,
+    caption_events.CaptionEvent.STATUS: caption_events.CaptionStatus,
+}
+"""Server messages that are not room events → their whole form."""
+
+
+def client_messages() -> dict[str, type[Operation]]:
+    """Every message type a client may send → the schema of its ``data``."""
+    return SOCKET_ONLY | {name: action.schema for name, action in sorted(ACTIONS.items())}
+
+
+def server_messages() -> list[str]:
+    return sorted([*SEQUENCED, *UNSEQUENCED])
+
+
+def _client_message(components: Components, name: str, schema: type[Operation]) -> Schema:
+    return {
+        "type": "object",
+        "properties": {
+            "type": {"const": name},
+            "id": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]},
+            "data": components.model(schema),
+        },
+        "required": ["type"],
+    }
+
+
+def _event(components: Components, name: str, payload: object) -> Schema:
+    return {
+        "type": "object",
+        "properties": {
+            "v": {"const": PROTOCOL_VERSION},
+            "type": {"const": name},
+            "seq": {"type": "integer", "minimum": 1},
+            "ts": {"type": "string", "format": "date-time"},
+            "actor": {"anyOf": [components.of(room_events.ParticipantRef), {"type": "null"}]},
+            "data": components.of(payload),
+        },
+        "required": ["v", "type", "seq", "ts", "data"],
+    }
+
+
+def _message(name: str, payload: Schema, summary: str) -> Schema:
+    return {"name": name, "title": name, "summary": summary, "payload": payload}
+
+
+def _refs(names: list[str]) -> list[Schema]:
+    return [{"$ref": f"#/channels/room/messages/{name}"} for name in names]
+
+
+def asyncapi_document() -> Schema:
+    components = Components()
+    sent = {
+        name: _message(name, _client_message(components, name, schema), schema.__doc__ or name)
+        for name, schema in client_messages().items()
+    }
+    received = {
+        name: _message(name, _event(components, name, payload), "A room event (sequenced).")
+        for name, payload in SEQUENCED.items()
+    } | {
+        name: _message(name, components.of(whole), "Not sequenced, not stored.")
+        for name, whole in UNSEQUENCED.items()
+    }
+    all_messages = dict(sorted((sent | received).items()))
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Plenary room socket",
+            "version": str(PROTOCOL_VERSION),
+            "description": "One WebSocket per meeting room; JSON text frames. Prose: "
+            "docs/protocol.md.",
+        },
+        "channels": {
+            "room": {
+                "address": "/ws/meetings/{meeting_id}/",
+                "parameters": {"meeting_id": {"description": "The meeting's id."}},
+                "messages": {
+                    name: {"$ref": f"#/components/messages/{name}"} for name in all_messages
+                },
+            }
+        },
+        "operations": {
+            "clientMessage": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/room"},
+                "summary": "What a client sends.",
+                "messages": _refs(sorted(sent)),
+            },
+            "serverMessage": {
+                "action": "send",
+                "channel": {"$ref": "#/channels/room"},
+                "summary": "What the server sends.",
+                "messages": _refs(sorted(received)),
+            },
+        },
+        "components": {"messages": all_messages, "schemas": components.schemas},
+    }
