@@ -108,7 +108,7 @@ class LocalGroups(Generic[G]):
     """This process's subscriptions, one per meeting that has local sockets: started with
     the first socket, stopped after the last."""
 
-    def __init__(self, layer: BaseChannelLayer, make: Callable[[int, BaseChannelLayer], G]):
+    def __init__(self, layer: BaseChannelLayer, make: Callable[[int, BaseChannelLayer], G]) -> None:
         self.layer = layer
         self._make = make
         self.groups: dict[int, G] = {}
