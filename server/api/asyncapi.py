@@ -57,7 +57,8 @@ def server_messages() -> list[str]:
 
 
 def _client_message(components: Components, name: str, schema: type[Operation]) -> Schema:
-    return {
+    """The message's whole form, named by its type in ``components.schemas``."""
+    components.schemas[name] = {
         "type": "object",
         "properties": {
             "type": {"const": name},
@@ -66,6 +67,7 @@ def _client_message(components: Components, name: str, schema: type[Operation]) 
         },
         "required": ["type"],
     }
+    return components.ref(name)
 
 
 def _event(components: Components, name: str, payload: object) -> Schema:
@@ -103,6 +105,14 @@ def asyncapi_document() -> Schema:
     } | {
         name: _message(name, components.of(whole), "Not sequenced, not stored.")
         for name, whole in UNSEQUENCED.items()
+    }
+    components.schemas["ClientMessage"] = {
+        "description": "Any client message: a union discriminated by `type`.",
+        "oneOf": [components.ref(name) for name in sorted(sent)],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {name: components.ref(name)["$ref"] for name in sorted(sent)},
+        },
     }
     all_messages = dict(sorted((sent | received).items()))
     return {

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
 from server.api.asyncapi import client_messages, server_messages
@@ -55,8 +56,14 @@ def test_the_asyncapi_document_is_public_and_has_every_message() -> None:
     assert asyncapi["asyncapi"] == "3.0.0"
     messages = asyncapi["components"]["messages"]  # type: ignore[index]
     assert sorted(messages) == sorted({*client_messages(), *server_messages()})
-    propose = messages["negotiation.propose"]["payload"]["properties"]["data"]
+    schemas = asyncapi["components"]["schemas"]  # type: ignore[index]
+    assert messages["negotiation.propose"]["payload"] == {
+        "$ref": "#/components/schemas/negotiation.propose"
+    }
+    propose = schemas["negotiation.propose"]["properties"]["data"]
     assert propose == {"$ref": "#/components/schemas/Propose"}
+    union = schemas["ClientMessage"]
+    assert sorted(union["discriminator"]["mapping"]) == sorted(client_messages())
     final = messages["caption.final"]["payload"]["properties"]["data"]
     assert final == {"$ref": "#/components/schemas/CaptionFinalPayload"}
 
@@ -86,3 +93,29 @@ def docs_types() -> tuple[set[str], set[str]]:
 def test_docs_name_the_message_types_the_protocol_document_has() -> None:
     client, server = docs_types()
     assert (sorted(client), sorted(server)) == (sorted(client_messages()), server_messages())
+
+
+def refs(value: object) -> set[str]:
+    if isinstance(value, dict):
+        found = {value["$ref"]} if isinstance(value.get("$ref"), str) else set()
+        return found.union(*(refs(inner) for inner in value.values()))
+    if isinstance(value, list):
+        return set().union(*(refs(inner) for inner in value))
+    return set()
+
+
+def resolves(root: object, pointer: str) -> bool:
+    node = root
+    for part in pointer.removeprefix("#/").split("/"):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+@pytest.mark.parametrize("address", ["/api/schema/", "/api/protocol/"])
+def test_every_reference_in_a_document_resolves(address: str) -> None:
+    body = document(address)
+    found = refs(body)
+    assert len(found) > 20
+    assert [ref for ref in sorted(found) if not resolves(body, ref)] == []
