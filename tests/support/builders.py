@@ -6,6 +6,7 @@ names and codes are made unique per call.
     kenya = delegation_build(conference, code="KEN")
     secretariat = participant_build(conference, role=Role.SECRETARIAT)
     closed = meeting_build(conference, kind=Meeting.Kind.CLOSED, admitted=[kenya])
+    draft = text_build(secretariat, clauses=[("op", "Decides to [act];")])
 """
 
 import itertools
@@ -15,6 +16,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from server.conferences.models import AgendaItem, Conference, Delegation, Meeting, Participant
+from server.negotiation import selectors as negotiation_selectors
+from server.negotiation import services as negotiation_services
+from server.negotiation.models import NegotiationText
 from server.rooms.models import FloorTurn
 
 Role = Participant.Role
@@ -104,3 +108,32 @@ def floor_turn_build(meeting: Meeting, participant: Participant) -> FloorTurn:
         started_at=timezone.now(),
         granted_seq=0,
     )
+
+
+def text_build(
+    drafter: Participant,
+    *,
+    clauses: Iterable[tuple[str, str]] = (("op", "Decides to act;"),),
+    session: Meeting | None = None,
+) -> NegotiationText:
+    """A negotiation text set up through its services by ``drafter`` (the secretariat, or a
+    presiding officer in ``session``), with top-level ``clauses`` (kind, markup) in order:
+    their keys are 1, 2, ..."""
+    number = next(_serial)
+    text = negotiation_services.text_create(
+        actor=drafter, slug=f"text-{number}", title=f"Text {number}", meeting=session
+    )
+    for kind, markup in clauses:
+        text.refresh_from_db()
+        state = negotiation_selectors.text_state(text)
+        negotiation_services.clause_add(
+            actor=drafter,
+            text=text,
+            kind=kind,
+            markup=markup,
+            after=max(state.clauses, default=None),
+            meeting=session,
+            base_version=state.structure_version,
+        )
+    text.refresh_from_db()
+    return text
