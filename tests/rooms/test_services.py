@@ -9,12 +9,52 @@ from django.db import transaction
 from django.utils import timezone
 
 from server.common.errors import Conflict
-from server.conferences.models import Meeting, Participant
+from server.conferences.models import Conference, Meeting, Participant
 from server.rooms import selectors, services
 from server.rooms.models import RoomConnection, RoomEvent, RoomState
+from tests.support.builders import (
+    Role,
+    conference_build,
+    delegation_build,
+    meeting_build,
+    participant_build,
+)
 
 pytestmark = [pytest.mark.django_db]
 People = Callable[[str], Participant]
+
+
+@pytest.fixture
+def conference() -> Conference:
+    return conference_build()
+
+
+@pytest.fixture
+def person(conference: Conference) -> People:
+    """The chair, or the delegate of one of a few delegations, made when first named."""
+    codes = {"kenya": "KEN", "france": "FRA", "japan": "JPN", "brazil": "BRA"}
+    people: dict[str, Participant] = {}
+
+    def get(name: str) -> Participant:
+        if name not in people:
+            if name == "chair":
+                people[name] = participant_build(conference, role=Role.CHAIR)
+            else:
+                delegation = delegation_build(conference, code=codes[name])
+                people[name] = participant_build(conference, delegation=delegation)
+        return people[name]
+
+    return get
+
+
+@pytest.fixture
+def plenary(conference: Conference) -> Meeting:
+    return meeting_build(conference, status=Meeting.Status.OPEN)
+
+
+@pytest.fixture
+def closed_session(conference: Conference) -> Meeting:
+    return meeting_build(conference, kind=Meeting.Kind.CLOSED, status=Meeting.Status.OPEN)
 
 
 def seqs(meeting: Meeting) -> list[int]:
@@ -47,8 +87,9 @@ def test_a_failed_change_leaves_no_gap(plenary: Meeting, person: People) -> None
 def test_events_are_broadcast_only_after_commit(
     plenary: Meeting, person: People, django_capture_on_commit_callbacks: Callable[..., object]
 ) -> None:
+    kenya = person("kenya")
     with django_capture_on_commit_callbacks() as callbacks:  # type: ignore[attr-defined]
-        services.chat_send(actor=person("kenya"), meeting=plenary, text="x", scope="meeting")
+        services.chat_send(actor=kenya, meeting=plenary, text="x", scope="meeting")
     assert len(callbacks) == 1
 
 
