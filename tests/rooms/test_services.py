@@ -12,13 +12,7 @@ from server.common.errors import Conflict
 from server.conferences.models import Conference, Meeting, Participant
 from server.rooms import selectors, services
 from server.rooms.models import RoomConnection, RoomEvent, RoomState
-from tests.support.builders import (
-    Role,
-    conference_build,
-    delegation_build,
-    meeting_build,
-    participant_build,
-)
+from tests.support.builders import cast_build, conference_build, meeting_build
 
 pytestmark = [pytest.mark.django_db]
 People = Callable[[str], Participant]
@@ -31,20 +25,7 @@ def conference() -> Conference:
 
 @pytest.fixture
 def person(conference: Conference) -> People:
-    """The chair, or the delegate of one of a few delegations, made when first named."""
-    codes = {"kenya": "KEN", "france": "FRA", "japan": "JPN", "brazil": "BRA"}
-    people: dict[str, Participant] = {}
-
-    def get(name: str) -> Participant:
-        if name not in people:
-            if name == "chair":
-                people[name] = participant_build(conference, role=Role.CHAIR)
-            else:
-                delegation = delegation_build(conference, code=codes[name])
-                people[name] = participant_build(conference, delegation=delegation)
-        return people[name]
-
-    return get
+    return cast_build(conference)
 
 
 @pytest.fixture

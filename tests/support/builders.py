@@ -10,7 +10,7 @@ names and codes are made unique per call.
 """
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -72,6 +72,50 @@ def participant_build(
         display_name=username.title(),
         preferred_language=language,
     )
+
+
+# The demo's people by username (role, delegation code, language), for tests written with
+# its names: each is made only when a test first names them.
+CAST: dict[str, tuple[str, str | None, str]] = {
+    "chair": (Role.CHAIR, None, "en"),
+    "vicechair": (Role.VICE_CHAIR, None, "en"),
+    "facilitator": (Role.FACILITATOR, None, "en"),
+    "secretariat": (Role.SECRETARIAT, None, "en"),
+    "brazil": (Role.DELEGATE, "BRA", "es"),
+    "spain": (Role.DELEGATE, "ESP", "es"),
+    "france": (Role.DELEGATE, "FRA", "fr"),
+    "kenya": (Role.DELEGATE, "KEN", "en"),
+    "kenya2": (Role.ADVISER, "KEN", "en"),
+    "mexico": (Role.DELEGATE, "MEX", "es"),
+    "senegal": (Role.DELEGATE, "SEN", "fr"),
+    "japan": (Role.DELEGATE, "JPN", "en"),
+    "eu": (Role.DELEGATE, "EU", "en"),
+    "wmo": (Role.OBSERVER, "WMO", "en"),
+}
+CAST_KINDS = {"EU": Delegation.Kind.ORGANISATION, "WMO": Delegation.Kind.OBSERVER}
+
+
+def cast_build(conference: Conference) -> Callable[[str], Participant]:
+    """``person(username)``: the participant of that ``CAST`` name in ``conference``, made
+    when first asked for (delegations are shared: kenya and kenya2 are both KEN)."""
+    people: dict[str, Participant] = {}
+    delegations: dict[str, Delegation] = {}
+
+    def person(username: str) -> Participant:
+        if username not in people:
+            role, code, language = CAST[username]
+            delegation = None
+            if code is not None:
+                if code not in delegations:
+                    kind = CAST_KINDS.get(code, Delegation.Kind.MEMBER_STATE)
+                    delegations[code] = delegation_build(conference, code=code, kind=kind)
+                delegation = delegations[code]
+            people[username] = participant_build(
+                conference, role=role, delegation=delegation, username=username, language=language
+            )
+        return people[username]
+
+    return person
 
 
 def meeting_build(
