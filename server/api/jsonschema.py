@@ -1,12 +1,13 @@
 """JSON Schemas of the Python types that are the protocol: pydantic models (the operations'
-input), TypedDicts and dataclasses (messages and event payloads). Named types land once in
-``components.schemas`` and are referred to by ``$ref``."""
+input) and dataclasses through pydantic, TypedDicts (messages and event payloads) read here.
+Named types land once in ``components.schemas`` and are referred to by ``$ref``."""
 
-import dataclasses
 import types
 from collections.abc import Mapping, Sequence
+from dataclasses import is_dataclass
 from enum import Enum
 from typing import (
+    TYPE_CHECKING,
     ForwardRef,
     Literal,
     NotRequired,
@@ -17,10 +18,13 @@ from typing import (
     get_type_hints,
 )
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from typing_extensions import is_typeddict
 
 from server.common.json_types import JSON
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Schema = dict[str, object]
 REF = "#/components/schemas/{model}"
@@ -43,11 +47,11 @@ class Components:
     def ref(self, name: str) -> Schema:
         return {"$ref": REF.format(model=name)}
 
-    def model(self, model: type[BaseModel]) -> Schema:
+    def model(self, model: "type[BaseModel] | type[DataclassInstance]") -> Schema:
+        """A pydantic model's or dataclass's schema, through pydantic itself."""
         if model.__name__ not in self.schemas:
-            schema = model.model_json_schema(ref_template=REF)
-            defs = schema.pop("$defs", {})
-            self.schemas.update(defs)
+            schema = TypeAdapter(model).json_schema(ref_template=REF)
+            self.schemas.update(schema.pop("$defs", {}))
             self.schemas[model.__name__] = schema
         return self.ref(model.__name__)
 
@@ -57,12 +61,12 @@ class Components:
             return {"description": "any JSON value"}
         if hint in _SCALARS:
             return dict(_SCALARS[hint])
-        if isinstance(hint, type) and issubclass(hint, BaseModel):
+        if isinstance(hint, type) and (issubclass(hint, BaseModel) or is_dataclass(hint)):
             return self.model(hint)
         if isinstance(hint, type) and issubclass(hint, Enum):
             return {"type": "string", "enum": [member.value for member in hint]}
-        if is_typeddict(hint) or dataclasses.is_dataclass(hint):
-            return self._named(hint)
+        if is_typeddict(hint):
+            return self._typeddict(hint)
         return self._generic(hint)
 
     def _generic(self, hint: object) -> Schema:
@@ -82,28 +86,19 @@ class Components:
             return {"type": "object", "additionalProperties": self.of(args[1]) if args else {}}
         raise TypeError(f"no JSON Schema for {hint!r}")
 
-    def _named(self, cls: object) -> Schema:
+    def _typeddict(self, cls: object) -> Schema:
+        """A TypedDict's schema (pydantic reads only typing_extensions' on Python 3.11)."""
         assert isinstance(cls, type)
         name = cls.__name__
         if name not in self.schemas:
             self.schemas[name] = {}  # a placeholder against recursion
             hints = get_type_hints(cls, include_extras=True)
-            if is_typeddict(cls):
-                required = sorted(getattr(cls, "__required_keys__", hints))
-                fields = list(hints)
-            else:
-                fields = [f.name for f in dataclasses.fields(cls)]
-                required = [
-                    f.name
-                    for f in dataclasses.fields(cls)
-                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-                ]
             self.schemas[name] = {
                 "title": name,
                 "type": "object",
-                "properties": {field: self.of(hints[field]) for field in fields},
-                "required": required,
+                "properties": {key: self.of(hint) for key, hint in hints.items()},
+                "required": sorted(getattr(cls, "__required_keys__", hints)),
             }
-            if cls.__doc__ and not cls.__doc__.startswith(f"{name}("):
+            if cls.__doc__:
                 self.schemas[name]["description"] = cls.__doc__.strip()
         return self.ref(name)
