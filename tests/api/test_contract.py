@@ -17,27 +17,15 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from server.api.openapi import openapi_document
 from server.common.ratelimit import user_buckets_reset
 from server.conferences.models import Meeting
+from tests.api.reading import Json, as_dict, as_list
 from tests.fuzz.conftest import client_for, faults
 from tests.fuzz.strategies import fuzz_settings
 
 pytestmark = [pytest.mark.django_db]
 
-Json = dict[str, object]
-
-
-def _dict(value: object) -> Json:
-    assert isinstance(value, dict)
-    return value
-
-
-def _list(value: object) -> list[object]:
-    assert isinstance(value, list)
-    return value
-
-
 DOCUMENT = openapi_document()
-SCHEMAS = _dict(_dict(DOCUMENT["components"])["schemas"])
-PATHS = _dict(DOCUMENT["paths"])
+SCHEMAS = as_dict(as_dict(DOCUMENT["components"])["schemas"])
+PATHS = as_dict(DOCUMENT["paths"])
 ACTION_PATHS = sorted(path for path in PATHS if "/actions/" in path)
 SCHEMA_REFUSALS = {"missing_field", "wrong_type", "bad_message", "bad_json", "internal"}
 
@@ -49,11 +37,11 @@ JSON_SCALAR: Strategy = st.one_of(st.none(), st.booleans(), st.integers(-9, 9), 
 def from_schema(schema: Json) -> Strategy:
     """Values valid under ``schema`` (the JSON Schema forms the document uses)."""
     if "$ref" in schema:
-        return from_schema(_dict(SCHEMAS[str(schema["$ref"]).rsplit("/", 1)[1]]))
+        return from_schema(as_dict(SCHEMAS[str(schema["$ref"]).rsplit("/", 1)[1]]))
     if "anyOf" in schema:
-        return st.one_of([from_schema(_dict(s)) for s in _list(schema["anyOf"])])
+        return st.one_of([from_schema(as_dict(s)) for s in as_list(schema["anyOf"])])
     if "enum" in schema:
-        return st.sampled_from(_list(schema["enum"]))
+        return st.sampled_from(as_list(schema["enum"]))
     make = _BY_TYPE.get(str(schema.get("type")))
     return JSON_SCALAR if make is None else make(schema)  # no type: any JSON value
 
@@ -66,16 +54,16 @@ def _integer(schema: Json) -> Strategy:
 
 def _array(schema: Json) -> Strategy:
     if "prefixItems" in schema:
-        items = [from_schema(_dict(s)) for s in _list(schema["prefixItems"])]
+        items = [from_schema(as_dict(s)) for s in as_list(schema["prefixItems"])]
         return st.tuples(*items).map(list)
-    return st.lists(from_schema(_dict(schema.get("items", {}))), max_size=3)
+    return st.lists(from_schema(as_dict(schema.get("items", {}))), max_size=3)
 
 
 def _object(schema: Json) -> Strategy:
-    properties = {name: _dict(s) for name, s in _dict(schema.get("properties", {})).items()}
+    properties = {name: as_dict(s) for name, s in as_dict(schema.get("properties", {})).items()}
     if not properties:
         return st.dictionaries(st.sampled_from(["kind", "words", "clause"]), JSON_SCALAR)
-    required = _list(schema.get("required", []))
+    required = as_list(schema.get("required", []))
     return st.fixed_dictionaries(
         {name: from_schema(s) for name, s in properties.items() if name in required},
         optional={name: from_schema(s) for name, s in properties.items() if name not in required},
@@ -94,12 +82,12 @@ _BY_TYPE: dict[str, Callable[[Json], Strategy]] = {
 
 
 def _post(path: str) -> Json:
-    return _dict(_dict(PATHS[path])["post"])
+    return as_dict(as_dict(PATHS[path])["post"])
 
 
 def request_body(path: str) -> Strategy:
-    content = _dict(_dict(_post(path)["requestBody"])["content"])
-    return from_schema(_dict(_dict(content["application/json"])["schema"]))
+    content = as_dict(as_dict(_post(path)["requestBody"])["content"])
+    return from_schema(as_dict(as_dict(content["application/json"])["schema"]))
 
 
 @st.composite
@@ -129,7 +117,7 @@ def test_bodies_the_document_allows_pass_the_servers_schema(
 ) -> None:
     caplog.clear()
     path, body = operation
-    declared = _dict(_post(path)["responses"])
+    declared = as_dict(_post(path)["responses"])
     with undone():
         response = chair.post(
             path.replace("{meeting_id}", str(plenary.pk)),
