@@ -22,6 +22,7 @@ from .actions import ACTIONS, ActionResult
 from .admission import AdmittedConsumer, close_code
 from .events import PROTOCOL_VERSION, encode
 from .hub import Member, get_hub
+from .messages import Ack, ErrorMessage, EventsPage, Pong, Synced, YouChanged
 from .protocol import ClientMessage, parse
 from .schemas import EventsFetch
 
@@ -99,9 +100,7 @@ class RoomConsumer(AdmittedConsumer):
             if not events:
                 break
             last_seq = events[-1]["seq"]
-        await self.send(
-            text_data=encode({"v": PROTOCOL_VERSION, "type": "synced", "seq": last_seq})
-        )
+        await self.send(text_data=encode(Synced(v=PROTOCOL_VERSION, type="synced", seq=last_seq)))
         return last_seq
 
     async def leave(self) -> None:
@@ -115,7 +114,7 @@ class RoomConsumer(AdmittedConsumer):
     async def participant_changed(self) -> None:
         you = selectors.participant_ref(self.participant)
         await self.send(
-            text_data=encode({"v": PROTOCOL_VERSION, "type": "you.changed", "you": you})
+            text_data=encode(YouChanged(v=PROTOCOL_VERSION, type="you.changed", you=you))
         )
 
     # Client messages ---------------------------------------------------------------------
@@ -159,9 +158,7 @@ class RoomConsumer(AdmittedConsumer):
 
     async def handle(self, message: ClientMessage) -> None:
         if message.type == "ping":
-            await self.send(
-                text_data=encode({"v": PROTOCOL_VERSION, "type": "pong", "id": message.id})
-            )
+            await self.send(text_data=encode(Pong(v=PROTOCOL_VERSION, type="pong", id=message.id)))
             return
         if message.type == "events.fetch":
             await self.fetch_events(message)
@@ -174,7 +171,7 @@ class RoomConsumer(AdmittedConsumer):
             [e.seq for e in result] if isinstance(result, list) else [result.seq] if result else []
         )
         await self.send(
-            text_data=encode({"v": PROTOCOL_VERSION, "type": "ack", "id": message.id, "seqs": seqs})
+            text_data=encode(Ack(v=PROTOCOL_VERSION, type="ack", id=message.id, seqs=seqs))
         )
 
     async def fetch_events(self, message: ClientMessage) -> None:
@@ -185,17 +182,12 @@ class RoomConsumer(AdmittedConsumer):
         )
         await self.send(
             text_data=encode(
-                {"v": PROTOCOL_VERSION, "type": "events", "id": message.id, "events": events}
+                EventsPage(v=PROTOCOL_VERSION, type="events", id=message.id, events=events)
             )
         )
 
     async def send_error(self, code: str, text: str, message: ClientMessage | None = None) -> None:
-        error: dict[str, object] = {
-            "v": PROTOCOL_VERSION,
-            "type": "error",
-            "code": code,
-            "message": text,
-        }
+        error = ErrorMessage(v=PROTOCOL_VERSION, type="error", code=code, message=text)
         if message is not None:
             error["id"] = message.id
             error["ref"] = message.type

@@ -1,6 +1,6 @@
 """The room socket's server messages that are not room events (docs/protocol.md): answers to
-a client's message and the socket's own notices. Declared for the published protocol
-(``/api/protocol/``); tests/api/test_socket_conforms.py holds the consumer to them."""
+a client's message and the socket's own notices, as the consumer writes them and the
+published protocol (``/api/protocol/``) describes them."""
 
 from typing import Literal, NotRequired, TypedDict
 
