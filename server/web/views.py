@@ -11,7 +11,7 @@ from server.captions.events import CaptionEvent
 from server.captions.selectors import conference_languages, language_name
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import is_presiding, may_attend
-from server.negotiation.events import ROOM_EVENT_TYPES as NEGOTIATION_EVENT_TYPES
+from server.negotiation.events import NegotiationChange
 from server.negotiation.selectors import texts_for
 from server.rooms import admission, selectors
 from server.rooms.services import TRANSITIONS
@@ -62,6 +62,6 @@ def protocol_constants(request: HttpRequest) -> JsonResponse:
             for action, (sources, target) in TRANSITIONS.items()
         },
         "ephemeral_types": [CaptionEvent.DRAFT, CaptionEvent.STATUS],
-        "negotiation_event_types": list(NEGOTIATION_EVENT_TYPES),
+        "negotiation_event_types": list(NegotiationChange.TYPES),
     }
     return JsonResponse(constants)

@@ -9,7 +9,7 @@ from django.test import Client
 
 from server.conferences.models import Conference, Meeting, Participant
 from server.negotiation.demo import negotiation_demo_load
-from server.negotiation.events import ROOM_EVENT_TYPES as NEGOTIATION_EVENT_TYPES
+from server.negotiation.events import NegotiationChange
 from server.rooms import admission
 from server.rooms.services import TRANSITIONS
 
@@ -165,4 +165,4 @@ def test_the_protocol_constants_are_published_from_the_server_s_own() -> None:
         for action, t in constants["meeting_transitions"].items()
     } == {action: (set(sources), target) for action, (sources, target) in TRANSITIONS.items()}
     assert constants["ephemeral_types"] == ["caption.draft", "caption.status"]
-    assert constants["negotiation_event_types"] == list(NEGOTIATION_EVENT_TYPES)
+    assert constants["negotiation_event_types"] == list(NegotiationChange.TYPES)
