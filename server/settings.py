@@ -103,6 +103,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: probes and metrics answer before host checks (server/ops/middleware.py).
     "server.ops.middleware.OpsEndpointsMiddleware",
+    "server.common.middleware.UriLengthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every page (server/ops/headers.py).
     "server.ops.headers.SecurityHeadersMiddleware",

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from server.common.values import answers_bad_input, param_int
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import is_presiding, is_secretariat, may_attend
 
@@ -24,18 +25,13 @@ def _readable(request: HttpRequest, text_id: int) -> tuple[NegotiationText, Part
     return text, participant
 
 
-def _index(request: HttpRequest, name: str) -> int | None:
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() else None
-
-
 def _meeting(request: HttpRequest, text: NegotiationText, who: Participant) -> Meeting | None:
     """The open meeting the page negotiates in: ``?meeting=`` or the first one (a closed
     session's text: that session)."""
     meetings = Meeting.objects.filter(conference=text.conference, status=Meeting.Status.OPEN)
     if text.session_id is not None:
         meetings = meetings.filter(pk=text.session_id)
-    wanted = _index(request, "meeting")
+    wanted = param_int(request.GET, "meeting")
     if wanted is not None:
         meetings = meetings.filter(pk=wanted)
     return next((m for m in meetings if may_attend(who, m)), None)
@@ -59,9 +55,10 @@ def text_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@answers_bad_input
 def text_page(request: HttpRequest, text_id: int) -> HttpResponse:
     text, who = _readable(request, text_id)
-    at = _index(request, "at")
+    at = param_int(request.GET, "at")
     state = selectors.text_as_of(text, until=at) if at is not None else selectors.text_state(text)
     context = _body_context(text, who, state)
     context.update(
@@ -86,7 +83,7 @@ def text_body(request: HttpRequest, text_id: int) -> HttpResponse:
     text, who = _readable(request, text_id)
     state = selectors.text_state(text)
     context = _body_context(text, who, state)
-    since = _index(request, "since")
+    since = param_int(request.GET, "since")
     if since is not None:
         context["summary"] = selectors.change_announcement(text, state, since)
     return render(request, "negotiation/_body.html", context)
@@ -103,11 +100,12 @@ def clause_history(request: HttpRequest, text_id: int, key: int) -> HttpResponse
 
 
 @login_required
+@answers_bad_input
 def text_diff(request: HttpRequest, text_id: int) -> HttpResponse:
     """``?from=A&to=B``: the whole text after event B against the text after event A."""
     text, _ = _readable(request, text_id)
     last = text.event_count - 1
-    older, newer = _index(request, "from") or 0, _index(request, "to")
+    older, newer = param_int(request.GET, "from") or 0, param_int(request.GET, "to")
     newer = last if newer is None else min(newer, last)
     diff = selectors.text_diff_between(text, older, newer)
     context = {"text": text, "diff": diff, "older": older, "newer": newer, "last": last}

@@ -12,26 +12,26 @@ from urllib.parse import parse_qs
 from django.conf import settings
 
 from server.common.asyncdb import db_async
-from server.common.errors import PlenaryError
+from server.common.errors import InvalidInput, PlenaryError, ProtocolError
 from server.common.ratelimit import user_bucket
+from server.common.values import integer_parse
 
 from . import selectors, services
 from .actions import ACTIONS, ActionResult
 from .admission import AdmittedConsumer, close_code
 from .events import PROTOCOL_VERSION, encode
 from .hub import Member, get_hub
-from .protocol import ClientMessage, ProtocolError, get_int, parse
+from .protocol import ClientMessage, get_int, parse
 
 logger = logging.getLogger(__name__)
 
 
 def _last_seq(query_string: bytes) -> int | None:
+    """``?last_seq=N``; a value that is no sequence number asks for a snapshot."""
     values = parse_qs(query_string.decode("latin-1")).get("last_seq")
-    if not values:
-        return None
     try:
-        return max(0, int(values[0]))
-    except ValueError:
+        return integer_parse(values[0], "last_seq") if values else None
+    except InvalidInput:
         return None
 
 

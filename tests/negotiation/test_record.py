@@ -344,3 +344,11 @@ def test_the_runtime_role_reads_and_appends_events_but_cannot_rewrite_them(
         call_command("runtime_grants", "--role", "plenary_superuser_test", stdout=out)
     with pytest.raises(CommandError, match="must not be the schema's owner"):
         call_command("runtime_grants", "--role", connection.settings_dict["USER"], stdout=out)
+
+
+@pytest.mark.parametrize("reference", ["²", "9" * 5000, str(2**70)])
+def test_a_text_reference_that_is_no_id_is_looked_up_by_name_not_a_traceback(
+    reference: str, text: NegotiationText
+) -> None:
+    with pytest.raises(CommandError, match="No negotiation text"):
+        verify(reference)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from server.common.json_types import JSON
+from server.common.values import decimal_or_none
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import is_staff
 
@@ -57,8 +58,9 @@ def texts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[NegotiationTex
 
 def text_find(reference: str) -> NegotiationText | None:
     """A text by its id or its short name."""
-    if reference.isdigit():
-        return NegotiationText.objects.filter(pk=int(reference)).first()
+    pk = decimal_or_none(reference)
+    if pk is not None:
+        return NegotiationText.objects.filter(pk=pk).first()
     return NegotiationText.objects.filter(slug=reference).first()
 
 
