@@ -20,6 +20,10 @@ class CaptionEvent(StrEnum):
     STATUS = "caption.status"  # ephemeral: recognition lag or trouble for a turn
 
 
+# The events broadcast without a sequence number (no payload class: never stored).
+EPHEMERAL_TYPES = (CaptionEvent.DRAFT, CaptionEvent.STATUS)
+
+
 @dataclass(frozen=True)
 class CaptionFinal(EventPayload):
     TYPES = (CaptionEvent.FINAL,)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import ClassVar, Literal, NotRequired, TypeVar
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 
 # pydantic validates nested TypedDicts only from typing_extensions on Python < 3.12
 from typing_extensions import TypedDict
@@ -88,11 +89,14 @@ class EventPayload:
     def event_type(self) -> str:
         """The type this payload is stored under (a class registered for several types
         says which from its fields)."""
-        (name,) = self.TYPES
-        return name
+        if len(self.TYPES) != 1:
+            raise TypeError(f"{type(self).__name__} is registered for {self.TYPES}, not one type")
+        return self.TYPES[0]
 
     def to_data(self) -> dict[str, JSON]:
-        data: dict[str, JSON] = _adapter(type(self)).dump_python(self, mode="json")
+        data: dict[str, JSON] = _adapter(type(self)).dump_python(
+            self, mode="json", warnings="error"
+        )
         return data
 
 
@@ -137,7 +141,7 @@ def payload_check(payload: EventPayload) -> None:
         raise TypeError(f"{type(payload).__name__} is not registered as {payload.event_type!r}")
     try:
         same = event_payload(payload.event_type, payload.to_data()) == payload
-    except (ValidationError, ValueError) as exc:
+    except (PydanticSerializationError, ValidationError, ValueError) as exc:
         raise TypeError(f"ill-typed {payload.event_type} payload: {exc}") from None
     if not same:
         raise TypeError(f"ill-typed {payload.event_type} payload: {payload!r}")
