@@ -148,15 +148,25 @@ def payload_check(payload: EventPayload) -> None:
 
 
 @dataclass(frozen=True)
-class PresenceJoined(EventPayload):
-    TYPES = (EventType.PRESENCE_JOINED,)
+class ParticipantNoted(EventPayload):
+    """The payload of the events about one participant (registered by its subclasses)."""
+
     participant: ParticipantRef
 
 
 @dataclass(frozen=True)
-class PresenceLeft(EventPayload):
+class TimerChanged(EventPayload):
+    """The payload of the timer's events (registered by its subclasses)."""
+
+    timer: TimerState
+
+
+class PresenceJoined(ParticipantNoted):
+    TYPES = (EventType.PRESENCE_JOINED,)
+
+
+class PresenceLeft(ParticipantNoted):
     TYPES = (EventType.PRESENCE_LEFT,)
-    participant: ParticipantRef
 
 
 @dataclass(frozen=True)
@@ -167,16 +177,12 @@ class ChatMessage(EventPayload):
     delegation: str | None
 
 
-@dataclass(frozen=True)
-class HandRaised(EventPayload):
+class HandRaised(ParticipantNoted):
     TYPES = (EventType.HAND_RAISED,)
-    participant: ParticipantRef
 
 
-@dataclass(frozen=True)
-class HandLowered(EventPayload):
+class HandLowered(ParticipantNoted):
     TYPES = (EventType.HAND_LOWERED,)
-    participant: ParticipantRef
 
 
 @dataclass(frozen=True)
@@ -193,16 +199,12 @@ class FloorGranted(EventPayload):
     timer: TimerState
 
 
-@dataclass(frozen=True)
-class TimerStarted(EventPayload):
+class TimerStarted(TimerChanged):
     TYPES = (EventType.TIMER_STARTED,)
-    timer: TimerState
 
 
-@dataclass(frozen=True)
-class TimerStopped(EventPayload):
+class TimerStopped(TimerChanged):
     TYPES = (EventType.TIMER_STOPPED,)
-    timer: TimerState
 
 
 @dataclass(frozen=True)
