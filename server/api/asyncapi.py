@@ -1,36 +1,16 @@
 """The room socket as an AsyncAPI 3 document: every client message with its ``data``
 schema (the operations' declared input) and every server message with its payload (the
-events' and messages' types)."""
+event registry, ``EVENT_PAYLOADS``, and the messages' types)."""
 
 from server.captions import events as caption_events
 from server.common.schemas import Operation
-from server.negotiation.events import ROOM_EVENT_TYPES, NegotiationRoomEvent
-from server.rooms import events as room_events
 from server.rooms import messages
 from server.rooms.actions import ACTIONS
-from server.rooms.events import PROTOCOL_VERSION, EventType
+from server.rooms.events import EVENT_PAYLOADS, PROTOCOL_VERSION, ParticipantRef
 from server.rooms.schemas import SOCKET_ONLY
 from server.rooms.selectors import Snapshot
 
 from .jsonschema import Components, Schema
-
-SEQUENCED: dict[str, object] = {
-    EventType.PRESENCE_JOINED: room_events.PresencePayload,
-    EventType.PRESENCE_LEFT: room_events.PresencePayload,
-    EventType.CHAT_MESSAGE: room_events.ChatPayload,
-    EventType.HAND_RAISED: room_events.HandPayload,
-    EventType.HAND_LOWERED: room_events.HandPayload,
-    EventType.SPEAKERS_CHANGED: room_events.SpeakersPayload,
-    EventType.FLOOR_GRANTED: room_events.FloorPayload,
-    EventType.TIMER_STARTED: room_events.TimerPayload,
-    EventType.TIMER_STOPPED: room_events.TimerPayload,
-    EventType.AGENDA_SWITCHED: room_events.AgendaPayload,
-    EventType.MEETING_STATUS: room_events.MeetingStatusPayload,
-    caption_events.CaptionEvent.FINAL: caption_events.CaptionFinalPayload,
-    caption_events.CaptionEvent.TRANSLATION: caption_events.CaptionTranslationPayload,
-    caption_events.CaptionEvent.REDONE: caption_events.TranscriptRedonePayload,
-} | dict.fromkeys(ROOM_EVENT_TYPES, NegotiationRoomEvent)
-"""Each room event type (stored, sequenced) → the type of its ``data``."""
 
 UNSEQUENCED: dict[str, object] = {
     "snapshot": Snapshot,
@@ -53,7 +33,7 @@ def client_messages() -> dict[str, type[Operation]]:
 
 
 def server_messages() -> list[str]:
-    return sorted([*SEQUENCED, *UNSEQUENCED])
+    return sorted([*EVENT_PAYLOADS, *UNSEQUENCED])
 
 
 def _client_message(components: Components, name: str, schema: type[Operation]) -> Schema:
@@ -78,7 +58,7 @@ def _event(components: Components, name: str, payload: object) -> Schema:
             "type": {"const": name},
             "seq": {"type": "integer", "minimum": 1},
             "ts": {"type": "string", "format": "date-time"},
-            "actor": {"anyOf": [components.of(room_events.ParticipantRef), {"type": "null"}]},
+            "actor": {"anyOf": [components.of(ParticipantRef), {"type": "null"}]},
             "data": components.of(payload),
         },
         "required": ["v", "type", "seq", "ts", "data"],
@@ -101,7 +81,7 @@ def asyncapi_document() -> Schema:
     }
     received = {
         name: _message(name, _event(components, name, payload), "A room event (sequenced).")
-        for name, payload in SEQUENCED.items()
+        for name, payload in EVENT_PAYLOADS.items()
     } | {
         name: _message(name, components.of(whole), "Not sequenced, not stored.")
         for name, whole in UNSEQUENCED.items()
