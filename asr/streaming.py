@@ -12,7 +12,7 @@ sentence ends and never exceeds ``max_buffer`` seconds.
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,6 +37,9 @@ class StreamingOptions:
     max_buffer: float = 30.0  # never hold more audio than this
     preroll: float = 0.5  # audio kept before speech starts (VAD finds soft onsets late)
     prompt_chars: int = 200  # tail of final text given to Whisper as context
+    # Language → names and terms Whisper should spell as written in speech in that language;
+    # "" for speech whose language is not known yet (see TranscribeOptions.hotwords).
+    hotwords: dict[str, str] = field(default_factory=dict)
     draft_beam_size: int = 1
     final_beam_size: int = 3
     draft_window: float = 0.0  # seconds of encoder window for drafts (see TranscribeOptions)
@@ -204,6 +207,7 @@ class StreamingTranscriber:
             else None,
             min_window=window,
             temperature_fallback=False,
+            hotwords=self.options.hotwords.get(language or "") or self.options.hotwords.get(""),
         )
         segments, info = self.engine.transcribe(audio, options, offset=self.buffer_start)
         self.heard = info.language

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "server.conferences",
     "server.rooms",
     "server.captions",
+    "server.glossary",
     "server.negotiation",
     "server.minutes",
     "server.web",

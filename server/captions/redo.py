@@ -12,9 +12,11 @@ from asr import (
     Caption,
     StreamingOptions,
     StreamingTranscriber,
+    TermBase,
     TranslationUnavailable,
     decode_file,
 )
+from server.glossary.selectors import hotwords
 
 from .models import Recording
 from .services import RedoSegment
@@ -30,8 +32,12 @@ def recording_file(recording: Recording) -> Path:
 def recording_finals(
     recording: Recording, engines: SpeechEngines, languages: set[str]
 ) -> list[Caption]:
+    """Recognition as live: in the conference's languages, the speaker's and delegations'
+    names and the glossary's terms spelt as written."""
     (audio,) = decode_file(recording_file(recording), mono=True)
-    options = StreamingOptions(languages=tuple(sorted(languages)))
+    conference = recording.meeting.conference_id
+    words = hotwords(conference, sorted(languages), recording.turn.participant)
+    options = StreamingOptions(languages=tuple(sorted(languages)), hotwords=words)
     stream = StreamingTranscriber(engines.transcriber, options)
     step = CHUNK_SECONDS * SAMPLE_RATE
     finals = []
@@ -40,11 +46,16 @@ def recording_finals(
     return finals + stream.flush()
 
 
-def redo_segment(caption: Caption, engines: SpeechEngines, languages: set[str]) -> RedoSegment:
+def redo_segment(
+    caption: Caption, engines: SpeechEngines, languages: set[str], terms: TermBase
+) -> RedoSegment:
+    """``caption`` translated as live captions are: with the conference's glossary."""
     translations = {}
     for target in sorted(languages - {caption.language}):
         try:
-            translation = engines.router.translate(caption.text, caption.language, target)
+            translation = engines.router.translate(
+                caption.text, caption.language, target, terms=terms
+            )
         except TranslationUnavailable:
             continue
         translations[target] = (translation.text, translation.engine)

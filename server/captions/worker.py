@@ -30,11 +30,13 @@ from asr import (
     CaptionKind,
     StreamingOptions,
     StreamingTranscriber,
+    TermBase,
     TranslationUnavailable,
     pcm16_to_float,
 )
 from server.common import metrics
 from server.common.asyncdb import db_async
+from server.glossary.selectors import conference_term_base, hotwords
 from server.rooms.events import PROTOCOL_VERSION, ParticipantRef
 from server.rooms.hub import ephemeral_send
 from server.rooms.selectors import participant_ref
@@ -65,16 +67,20 @@ class Speaker:
     """What drafts say about the stream's speaker."""
 
     meeting: int
+    conference: int
     turn: int
     ref: ParticipantRef
+    hotwords: dict[str, str]  # language → names and terms to spell as written
 
 
-def _speaker(recording_id: int) -> tuple[Recording, Speaker]:
-    recording = Recording.objects.select_related("turn__participant__delegation").get(
+def _speaker(recording_id: int, languages: list[str]) -> tuple[Recording, Speaker]:
+    recording = Recording.objects.select_related("meeting", "turn__participant__delegation").get(
         pk=recording_id
     )
-    turn = recording.turn
-    return recording, Speaker(recording.meeting_id, turn.pk, participant_ref(turn.participant))
+    turn, conference = recording.turn, recording.meeting.conference_id
+    words = hotwords(conference, languages, turn.participant)
+    ref = participant_ref(turn.participant)
+    return recording, Speaker(recording.meeting_id, conference, turn.pk, ref, words)
 
 
 @dataclass
@@ -182,9 +188,13 @@ class RecognitionWorker:
 
     async def _open(self, request: StreamOpen) -> None:
         assert self.engines is not None
-        recording, speaker = await db_async(_speaker)(request["recording"])
+        recording, speaker = await db_async(_speaker)(
+            request["recording"], [c for c in [request["language"], *request["languages"]] if c]
+        )
         options = StreamingOptions(
-            language=request["language"], languages=tuple(request["languages"])
+            language=request["language"],
+            languages=tuple(request["languages"]),
+            hotwords=speaker.hotwords,
         )
         transcriber = StreamingTranscriber(
             self.engines.transcriber, options, start=request["start"]
@@ -307,7 +317,7 @@ class RecognitionWorker:
                     offset_end=caption.end,
                 )
                 metrics.CAPTION_FINALS.inc()
-                self._spawn(self._translate(segment))
+                self._spawn(self._translate(job, segment))
             elif caption is drafts[-1]:  # only the newest draft of a batch is worth showing
                 await self._draft(job, caption)
 
@@ -335,16 +345,19 @@ class RecognitionWorker:
 
     # Translation ------------------------------------------------------------------------
 
-    async def _translate(self, segment: TranscriptSegment) -> None:
+    async def _translate(self, job: StreamJob, segment: TranscriptSegment) -> None:
         targets = await db_async(selectors.caption_languages)(segment.meeting_id)
+        terms = await db_async(conference_term_base)(job.speaker.conference)
         await asyncio.gather(
-            *(self._translate_into(segment, t) for t in sorted(targets - {segment.language}))
+            *(self._translate_into(segment, t, terms) for t in sorted(targets - {segment.language}))
         )
 
-    async def _translate_into(self, segment: TranscriptSegment, target: str) -> None:
+    async def _translate_into(
+        self, segment: TranscriptSegment, target: str, terms: TermBase
+    ) -> None:
         assert self.engines is not None
         translate = functools.partial(
-            self.engines.router.translate, segment.text, segment.language, target
+            self.engines.router.translate, segment.text, segment.language, target, terms=terms
         )
         started = time.perf_counter()
         try:
