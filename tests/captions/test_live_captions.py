@@ -2,16 +2,24 @@
 recognition worker with the real Whisper base, Apertium, the room socket."""
 
 import asyncio
+import os
+import signal
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from asr import ApertiumTranslator
 from asr.wer import word_error_rate
 from server.captions.models import SegmentTranslation, TranscriptSegment
+from server.captions.speech import speech_engines
+from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
-from tests.support.room_sockets import Connect
+from server.glossary.services import glossary_term_save
+from tests.support.room_sockets import Connect, Socket
 
-from .conftest import OpenSpeech, events_until_quiet, frames, speech
+from .conftest import OpenSpeech, SpeechSocket, events_until_quiet, frames, speech
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -41,3 +49,83 @@ async def test_the_speaker_is_captioned_and_translated_for_listeners(
     async for segment in TranscriptSegment.objects.filter(meeting=plenary):
         assert segment.seq in {f["seq"] for f in finals}
         assert await SegmentTranslation.objects.filter(segment=segment, language="es").aexists()
+
+
+def _apertium() -> ApertiumTranslator:
+    """The Apertium engine the embedded worker translates with."""
+    engines = speech_engines().router.engines
+    found = [engine for engine in engines if isinstance(engine, ApertiumTranslator)]
+    if not found or ("en", "es") not in found[0].pairs():
+        pytest.skip("apertium-eng-spa is not installed (make test installs it)")
+    return found[0]
+
+
+async def _say(microphone: SpeechSocket, text: str, folder: Path) -> None:
+    for frame in frames(speech(text, "en", folder, pause=1.5)):
+        await microphone.send_bytes(frame)
+        await asyncio.sleep(0.01)
+
+
+async def _heard(reader: Socket, language: str) -> list[dict[str, Any]]:
+    """Room events until a translation into ``language`` has come and then no event for a
+    while (recognition on a busy machine may take its time over the first)."""
+    events: list[dict[str, Any]] = []
+    while not _translated(events, language):
+        events.append(await reader.receive(timeout=60))
+    return events + await events_until_quiet(reader, quiet=2)
+
+
+def _translated(events: list[dict[str, Any]], language: str) -> str:
+    return " ".join(
+        e["data"]["text"]
+        for e in events
+        if e["type"] == "caption.translation" and e["data"]["language"] == language
+    )
+
+
+@pytest.fixture
+def secretariat(person: Callable[[str], Participant]) -> Participant:
+    return person("secretariat")
+
+
+def _add_climate_finance(secretariat: Participant) -> None:
+    glossary_term_save(
+        actor=secretariat,
+        conference=secretariat.conference,
+        term_id=None,
+        language="en",
+        term="climate finance",
+        equivalents={"es": "financiación climática{f}", "fr": "financement climatique"},
+    )
+
+
+async def test_captions_are_translated_with_the_conference_glossary_even_after_a_crash(
+    floor: Participant,
+    plenary: Meeting,
+    secretariat: Participant,
+    connect: Connect,
+    open_speech: OpenSpeech,
+    tmp_path: Path,
+) -> None:
+    """The default term base and the conference's own terms, through the worker; an Apertium
+    pipeline killed in mid-meeting is started again for the next final."""
+    await db_async(_add_climate_finance)(secretariat)
+    apertium = await asyncio.to_thread(_apertium)
+    spain, france = await connect("spain", plenary), await connect("france", plenary)
+    microphone = await open_speech("kenya", plenary, "audio")
+    assert (await microphone.receive())["type"] == "audio.ready"
+    await _say(microphone, "Madam Chair, we support climate finance.", tmp_path)
+    events = await _heard(spain, "es")
+    assert "Señora Presidenta" in _translated(events, "es")
+    assert "financiación climática" in _translated(events, "es")
+    french = _translated(await _heard(france, "fr"), "fr")
+    assert "Madame la Présidente" in french and "financement climatique" in french
+
+    pipeline = apertium.pipeline("en", "es")
+    killed = pipeline.pids[0]
+    os.kill(killed, signal.SIGKILL)
+    speech_engines().router.refresh()  # no sentence from the cache: each reaches Apertium
+    await _say(microphone, "Thank you, Madam Chair.", tmp_path)
+    events = await _heard(spain, "es")
+    assert "Señora Presidenta" in _translated(events, "es")
+    assert killed not in pipeline.pids

@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from asr import default_router
+from asr.cli import main as asr_main
 from server.captions.services import check_language_code
+from server.cli import conference_terms
 from server.common.errors import Forbidden, InvalidInput
 from server.conferences.models import Conference, Participant
 from server.glossary import selectors, services
@@ -146,3 +148,26 @@ def test_bad_input_is_refused_and_changes_nothing(
     assert sorted(GlossaryTerm.objects.values_list("id", "term", "equivalents")) == before
     with pytest.raises(InvalidInput):
         check_language_code("english!")
+
+
+def test_plenary_translate_uses_a_conference_glossary(
+    demo: Conference, person: Person, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if ("en", "es") not in default_router().available_pairs():
+        pytest.skip("apertium-eng-spa is not installed (make test installs it)")
+    services.glossary_term_save(
+        actor=person("secretariat"),
+        conference=demo,
+        term_id=None,
+        language="en",
+        term="loss and damage",
+        equivalents=LOSS_AND_DAMAGE,
+    )
+    text = "The fund for loss and damage is ready."
+    translate = ["translate", "--from", "en", "--to", "es", "--terms"]
+    assert asr_main([*translate, demo.slug, text], conference_terms) == 0
+    assert "pérdidas y daños" in capsys.readouterr().out
+    assert asr_main([*translate, "default", text], conference_terms) == 0
+    assert "pérdidas y daños" not in capsys.readouterr().out
+    assert asr_main([*translate, "no-such-conference", text], conference_terms) == 2
+    assert "no such conference" in capsys.readouterr().err
