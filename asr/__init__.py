@@ -3,7 +3,14 @@
 No Django in here: the server adapts these objects, they never reach into it.
 """
 
-from .audio import SAMPLE_RATE, OpusChunkDecoder, Samples, decode_file, pcm16_to_float
+from .audio import (
+    SAMPLE_RATE,
+    DecodedChunk,
+    OpusChunkDecoder,
+    Samples,
+    decode_file,
+    pcm16_to_float,
+)
 from .engines import load_transcriber
 from .errors import (
     AsrError,
@@ -40,6 +47,7 @@ __all__ = [
     "CachedTranslator",
     "Caption",
     "CaptionKind",
+    "DecodedChunk",
     "EmptyAudio",
     "EngineOptions",
     "Form",

@@ -2,6 +2,7 @@
 16 kHz."""
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
@@ -58,6 +59,17 @@ def decode_file(source: Path | bytes, *, mono: bool = False) -> list[Samples]:
     return channels
 
 
+@dataclass(frozen=True)
+class DecodedChunk:
+    """One chunk of a browser's stream: its audio, the bytes of it worth storing (headers
+    and audio; not padding, unknown elements or other streams), and whether part of it was
+    skipped as an element or packet too large to take (``demux.MAX_PACKET_BYTES``)."""
+
+    samples: Samples
+    stored: bytes
+    oversized: bool
+
+
 class OpusChunkDecoder:
     """A browser's MediaRecorder stream (WebM/Opus or Ogg/Opus, told apart by the first
     chunk) decoded chunk by chunk into 16 kHz mono samples. Only the first chunk carries the
@@ -70,6 +82,9 @@ class OpusChunkDecoder:
         self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
 
     def decode(self, chunk: bytes) -> Samples:
+        return self.read(chunk).samples
+
+    def read(self, chunk: bytes) -> DecodedChunk:
         if not chunk:
             raise EmptyAudio("The audio chunk is empty.")
         demuxer = self._demuxer or demuxer_for(chunk)
@@ -81,9 +96,10 @@ class OpusChunkDecoder:
         if codec is None:
             if packets.audio:
                 raise UndecodableAudio("Opus audio came before the stream's header.")
-            return np.zeros(0, np.float32)
+            return DecodedChunk(np.zeros(0, np.float32), packets.stored, packets.oversized)
         blocks = [self._decode_packet(codec, packet) for packet in packets.audio]
-        return np.concatenate([np.zeros(0, np.float32), *blocks])
+        samples = np.concatenate([np.zeros(0, np.float32), *blocks])
+        return DecodedChunk(samples, packets.stored, packets.oversized)
 
     def _decode_packet(self, codec: av.AudioCodecContext, packet: bytes) -> Samples:
         try:

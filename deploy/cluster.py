@@ -355,7 +355,8 @@ class Cluster:
         """The one-shot jobs: migrate (as in every deployment), then the demo conference
         and the static files nginx serves."""
         log = self.logs / "migrate.log"
-        for command in (["migrate", "--no-input"], ["demo"], ["collectstatic", "--no-input"]):
+        demo = ["demo", "--allow-production"]  # a test cluster, on this machine only
+        for command in (["migrate", "--no-input"], demo, ["collectstatic", "--no-input"]):
             _run([*PLENARY, *command], log, env=self.env())
         if self.asr_workers:
             _run([*PLENARY, "models", "prepare"], log, env=self.env())

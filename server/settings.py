@@ -63,7 +63,18 @@ else:
     DATABASE_URL = os.environ.get("DATABASE_URL")
     REDIS_URL = os.environ.get("REDIS_URL")
 
+# Redis over TLS: rediss://host:6380/0, with ?ssl_ca_certs=/path/ca.pem for a private
+# certificate authority (redis-py reads the query). Its password: REDIS_PASSWORD, or in the
+# URL (rediss://:PASSWORD@host…), which wins (docs/operations.md).
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// (TLS) or unix://")
+REDIS_PASSWORD = os.environ.get("REDIS_PASSWORD", "")
+REDIS_AUTH = {"password": REDIS_PASSWORD} if REDIS_PASSWORD else {}
+
 DEBUG = os.environ.get("PLENARY_DEBUG", "") == "1"
+if DEBUG and PRODUCTION:
+    # Debug pages show settings, source and data to whoever triggers an error.
+    raise ImproperlyConfigured("PLENARY_DEBUG=1 is refused when PLENARY_ENV=production")
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -92,6 +103,8 @@ MIDDLEWARE = [
     # First: probes and metrics answer before host checks (server/ops/middleware.py).
     "server.ops.middleware.OpsEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page (server/ops/headers.py).
+    "server.ops.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,7 +160,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL}],
+                "hosts": [{"address": REDIS_URL, **REDIS_AUTH}],
                 # Room events reach each server process through one channel per meeting (see
                 # server/rooms/hub.py), so per-channel capacity bounds a burst, not a crowd.
                 "capacity": 5000,
@@ -225,8 +238,12 @@ AUDIO_MAX_FRAME_BYTES = 64 * 1024
 # refused: a sender faster than speech would only flood recognition.
 AUDIO_AHEAD_SECONDS = 5.0
 ASR_WORKER_TIMEOUT_SECONDS = float(os.environ.get("PLENARY_ASR_WORKER_TIMEOUT", "5"))
-# `plenary asr-worker` serves its Prometheus metrics on this port (0: none).
+# A worker drops a stream whose audio socket has sent nothing (audio or keep-alive) this long.
+ASR_STREAM_IDLE_SECONDS = float(os.environ.get("PLENARY_ASR_STREAM_IDLE", "15"))
+# `plenary asr-worker` serves its Prometheus metrics on this port (0: none), on this address
+# only (loopback unless a deployment opens it to its Prometheus: 0.0.0.0 in a container).
 ASR_METRICS_PORT = int(os.environ.get("PLENARY_ASR_METRICS_PORT", "0"))
+ASR_METRICS_HOST = os.environ.get("PLENARY_ASR_METRICS_HOST", "127.0.0.1")
 
 # Production logs one JSON object per line with request and meeting ids (server/ops/logs.py).
 LOG_FORMAT = os.environ.get("PLENARY_LOG_FORMAT", "json" if PRODUCTION else "plain")

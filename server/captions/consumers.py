@@ -13,7 +13,6 @@ import logging
 import time
 from urllib.parse import parse_qs
 
-import numpy as np
 from django.conf import settings
 
 from asr import (
@@ -21,10 +20,8 @@ from asr import (
     AudioError,
     EmptyAudio,
     OddByteCount,
-    OpusChunkDecoder,
     UndecodableAudio,
     WrongSampleRate,
-    pcm16_to_float,
 )
 from server.common import metrics
 from server.common.asyncdb import db_async
@@ -39,6 +36,7 @@ from server.rooms.hub import Member, ephemeral_send, get_hub
 from . import services
 from .embedded import embedded_worker_start
 from .events import CaptionStatus
+from .intake import OVERSIZED, AudioIntake, FrameTooLarge
 from .link import LinkState, RecognitionLink
 from .models import Recording
 from .recorder import RecordingFile
@@ -48,15 +46,8 @@ from .selectors import conference_languages
 logger = logging.getLogger(__name__)
 
 CLOSE_FLOOR_CHANGED = 4409
+CLOSE_AUDIO_TAKEN = 4423  # the turn's audio already comes through another socket
 PROGRESS_EVERY = 5.0  # seconds between updates of the recording's row
-
-
-class FrameTooLarge(PlenaryError):
-    code = "too_large"
-
-
-class TooFast(PlenaryError):
-    code = "rate_limited"
 
 
 AUDIO_ERROR_CODES: dict[type[AudioError], str] = {
@@ -93,10 +84,6 @@ def stream_parameters(query_string: bytes) -> tuple[str, str | None]:
     return format, services.check_language_code(language) if language else None
 
 
-def as_pcm16(samples: np.ndarray) -> bytes:
-    return bytes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
-
-
 class AudioConsumer(LeavingConsumer):
     meeting: Meeting
     participant: Participant
@@ -123,12 +110,15 @@ class AudioConsumer(LeavingConsumer):
         except PlenaryError as exc:
             metrics.AUDIO_FRAMES_REFUSED.labels(exc.code).inc()
             await self.send_error(exc.code, exc.message)
-            await self.close(code=close_code(exc))
+            taken = isinstance(exc, services.AudioTaken)
+            await self.close(code=CLOSE_AUDIO_TAKEN if taken else close_code(exc))
             return
-        self.file = RecordingFile(settings.RECORDINGS_DIR / self.recording.path, format)
-        self.decoder = OpusChunkDecoder() if format != Recording.Format.PCM16 else None
+        self.file = RecordingFile(
+            settings.RECORDINGS_DIR / self.recording.path, format, settings.RECORDINGS_DIR
+        )
+        self.intake = AudioIntake(format)
         self.received = 0.0  # seconds of audio so far: the stream time of the next frame
-        self.opened_at = self.saved_at = time.monotonic()
+        self.saved_at = time.monotonic()
         self.gaps: list[list[float]] = []
         self.ending = False
         if settings.ASR_WORKERS == "embedded":
@@ -183,34 +173,24 @@ class AudioConsumer(LeavingConsumer):
             await self.control(text_data or "")
             return
         try:
-            pcm = self.decode(bytes_data)
+            frame = await self.intake.take(bytes_data)
         except PlenaryError as exc:
             await self.refuse(exc.code, exc.message)
             return
         except AudioError as exc:
             await self.refuse(AUDIO_ERROR_CODES.get(type(exc), "bad_audio"), str(exc))
             return
-        self.file.write(bytes_data)
-        if not pcm:
-            return  # a container header: nothing to hear yet
-        at = self.received
-        self.received += len(pcm) / 2 / SAMPLE_RATE
-        await frame_send(self.channel_layer, self.meeting.pk, self.recording.turn_id, pcm)
-        await self.link.audio(at, pcm)
-
-    def decode(self, frame: bytes) -> bytes:
-        """The frame as 16 kHz PCM16, or an error that names what is wrong with it."""
-        if len(frame) > settings.AUDIO_MAX_FRAME_BYTES:
-            raise FrameTooLarge(
-                f"An audio frame is at most {settings.AUDIO_MAX_FRAME_BYTES} bytes; this one "
-                f"was {len(frame)}. It was not taken."
-            )
-        if self.received > time.monotonic() - self.opened_at + settings.AUDIO_AHEAD_SECONDS:
-            raise TooFast("Audio is arriving faster than real time; this frame was dropped.")
-        if self.decoder is None:
-            pcm16_to_float(frame)  # raises for an empty or odd-sized frame
-            return frame
-        return as_pcm16(self.decoder.decode(frame))
+        if self.ending:  # the turn ended while the frame was decoded
+            return
+        if frame.stored:
+            self.file.write(frame.stored)
+        if frame.pcm:
+            at = self.received
+            self.received += frame.seconds
+            await frame_send(self.channel_layer, self.meeting.pk, self.recording.turn_id, frame.pcm)
+            await self.link.audio(at, frame.pcm)
+        if frame.oversized:
+            await self.refuse(FrameTooLarge.code, OVERSIZED)
 
     async def refuse(self, code: str, text: str) -> None:
         """A bad frame: say what is wrong with it; the stream goes on."""

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from asr import SAMPLE_RATE
 
-from .messages import STREAMS_CHANNEL, StreamAudio, StreamClose, StreamOpen
+from .messages import STREAMS_CHANNEL, StreamAlive, StreamAudio, StreamClose, StreamOpen
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ class RecognitionLink:
         self.kept: deque[tuple[float, bytes]] = deque()  # (at, pcm) after `settled`
         self.asked_at = 0.0
         self.heard_at = 0.0
+        self.sent_at = 0.0  # when the worker was last sent something
 
     @property
     def timeout(self) -> float:
@@ -101,8 +102,12 @@ class RecognitionLink:
                 self.settled = end
 
     async def _send(self, at: float, pcm: bytes) -> None:
-        assert self.worker is not None
         message: StreamAudio = {"type": "asr.audio", "stream": self.stream, "at": at, "pcm": pcm}
+        await self._to_worker(message)
+
+    async def _to_worker(self, message: StreamAudio | StreamAlive) -> None:
+        assert self.worker is not None
+        self.sent_at = time.monotonic()
         try:
             await self.layer.send(self.worker, message)
         except ChannelFull:
@@ -142,8 +147,11 @@ class RecognitionLink:
 
     async def check(self) -> None:
         """Called about once a second: a silent worker is replaced; a stream nobody took
-        leaves the speaker told, and is asked for again."""
+        leaves the speaker told, and is asked for again; a worker that had no audio for a
+        second is told the socket is still there."""
         now = time.monotonic()
+        if self.worker is not None and now - self.sent_at >= 1.0:
+            await self._to_worker({"type": "asr.alive", "stream": self.stream})
         if self.worker is not None and now - self.heard_at > self.timeout:
             logger.warning(
                 "stream %s: worker %s silent for %.0f s",

@@ -4,7 +4,8 @@ worker (docs/captions.md, "Recognition workers").
 A stream is opened on the shared ``STREAMS_CHANNEL``: whichever worker takes the request
 answers from its own channel, and audio then goes straight to that worker. Workers report
 progress about once a second; a stream whose worker falls silent is opened again, on
-another worker, from the last point its final text reached.
+another worker, from the last point its final text reached. A worker drops a stream whose
+socket falls silent, and a request whose socket has closed before any worker took it.
 """
 
 from typing import Literal, TypedDict
@@ -33,6 +34,14 @@ class StreamAudio(TypedDict):
     stream: str
     at: float  # stream time of the frame's first sample
     pcm: bytes  # 16 kHz mono PCM16LE
+
+
+class StreamAlive(TypedDict):
+    """The audio socket is still there (sent when it has had no audio to send for a second):
+    a worker drops a stream that hears nothing for ``ASR_STREAM_IDLE_SECONDS``."""
+
+    type: Literal["asr.alive"]
+    stream: str
 
 
 class StreamClose(TypedDict):

@@ -21,6 +21,11 @@ class Recording(models.Model):
     format = models.CharField(max_length=8, choices=Format.choices)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    alive_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its audio socket last said it was there (every few seconds while open).",
+    )
     seconds = models.FloatField(default=0.0, help_text="Audio received so far.")
     bytes = models.PositiveBigIntegerField(default=0)
     gaps = models.JSONField(

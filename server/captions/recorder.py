@@ -3,9 +3,13 @@
 PCM16 goes into a WAV file whose header is brought up to date at most once a second and
 when the file is closed, so a crash leaves a readable file short by at most that second's
 header (the audio itself is all there). Opus chunks are the browser's own WebM or Ogg
-stream, appended as they come: concatenated, they are a valid file.
+stream, as far as it is audio and headers (``asr.demux``): concatenated, a valid file.
+
+Recordings are what delegates said, some of it in closed session: files are created 0600
+in folders made 0700 (any wider folder on the way is narrowed), whatever the umask.
 """
 
+import os
 import struct
 import time
 from pathlib import Path
@@ -37,12 +41,32 @@ def wav_header(data_bytes: int) -> bytes:
     )
 
 
+FOLDER_MODE, FILE_MODE = 0o700, 0o600
+
+
+def private_folder(folder: Path, root: Path) -> None:
+    """``folder`` and every folder from ``root`` down to it, made and kept ``FOLDER_MODE``."""
+    relative = folder.relative_to(root)
+    for step in [*reversed(relative.parents), relative]:
+        path = root / step
+        path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        if path.stat().st_mode & 0o777 != FOLDER_MODE:
+            path.chmod(FOLDER_MODE)
+
+
+def private_file(path: Path) -> BinaryIO:
+    """``path`` created (or emptied) for writing, ``FILE_MODE``; a link there is refused."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
+    os.fchmod(fd, FILE_MODE)
+    return os.fdopen(fd, "wb")
+
+
 class RecordingFile:
-    def __init__(self, path: Path, format: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, format: str, root: Path) -> None:
+        private_folder(path.parent, root)
         self.path = path
         self.wav = format == Recording.Format.PCM16
-        self.file: BinaryIO = path.open("wb")
+        self.file: BinaryIO = private_file(path)
         self.data_bytes = 0
         self.header_at = 0.0
         if self.wav:

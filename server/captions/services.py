@@ -34,11 +34,21 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
+class AudioTaken(Conflict):
+    code = "audio_taken"
+
+
+# An audio socket says it is there every few seconds (``recording_progress``); one silent
+# this long is taken for gone (its server process died) and no longer holds the turn.
+AUDIO_SOCKET_GONE_SECONDS = 20.0
+
+
 def recording_open(
     *, meeting: Meeting, participant: Participant, format: str
 ) -> tuple[Recording, int]:
     """Start storing the audio of the floor turn ``participant`` holds. Returns the recording
-    and the room's sequence number as of the check: any change of floor comes after it."""
+    and the room's sequence number as of the check: any change of floor comes after it.
+    One audio socket per turn: while another one is open, ``AudioTaken``."""
     if format not in Recording.Format.values:
         raise InvalidInput(f"Unknown audio format {format!r}.")
     with transaction.atomic():
@@ -49,8 +59,16 @@ def recording_open(
             raise Forbidden("You do not hold the floor: only the speaker's audio is taken.")
         if meeting.status != Meeting.Status.OPEN:
             raise Conflict(f"The meeting is {meeting.get_status_display().lower()}, not open.")
+        now = timezone.now()
+        alive_since = now - timedelta(seconds=AUDIO_SOCKET_GONE_SECONDS)
+        open_sockets = Recording.objects.filter(turn=turn, ended_at__isnull=True)
+        if open_sockets.filter(alive_at__gte=alive_since).exists():
+            raise AudioTaken(
+                "Your microphone is already on in another window or device: one audio "
+                "stream per turn. Turn that one off first."
+            )
         recording = Recording.objects.create(
-            meeting=meeting, turn=turn, path="", format=format, started_at=timezone.now()
+            meeting=meeting, turn=turn, path="", format=format, started_at=now, alive_at=now
         )
         recording.path = f"{meeting.pk}/turn-{turn.pk}-{recording.pk}.{EXTENSIONS[format]}"
         recording.save(update_fields=["path"])
@@ -60,8 +78,9 @@ def recording_open(
 def recording_progress(
     *, recording: Recording, seconds: float, size: int, gaps: list[list[float]], done: bool
 ) -> None:
+    now = timezone.now()
     Recording.objects.filter(pk=recording.pk).update(
-        seconds=seconds, bytes=size, gaps=gaps, ended_at=timezone.now() if done else None
+        seconds=seconds, bytes=size, gaps=gaps, ended_at=now if done else None, alive_at=now
     )
 
 

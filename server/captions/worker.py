@@ -5,7 +5,11 @@ feeds each stream's audio to its own ``StreamingTranscriber`` in a small thread 
 on the event loop), commits finals through ``services.caption_commit`` (stored, sequenced,
 broadcast on commit), translates each final into the languages of the people present, and
 sends drafts to the room as ephemeral messages. A stream that falls behind skips drafts;
-its finals are never dropped.
+its finals are never dropped: a final that cannot be stored is tried again, and a stream
+reports as settled only the audio whose finals are stored, so what could not be stored is
+recognised again by the stream that takes over. A stream request whose audio socket has
+closed is dropped when taken, and a stream whose socket stops sending is let go, so a slot
+is never held for nobody.
 
 The same class runs inside a web process (``PLENARY_ASR_WORKERS=embedded``, the in-process
 channel layer) and as ``plenary asr-worker`` processes on Redis (``external``).
@@ -19,9 +23,12 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
 from channels.layers import BaseChannelLayer
+from django.conf import settings
+from django.utils import timezone
 
 from asr import (
     SAMPLE_RATE,
@@ -60,6 +67,7 @@ DRAFTS_UNTIL_LAG = 1.0  # past this much waiting audio, drafts are skipped
 LAGGING_AFTER = 2.0  # … and past this, the room is told and a warning logged …
 CALM_SECONDS = 5.0  # … until the lag has stayed small this long
 MAX_BACKLOG_SECONDS = 60.0  # a stream this far behind is given up (another worker may take it)
+COMMIT_RETRIES = (0.5, 1.0, 2.0)  # seconds before each new try at storing a final
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,8 @@ class StreamJob:
     speaker: Speaker
     transcriber: StreamingTranscriber
     expected: float  # stream time where the next audio must start
+    settled: float  # stream time up to which every final is stored (what is reported)
+    heard_at: float = field(default_factory=time.monotonic)  # the socket's last message
     waiting: deque[tuple[float, np.ndarray]] = field(default_factory=deque)  # (arrived, samples)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     closing: bool = False
@@ -191,6 +201,10 @@ class RecognitionWorker:
         recording, speaker = await db_async(_speaker)(
             request["recording"], [c for c in [request["language"], *request["languages"]] if c]
         )
+        if _socket_gone(recording):
+            self.capacity.release()
+            logger.info("stream %s: its audio socket has gone; request dropped", request["stream"])
+            return
         options = StreamingOptions(
             language=request["language"],
             languages=tuple(request["languages"]),
@@ -199,7 +213,8 @@ class RecognitionWorker:
         transcriber = StreamingTranscriber(
             self.engines.transcriber, options, start=request["start"]
         )
-        job = StreamJob(request, recording, speaker, transcriber, expected=request["start"])
+        start = request["start"]
+        job = StreamJob(request, recording, speaker, transcriber, expected=start, settled=start)
         self.jobs[request["stream"]] = job
         metrics.ASR_STREAMS.inc()
         self._spawn(self._run(job))
@@ -218,6 +233,7 @@ class RecognitionWorker:
             job = self.jobs.get(stream) if isinstance(stream, str) else None
             if job is None:
                 continue  # a stream that ended or went elsewhere
+            job.heard_at = time.monotonic()
             try:
                 if message.get("type") == "asr.audio":
                     self._audio(job, message)
@@ -305,21 +321,45 @@ class RecognitionWorker:
         metrics.CAPTION_LAG_SECONDS.labels(meeting).set(0.0 if clear else job.lag)
 
     async def _publish(self, job: StreamJob, captions: list[Caption]) -> None:
+        """Store the finals (each moves the settled mark once stored) and show the newest
+        draft; then the stream is settled as far as the transcriber is."""
+        settled = job.transcriber.settled
         drafts = [c for c in captions if c.kind == CaptionKind.DRAFT]
         for caption in captions:
             if caption.kind == CaptionKind.FINAL:
-                segment = await db_async(services.caption_commit)(
-                    recording=job.recording,
-                    language=caption.language,
-                    text=caption.text,
-                    words=[(w.start, w.end, w.text) for w in caption.words],
-                    offset_start=caption.start,
-                    offset_end=caption.end,
-                )
+                segment = await self._commit(job, caption)
+                job.settled = max(job.settled, caption.end)
                 metrics.CAPTION_FINALS.inc()
                 self._spawn(self._translate(job, segment))
             elif caption is drafts[-1]:  # only the newest draft of a batch is worth showing
                 await self._draft(job, caption)
+        job.settled = max(job.settled, settled)
+
+    async def _commit(self, job: StreamJob, caption: Caption) -> TranscriptSegment:
+        """Store a final, trying again a few times; if it still fails, so does the stream
+        (its settled mark stays before this final: the next stream hears it again)."""
+        for delay in COMMIT_RETRIES:
+            try:
+                return await self._store(job, caption)
+            except Exception:
+                logger.warning(
+                    "stream %s: a final could not be stored; trying again in %.1f s",
+                    job.request["stream"],
+                    delay,
+                    exc_info=True,
+                )
+                await asyncio.sleep(delay)
+        return await self._store(job, caption)
+
+    async def _store(self, job: StreamJob, caption: Caption) -> TranscriptSegment:
+        return await db_async(services.caption_commit)(
+            recording=job.recording,
+            language=caption.language,
+            text=caption.text,
+            words=[(w.start, w.end, w.text) for w in caption.words],
+            offset_start=caption.start,
+            offset_end=caption.end,
+        )
 
     async def _draft(self, job: StreamJob, caption: Caption) -> None:
         draft: CaptionDraft = {
@@ -389,15 +429,24 @@ class RecognitionWorker:
     async def _report(self) -> None:
         while True:
             await asyncio.sleep(PROGRESS_SECONDS)
+            idle = settings.ASR_STREAM_IDLE_SECONDS
             for job in list(self.jobs.values()):
                 self._gauges(job)
+                if not job.closing and time.monotonic() - job.heard_at > idle:
+                    logger.warning(
+                        "stream %s: nothing from its audio socket for %.0f s; let go",
+                        job.request["stream"],
+                        idle,
+                    )
+                    job.closing = job.flush = True
+                    job.wake.set()
                 await self._progress(job, closed=False)
 
     async def _progress(self, job: StreamJob, *, closed: bool) -> None:
         progress: StreamProgress = {
             "type": "asr.progress",
             "stream": job.request["stream"],
-            "settled": round(job.transcriber.settled, 3),
+            "settled": round(job.settled, 3),
             "lag": round(job.lag, 3),
             "closed": closed,
         }
@@ -407,7 +456,7 @@ class RecognitionWorker:
         failed: StreamFailed = {
             "type": "asr.failed",
             "stream": job.request["stream"],
-            "settled": round(job.transcriber.settled, 3),
+            "settled": round(job.settled, 3),
             "reason": reason,
         }
         await self._tell(job, failed)
@@ -417,6 +466,15 @@ class RecognitionWorker:
             await self.layer.send(job.request["reply"], message)
         except Exception:  # the audio socket's channel is full or gone: it will reopen
             logger.warning("stream %s: the audio socket did not take a report", message["stream"])
+
+
+def _socket_gone(recording: Recording) -> bool:
+    """Whether the audio socket that asked for a stream of ``recording`` has closed (or its
+    server has stopped saying it is there): its request is void."""
+    if recording.ended_at is not None:
+        return True
+    gone = timezone.now() - timedelta(seconds=services.AUDIO_SOCKET_GONE_SECONDS)
+    return recording.alive_at is None or recording.alive_at < gone
 
 
 def _as_open(message: dict[str, object]) -> StreamOpen:

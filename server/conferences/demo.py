@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractUser, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -107,9 +108,7 @@ def _people(conference: Conference, delegations: dict[str, Delegation]) -> None:
         if user is None:
             user = users.objects.create(username=username, password=password)
         if role == Role.SECRETARIAT:
-            user.is_staff = True
-            user.is_superuser = True
-            user.save()
+            _conference_staff(user)
         Participant.objects.create(
             conference=conference,
             user=user,
@@ -118,6 +117,15 @@ def _people(conference: Conference, delegations: dict[str, Delegation]) -> None:
             display_name=name,
             preferred_language=language,
         )
+
+
+def _conference_staff(user: AbstractUser) -> None:
+    """The secretariat may set up conferences in /admin/ (their models only), but is not a
+    superuser: no users, groups or permissions to hand out, no negotiation log to edit."""
+    user.is_staff = True
+    user.is_superuser = False
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="conferences"))
 
 
 def _meeting(

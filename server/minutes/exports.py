@@ -3,6 +3,7 @@ out from the same ``layout.Document``. A long export reports its progress as it 
 (``progress(done, total)``): a step per statement or proceeding for DOCX and Markdown, per
 agenda item for HTML, and the page layout as the last step of a PDF."""
 
+import re
 from collections.abc import Callable
 
 from django.http import HttpResponse
@@ -11,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from server.negotiation.exports import CONTENT_TYPES as NEGOTIATION_TYPES
 from server.negotiation.exports import Export, pdf
+from server.ops.headers import EXPORT_POLICY
 
 from . import docx_export
 from .layout import Document, Paragraph
@@ -39,6 +41,7 @@ def response(export: Export) -> HttpResponse:
     reply = HttpResponse(export.body, content_type=CONTENT_TYPES[export.fmt])
     disposition = "inline" if export.fmt == "html" else "attachment"
     reply["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
+    reply["Content-Security-Policy"] = EXPORT_POLICY  # a document of its own: no script
     reply["Content-Length"] = str(len(export.body))  # the page shows how much has come
     return reply
 
@@ -60,19 +63,23 @@ def _pdf(doc: Document, progress: Progress) -> bytes:
 
 
 def markdown(doc: Document, progress: Progress = _quiet) -> str:
-    lines = [f"**{doc.symbol}**  ", doc.date, ""]
+    """Every value is escaped (``_md``): what a participant wrote stays text, never a
+    heading, link, list, emphasis or HTML of its own."""
+    lines = [f"{_strong(doc.symbol)}  ", _md(doc.date), ""]
     if doc.status:
-        lines += [f"*{doc.status}*", ""]
-    lines += [f"# {doc.conference}", "", f"## {doc.meeting}", "", doc.title, "", doc.held, ""]
-    lines += [f"{line}  " for line in doc.presiding] + [""]
-    lines += [f"### {doc.labels.agenda}", "", *doc.agenda, ""]
-    lines += [f"### {doc.labels.present}", ""]
+        lines += [_em(doc.status), ""]
+    lines += [f"# {_md(doc.conference)}", "", f"## {_md(doc.meeting)}", ""]
+    lines += [_md(doc.title), "", _md(doc.held), ""]
+    lines += [f"{_md(line)}  " for line in doc.presiding] + [""]
+    lines += [f"### {_md(doc.labels.agenda)}", ""]
+    lines += [f"{_md(line)}  " for line in doc.agenda] + [""]
+    lines += [f"### {_md(doc.labels.present)}", ""]
     for group in doc.attendance:
-        lines += [f"**{group.heading}**", "", *(f"- {line}" for line in group.lines), ""]
+        lines += [_strong(group.heading), "", *(f"- {_md(line)}" for line in group.lines), ""]
     done, total = 0, doc.blocks
     for part in doc.parts:
         if part.heading:
-            lines += [f"### {part.heading}", ""]
+            lines += [f"### {_md(part.heading)}", ""]
         for block in part.blocks:
             lines += [_markdown_paragraph(p) for p in block.paragraphs]
             done += 1
@@ -83,10 +90,41 @@ def markdown(doc: Document, progress: Progress = _quiet) -> str:
 def _markdown_paragraph(paragraph: Paragraph) -> str:
     # "1\." and not "1.": the record's own numbers, not a Markdown list.
     number = f"{paragraph.number}\\. " if paragraph.number else ""
-    lead = f"**{paragraph.lead}**{paragraph.lead_note} " if paragraph.lead else ""
-    marked = f"*{paragraph.marked}* " if paragraph.marked else ""
+    lead = f"{_strong(paragraph.lead)}{_md(paragraph.lead_note)} " if paragraph.lead else ""
+    marked = f"{_em(paragraph.marked)} " if paragraph.marked else ""
     if paragraph.style == "proceeding":
-        return f"*{paragraph.text}*\n"
+        return f"{_em(paragraph.text)}\n"
     if paragraph.style == "quote":
-        return f"> {paragraph.text}\n"
-    return f"{number}{lead}{marked}{paragraph.text}\n"
+        return f"> {_md(paragraph.text)}\n"
+    return f"{number}{lead}{marked}{_md(paragraph.text)}\n"
+
+
+# What Markdown (CommonMark and GitHub's) reads as syntax anywhere in a line: escapes,
+# emphasis, code, links and images, HTML and entities, headings, tables, strikethrough.
+_SYNTAX = re.compile(r"([\\`*_\[\]<>&#|~])")
+# ... and at the start of a line: list items, quotes (">" above), setext underlines, and
+# indented code (more than one space).
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))?")
+_LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def _md(value: str) -> str:
+    """``value`` as Markdown text on one line, whatever it holds: syntax escaped, and line
+    breaks (which could start a heading, a list or a block of HTML) made spaces."""
+    escaped = _SYNTAX.sub(r"\\\1", _LINE_BREAKS.sub(" ", value))
+    return _LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    space, mark = " " if match[1] else "", match[2]
+    if not mark:
+        return space
+    return f"{space}{mark}\\" if mark[0].isdigit() else f"{space}\\{mark}"
+
+
+def _strong(value: str) -> str:
+    return f"**{_md(value.strip())}**" if value.strip() else ""  # "****" would be a rule
+
+
+def _em(value: str) -> str:
+    return f"*{_md(value.strip())}*" if value.strip() else ""

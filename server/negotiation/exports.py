@@ -4,6 +4,7 @@ report; as HTML, DOCX and PDF (WeasyPrint renders the HTML), and the text as Ako
 
 import io
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
@@ -11,6 +12,8 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from server.ops.headers import EXPORT_POLICY
 
 from . import docx_export, selectors
 from .content import markup, plain
@@ -39,6 +42,7 @@ def response(export: Export) -> HttpResponse:
     reply = HttpResponse(export.body, content_type=CONTENT_TYPES[export.fmt])
     disposition = "inline" if export.fmt == "html" else "attachment"
     reply["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
+    reply["Content-Security-Policy"] = EXPORT_POLICY  # a document of its own: no script
     return reply
 
 
@@ -97,7 +101,7 @@ def akoma_ntoso(text: NegotiationText, *, clean: bool) -> bytes:
     root = ET.Element(f"{{{AKN_NS}}}akomaNtoso")
     statement = ET.SubElement(root, f"{{{AKN_NS}}}statement", name="decision")
     preface = ET.SubElement(statement, f"{{{AKN_NS}}}preface")
-    ET.SubElement(preface, f"{{{AKN_NS}}}p").text = text.title
+    ET.SubElement(preface, f"{{{AKN_NS}}}p").text = _xml_text(text.title)
     preamble = ET.SubElement(statement, f"{{{AKN_NS}}}preamble")
     body = ET.SubElement(statement, f"{{{AKN_NS}}}mainBody")
     parents: dict[int | None, ET.Element] = {}
@@ -110,12 +114,21 @@ def akoma_ntoso(text: NegotiationText, *, clean: bool) -> bytes:
         ]
         element = ET.SubElement(container, f"{{{AKN_NS}}}{tag}", eId=f"clause_{clause.key}")
         element.set("status", clause.status)
-        ET.SubElement(element, f"{{{AKN_NS}}}num").text = placed.number
+        ET.SubElement(element, f"{{{AKN_NS}}}num").text = _xml_text(placed.number)
         words = plain(clause.content) if clean else markup(clause.content)
         kind = "heading" if clause.kind == "section" else "p"
         inner = element if kind == "heading" else ET.SubElement(element, f"{{{AKN_NS}}}content")
-        ET.SubElement(inner, f"{{{AKN_NS}}}{kind}").text = words
+        ET.SubElement(inner, f"{{{AKN_NS}}}{kind}").text = _xml_text(words)
         parents[clause.key] = element
     out = io.BytesIO()
     ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
     return out.getvalue()
+
+
+# Characters XML 1.0 cannot hold at all, even escaped (ElementTree escapes only <, > and &).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value: str) -> str:
+    """``value`` with what XML cannot hold (control characters, U+FFFE…) as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value)

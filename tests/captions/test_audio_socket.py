@@ -1,11 +1,15 @@
 """The speech sockets: who may send audio, what is refused and why (the stream goes on),
 what is stored, who hears it. Recognition is off here (no worker): these are about audio."""
 
+import os
+import stat
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from asr import decode_file
@@ -14,7 +18,7 @@ from server.captions.models import Recording
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
-from tests.asr.conftest import encode_opus
+from tests.asr.conftest import encode_opus, webm_audio_start, webm_element
 from tests.support.room_sockets import Connect
 
 from .conftest import FRAME_BYTES, OpenSpeech, SpeechSocket
@@ -135,7 +139,34 @@ async def test_garbage_in_an_opus_stream_is_refused_and_the_stream_goes_on(
     assert 0.9 < len(heard) / 2 / 16000 < 1.1  # a second of audio (and codec padding)
     recording = await recording_of(plenary)
     assert recording.path.endswith(".webm")
-    assert (recordings_dir / recording.path).read_bytes() == webm  # the garbage was not kept
+    stored = (recordings_dir / recording.path).read_bytes()
+    assert len(webm) - 200 < len(stored) < len(webm)  # the garbage (and padding) was not kept
+    assert np.array_equal(decode_file(stored)[0], decode_file(webm)[0])
+
+
+async def test_audio_an_element_over_the_cap_is_refused_as_it_comes_and_the_stream_goes_on(
+    floor: Participant,
+    plenary: Meeting,
+    open_speech: OpenSpeech,
+    recordings_dir: Path,
+    settings: SettingsWrapper,
+) -> None:
+    settings.AUDIO_AHEAD_SECONDS = 30.0  # the real-time budget is not what this is about
+    tone = np.sin(np.arange(16000) / 5).astype(np.float32) * 0.3
+    webm = encode_opus(tone, "webm")
+    start = webm_audio_start(webm)
+    microphone = await open_microphone(open_speech, plenary, "format=webm")
+    await microphone.send_bytes(webm[:start])
+    huge = webm_element(b"\xec", 280 * 1024, b"\x00" * 60 * 1024)  # over 256 KiB
+    for frame in [huge, *[b"\x00" * 60 * 1024] * 3, b"\x00" * 40 * 1024 + webm[start:]]:
+        await microphone.send_bytes(frame)
+        error = await microphone.receive()
+        assert error["code"] == "too_large" and error["message"].endswith("The stream goes on.")
+    await microphone.close()
+    recording = await recording_of(plenary)
+    (heard,) = decode_file(recordings_dir / recording.path)
+    assert recording.seconds == pytest.approx(len(heard) / 16000, abs=0.05)
+    assert 0.9 < recording.seconds < 1.1  # all of the audio after the element, none of it
 
 
 async def test_audio_faster_than_real_time_is_refused(
@@ -242,3 +273,45 @@ async def test_a_reader_who_reconnects_gets_the_finals_and_translations_they_mis
     assert [t for t, _ in replayed].index("caption.final") < [t for t, _ in replayed].index(
         "caption.translation"
     )
+
+
+async def test_audio_a_second_socket_for_the_same_turn_is_refused_with_its_own_code(
+    floor: Participant, plenary: Meeting, open_speech: OpenSpeech, recordings_dir: Path
+) -> None:
+    microphone = await open_microphone(open_speech, plenary)
+    second = await open_speech("kenya", plenary, "audio")
+    error = await second.receive()
+    assert (error["type"], error["code"]) == ("error", "audio_taken")
+    assert (await second.communicator.receive_output(2))["code"] == 4423
+    await microphone.send_bytes(TONE)
+    await microphone.close()  # the first one ends: the speaker may open another
+    again = await open_microphone(open_speech, plenary)
+    await again.close()
+    assert await Recording.objects.filter(meeting=plenary).acount() == 2
+
+
+async def test_audio_a_socket_whose_server_died_no_longer_holds_the_turn(
+    floor: Participant, plenary: Meeting, open_speech: OpenSpeech, recordings_dir: Path
+) -> None:
+    recording, _ = await db_async(services.recording_open)(
+        meeting=plenary, participant=floor, format="pcm16"
+    )
+    gone = timezone.now() - timedelta(seconds=services.AUDIO_SOCKET_GONE_SECONDS + 1)
+    await Recording.objects.filter(pk=recording.pk).aupdate(alive_at=gone)  # never ended
+    microphone = await open_microphone(open_speech, plenary)
+    await microphone.close()
+
+
+def modes(*paths: Path) -> list[int]:
+    return [stat.S_IMODE(path.stat().st_mode) for path in paths]
+
+
+async def test_audio_recordings_are_private_to_the_server(
+    floor: Participant, plenary: Meeting, open_speech: OpenSpeech, recordings_dir: Path
+) -> None:
+    os.mkdir(recordings_dir, 0o755)  # as an operator may have made it (umask 022 or wider)
+    microphone = await open_microphone(open_speech, plenary)
+    await microphone.send_bytes(TONE)
+    await microphone.close()
+    path = recordings_dir / (await recording_of(plenary)).path
+    assert modes(path, path.parent, recordings_dir) == [0o600, 0o700, 0o700]

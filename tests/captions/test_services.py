@@ -163,6 +163,7 @@ def test_retention_deletes_old_audio_and_keeps_the_rows(
 ) -> None:
     settings.RECORDING_RETENTION_DAYS = 30
     old, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    services.recording_progress(recording=old, seconds=0.0, size=4, gaps=[], done=True)
     new, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
     Recording.objects.filter(pk=old.pk).update(started_at=timezone.now() - timedelta(days=31))
     for recording in (old, new):

@@ -76,17 +76,17 @@ def plenary_services(compose: Document) -> dict[str, Document]:
 
 def test_compose_has_the_production_topology(compose: Document) -> None:
     services = mapping(compose["services"])
-    assert set(services) == {"postgres", "redis", "migrate", "web", "asr-worker", "nginx"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "asr-worker", "prune", "nginx"}
     for name, service in services.items():
         for dependency in mapping(mapping(service).get("depends_on", {})):
             assert dependency in services, f"{name} depends on a missing service {dependency}"
     assert mapping(mapping(services["web"])["depends_on"])["migrate"] == {
         "condition": "service_completed_successfully"
     }
-    for name in ("web", "asr-worker", "migrate"):
+    for name in ("web", "asr-worker", "migrate", "prune"):
         volumes = listing(mapping(services[name])["volumes"])
         assert "recordings:/var/lib/plenary/recordings" in volumes
-        assert "models:/var/lib/plenary/models" in volumes
+        assert name == "prune" or "models:/var/lib/plenary/models" in volumes
 
 
 def test_compose_gives_plenary_only_variables_it_reads_and_secrets_from_outside(
@@ -113,6 +113,30 @@ def test_compose_mounts_files_that_exist(compose: Document) -> None:
             if source.startswith("."):
                 path = DEPLOY / "compose" / source
                 assert path.exists() or source == "./tls", f"{name} mounts missing {source}"
+
+
+REDIS_PASSWORD = "${REDIS_PASSWORD:?set REDIS_PASSWORD}"
+
+
+def test_compose_redis_wants_the_password_plenary_is_given(compose: Document) -> None:
+    redis = mapping(mapping(compose["services"])["redis"])
+    command = [str(word) for word in listing(redis["command"])]
+    assert command[command.index("--requirepass") + 1] == REDIS_PASSWORD
+    assert mapping(redis["environment"])["REDISCLI_AUTH"] == REDIS_PASSWORD  # health check
+    for name, service in plenary_services(compose).items():
+        assert mapping(service["environment"])["REDIS_PASSWORD"] == REDIS_PASSWORD, name
+
+
+def test_compose_prunes_recordings_daily(compose: Document) -> None:
+    prune = plenary_services(compose)["prune"]
+    shell = listing(prune["command"])[-1]
+    assert "plenary recordings prune" in str(shell) and "sleep 86400" in str(shell)
+
+
+def test_compose_worker_metrics_are_opened_to_the_network(compose: Document) -> None:
+    """Loopback is the default: a container's metrics must say so to be scraped."""
+    env = mapping(plenary_services(compose)["asr-worker"]["environment"])
+    assert env["PLENARY_ASR_METRICS_PORT"] and env["PLENARY_ASR_METRICS_HOST"] == "0.0.0.0"
 
 
 # Kubernetes ---------------------------------------------------------------------------------
@@ -185,6 +209,99 @@ def test_kubernetes_audio_is_sticky_and_nothing_else(manifests: list[Document]) 
     }
     assert ingresses["plenary-audio"]["nginx.ingress.kubernetes.io/upstream-hash-by"] == "$uri"
     assert "nginx.ingress.kubernetes.io/upstream-hash-by" not in ingresses["plenary"]
+
+
+def secret_env(container: Document) -> dict[str, str]:
+    """The container's variables taken from a secret: name → key in plenary-secrets."""
+    found = {}
+    for entry in listing(container.get("env", [])):
+        source = mapping(mapping(entry).get("valueFrom", {})).get("secretKeyRef")
+        if source is not None:
+            assert mapping(source)["name"] == "plenary-secrets"
+            found[str(mapping(entry)["name"])] = str(mapping(source)["key"])
+    return found
+
+
+def documented_secrets() -> set[str]:
+    kustomization = (DEPLOY / "kubernetes" / "kustomization.yaml").read_text()
+    return set(re.findall(r"--from-literal=([A-Z_]+)=", kustomization))
+
+
+def test_kubernetes_redis_wants_the_password_plenary_is_given(manifests: list[Document]) -> None:
+    deployments = containers(manifests, "Deployment")
+    redis = deployments["redis"]
+    args = [str(a) for a in listing(redis["args"])]
+    assert args[args.index("--requirepass") + 1] == "$(REDIS_PASSWORD)"
+    assert secret_env(redis) == {"REDIS_PASSWORD": "REDIS_PASSWORD"}
+    assert "REDIS_PASSWORD" in documented_secrets()
+    for name in ("plenary-web", "plenary-asr-worker"):
+        assert secret_env(deployments[name])["REDIS_PASSWORD"] == "REDIS_PASSWORD", name
+
+
+def pod_labels(manifests: list[Document]) -> dict[str, str]:
+    """The ``app`` label of every pod the manifests make, by the name of what makes it."""
+    labels = {}
+    for document in manifests:
+        spec = mapping(document.get("spec", {}))
+        if document["kind"] == "CronJob":
+            spec = mapping(mapping(spec["jobTemplate"])["spec"])
+        if "template" in spec:
+            metadata = mapping(mapping(spec["template"]).get("metadata", {}))
+            app = mapping(metadata.get("labels", {})).get("app")
+            labels[str(mapping(document["metadata"])["name"])] = str(app)
+    return labels
+
+
+def admitted(policy: Document) -> tuple[str, set[str], set[object]]:
+    """Whose pods a policy protects, which pods' ``app`` it lets in, and on which ports."""
+    spec = mapping(policy["spec"])
+    target = str(mapping(mapping(spec["podSelector"])["matchLabels"])["app"])
+    assert spec["policyTypes"] == ["Ingress"]
+    apps: set[str] = set()
+    ports: set[object] = set()
+    for rule in listing(spec["ingress"]):
+        for source in listing(mapping(rule)["from"]):
+            assert set(mapping(source)) == {"podSelector"}, "only pods of this namespace"
+            [expression] = listing(mapping(mapping(source)["podSelector"])["matchExpressions"])
+            assert mapping(expression)["key"] == "app" and mapping(expression)["operator"] == "In"
+            apps |= {str(v) for v in listing(mapping(expression)["values"])}
+        ports |= {mapping(p)["port"] for p in listing(mapping(rule)["ports"])}
+    return target, apps, ports
+
+
+def test_kubernetes_lets_only_plenary_pods_reach_redis_and_postgresql(
+    manifests: list[Document],
+) -> None:
+    labels = pod_labels(manifests)
+    found = [admitted(d) for d in manifests if d["kind"] == "NetworkPolicy"]
+    policies = {target: (apps, ports) for target, apps, ports in found}
+    assert set(policies) == {labels["redis"], labels["postgres"]}
+    web, worker = labels["plenary-web"], labels["plenary-asr-worker"]
+    assert policies["redis"] == ({web, worker}, {6379})
+    jobs = {labels["plenary-migrate"], labels["plenary-prune"]}
+    assert policies["postgres"] == ({web, worker} | jobs, {5432})
+
+
+def test_kubernetes_prunes_recordings_daily(manifests: list[Document]) -> None:
+    [cronjob] = [d for d in manifests if d["kind"] == "CronJob"]
+    assert len(str(mapping(cronjob["spec"])["schedule"]).split()) == 5
+    job = mapping(mapping(mapping(cronjob["spec"])["jobTemplate"])["spec"])
+    pod = mapping(mapping(job["template"])["spec"])
+    [container] = [mapping(c) for c in listing(pod["containers"])]
+    command = [str(word) for word in listing(container["command"])]
+    assert command == ["plenary", "recordings", "prune"] and plenary_command_exists(command)
+    assert set(secret_env(container).values()) <= documented_secrets()
+    assert {"SECRET_KEY", "DATABASE_URL"} <= set(secret_env(container))
+    claims = [
+        mapping(mapping(v)["persistentVolumeClaim"])["claimName"] for v in listing(pod["volumes"])
+    ]
+    assert claims == ["plenary-recordings"]
+
+
+def test_kubernetes_worker_metrics_are_opened_to_the_probe(manifests: list[Document]) -> None:
+    worker = containers(manifests, "Deployment")["plenary-asr-worker"]
+    env = {str(mapping(e)["name"]): mapping(e).get("value") for e in listing(worker["env"])}
+    assert "livenessProbe" in worker and env["PLENARY_ASR_METRICS_HOST"] == "0.0.0.0"
 
 
 # systemd ------------------------------------------------------------------------------------

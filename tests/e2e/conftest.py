@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import (
     Browser,
+    BrowserContext,
     Page,
     Playwright,
     StorageState,
@@ -26,6 +27,26 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "plenary-demo"
+# Every page of a watched context records what its Content-Security-Policy blocked.
+RECORD_VIOLATIONS = """
+window.plenaryViolations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.plenaryViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`));
+"""
+
+
+def watch_policy(context: BrowserContext) -> BrowserContext:
+    context.add_init_script(RECORD_VIOLATIONS)
+    return context
+
+
+def policy_violations(context: BrowserContext) -> list[str]:
+    """What the policy blocked in the context's open pages (none, on every page of ours)."""
+    found: list[str] = []
+    for page in context.pages:
+        if not page.is_closed():
+            found += page.evaluate("window.plenaryViolations || []")
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +99,7 @@ def log_in(
     contexts = []
 
     def open_as(username: str) -> Page:
-        context = browser.new_context(storage_state=sessions.get(username))
+        context = watch_policy(browser.new_context(storage_state=sessions.get(username)))
         contexts.append(context)
         page = context.new_page()
         if username in sessions:
@@ -89,8 +110,10 @@ def log_in(
         return page
 
     yield open_as
+    violations = [v for context in contexts for v in policy_violations(context)]
     for context in contexts:
         context.close()
+    assert violations == []
 
 
 def enter_plenary(page: Page) -> None:

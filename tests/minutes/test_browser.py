@@ -11,7 +11,13 @@ from docx import Document as read_docx
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import browser, log_in_with_the_form, playwright
+from tests.e2e.conftest import (
+    browser,
+    log_in_with_the_form,
+    playwright,
+    policy_violations,
+    watch_policy,
+)
 from tests.minutes.conftest import headings_of
 from tests.support.server import PLENARY, REPO, ServerProcess
 
@@ -47,7 +53,7 @@ def downloaded(page: Page, name: str) -> bytes:
 def test_the_secretariat_corrects_exports_and_issues_the_record(
     browser: Browser, server: ServerProcess
 ) -> None:
-    page = browser.new_context(accept_downloads=True).new_page()
+    page = watch_policy(browser.new_context(accept_downloads=True)).new_page()
     log_in_with_the_form(page, server.url, "secretariat")
     page.locator("tr", has_text="2nd plenary meeting").get_by_role("link", name="Minutes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Minutes of the 2nd plenary meeting")
@@ -95,3 +101,4 @@ def test_the_secretariat_corrects_exports_and_issues_the_record(
     expect(page.get_by_test_id("state")).to_have_text("Issued")
     expect(page.get_by_test_id("issued")).to_contain_text("This record does not change")
     expect(page.get_by_text("Correct the en text")).to_have_count(0)
+    assert policy_violations(page.context) == []

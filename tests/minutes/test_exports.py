@@ -2,18 +2,26 @@
 text extracted), HTML and Markdown, in each language of the transcript; the progress of a long
 export; ``plenary minutes export``."""
 
+import collections
 import io
+import itertools
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from docx import Document as read_docx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from server.conferences.models import Meeting
 from server.minutes import exports, selectors
-from server.minutes.layout import document
+from server.minutes.labels import labels_for
+from server.minutes.layout import AttendanceGroup, Block, Document, Paragraph, Part, document
 from server.minutes.models import Minutes
+from server.minutes.record import Proceeding
 
 from .conftest import client_for, headings_of
 
@@ -125,3 +133,68 @@ def test_the_command_exports_with_a_progress_bar(
     )
     assert "Compte rendu analytique" in (tmp_path / "sr.md").read_text()
     assert Minutes.objects.count() == 1
+
+
+# Text a participant may have written, meant to become Markdown of its own.
+HOSTILE = [
+    "# Heading",
+    "Title\n===",
+    "Line\n---\n- item",
+    "1. listed",
+    "   2) listed",
+    "    indented code",
+    "> quoted",
+    "[link](https://example.org) ![image](x.png) <https://example.org>",
+    "[ref]\n\n[ref]: https://example.org",
+    "<script>alert(1)</script> <b onclick=x>bold</b> &amp; &#60;",
+    "<!-- comment -->\n<div>\nblock\n</div>",
+    "**bold** _em_ `code` ~~struck~~ | a | b |\n|---|---|",
+    "trailing backslash \\",
+]
+hostile_texts = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60)), min_size=1)
+
+
+def hostile_document(texts: list[str]) -> Document:
+    """A record whose every name, title and statement is one of ``texts``."""
+    words = itertools.cycle(texts)
+    styles = ("speech", "proceeding", "decision", "quote")
+    paragraphs = tuple(
+        Paragraph(next(words), "en", number=n, lead=next(words), lead_note=" (X):", style=style)
+        for n, style in enumerate(styles, start=1)
+    )
+    block = Block(Proceeding("opened", timezone.now()), paragraphs)
+    return Document(
+        language="en",
+        form="verbatim",
+        title=next(words),
+        status=next(words),
+        symbol=next(words),
+        date=next(words),
+        conference=next(words),
+        meeting=next(words),
+        held=next(words),
+        presiding=(next(words), next(words)),
+        agenda=(next(words), next(words)),
+        attendance=(AttendanceGroup(next(words), (next(words), next(words))),),
+        parts=(Part(next(words), (block,)), Part(None, (block,))),
+        labels=labels_for("en"),
+    )
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=hostile_texts)
+def test_markdown_escapes_what_participants_wrote(texts: list[str]) -> None:
+    """Whatever the names and statements hold, the Markdown has the record's own structure
+    only: its headings, one list, one quote, and no link, image, HTML or code."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    doc = hostile_document(texts)
+    tokens = md.parse(exports.markdown(doc))
+    inline = [child for t in tokens for child in t.children or ()]
+    kinds = collections.Counter(t.type for t in [*tokens, *inline])
+    assert kinds["heading_open"] == (5 if doc.parts[0].heading else 4)
+    assert kinds["bullet_list_open"] == 1 and kinds["ordered_list_open"] == 0
+    assert kinds["blockquote_open"] == 2  # the quote paragraph, once per part
+    for syntax in ("link_open", "image", "html_block", "html_inline", "code_block", "fence"):
+        assert kinds[syntax] == 0, syntax
+    for syntax in ("code_inline", "table_open", "s_open", "hr", "lheading"):
+        assert kinds[syntax] == 0, syntax

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.e2e.conftest import policy_violations, watch_policy
 from tests.support.server import PLENARY, REPO, ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -55,7 +56,7 @@ def browser() -> Iterator[Browser]:
 
 
 def open_text(browser: Browser, server: ServerProcess, username: str) -> Page:
-    page = browser.new_context().new_page()
+    page = watch_policy(browser.new_context()).new_page()
     page.goto(f"{server.url}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("plenary-demo")
@@ -94,6 +95,7 @@ def test_a_delegate_proposes_the_chair_accepts_and_both_see_it_live(
         )
         expect(page.get_by_test_id("proposal-5")).to_have_count(0)
         expect(page.get_by_test_id("counts")).to_contain_text("4 brackets")
+    assert policy_violations(kenya.context) == policy_violations(chair.context) == []
 
 
 def test_a_stale_change_is_refused_with_what_changed(

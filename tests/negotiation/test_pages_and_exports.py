@@ -3,18 +3,24 @@
 import io
 import json
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import HealthCheck, example, given, reject, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from server.common.errors import PlenaryError
 from server.conferences.models import Conference, Meeting
+from server.negotiation import services
 from server.negotiation.demo import negotiation_demo_load
+from server.negotiation.exports import AKN_NS, akoma_ntoso
 from server.negotiation.models import NegotiationText
 from server.rooms.models import RoomEvent
 
-from .conftest import clause_version, now
+from .conftest import Person, clause_version, now
 
 pytestmark = [pytest.mark.django_db]
 
@@ -85,6 +91,37 @@ def test_exports(demo_text: NegotiationText) -> None:
     report = client.get(f"/negotiation/{demo_text.pk}/clauses/5/history.pdf")
     assert report["Content-Type"] == "application/pdf"
     assert client.get(f"{base}/other.pdf").status_code == 404
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@example(title="Title\x0c\ufffe", words="Clause\x0b\x1b\x00")
+@given(title=st.text(min_size=1, max_size=40), words=st.text(min_size=1, max_size=60))
+def test_akoma_ntoso_parses_as_xml_whatever_the_text_holds(
+    demo: Conference, person: Person, title: str, words: str
+) -> None:
+    """Titles and clauses with control characters, markup or entities: every export that the
+    services accept is well-formed XML and keeps the printable text."""
+    secretariat = person("secretariat")
+    hostile = f"{words} <p>&amp;</p>"
+    try:
+        text = services.text_create(
+            actor=secretariat, slug=f"t{NegotiationText.objects.count()}", title=title
+        )
+        for kind in ("section", "pp"):
+            services.clause_add(
+                actor=secretariat,
+                text=text,
+                kind=kind,
+                markup=hostile,
+                base_version=now(text).structure_version,
+            )
+    except PlenaryError:
+        reject()  # not accepted: nothing to export
+    compilation, clean = (ElementTree.fromstring(akoma_ntoso(text, clean=c)) for c in (False, True))
+    assert clean.tag == compilation.tag == f"{{{AKN_NS}}}akomaNtoso"
+    assert "<p>&amp;</p>" in "".join(compilation.itertext())
 
 
 def test_operations_through_the_room_action_endpoint(

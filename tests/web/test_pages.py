@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from server.conferences.models import Meeting
+from server.conferences.models import Conference, Meeting, Participant
+from server.negotiation.demo import negotiation_demo_load
 
 pytestmark = [pytest.mark.django_db]
 
@@ -64,15 +65,49 @@ def test_meeting_list_says_conference_kind_and_status(plenary: Meeting) -> None:
 
 
 def test_room_page_refuses_those_not_admitted(closed_session: Meeting) -> None:
-    assert client_for("senegal").get(f"/meetings/{closed_session.pk}/").status_code == 403
+    refused = client_for("senegal").get(f"/meetings/{closed_session.pk}/")
+    assert refused.status_code == 403 and closed_session.title not in refused.content.decode()
     assert client_for("kenya").get(f"/meetings/{closed_session.pk}/").status_code == 200
     assert client_for("chair").get(f"/meetings/{closed_session.pk}/").status_code == 200
 
 
 def test_room_page_refuses_users_who_are_not_participants(plenary: Meeting) -> None:
     get_user_model().objects.create_user("visitor", password="x")
-    assert client_for("visitor").get(f"/meetings/{plenary.pk}/").status_code == 403
+    assert client_for("visitor").get(f"/meetings/{plenary.pk}/").status_code == 404
     assert plenary.title not in client_for("visitor").get("/").content.decode()
+
+
+def test_a_meeting_of_another_conference_is_answered_like_an_unknown_one(
+    plenary: Meeting, closed_session: Meeting
+) -> None:
+    """At every meeting-scoped URL: 404, the same answer as for no meeting, and no title."""
+    other = Conference.objects.create(
+        title="Other conference",
+        slug="other",
+        starts_on=plenary.conference.starts_on,
+        ends_on=plenary.conference.ends_on,
+    )
+    user = get_user_model().objects.create_user("outsider", password="x")
+    Participant.objects.create(
+        conference=other, user=user, role=Participant.Role.SECRETARIAT, display_name="Outsider"
+    )
+    client = client_for("outsider")
+    for meeting_id in (plenary.pk, closed_session.pk, 9999):
+        for method, path in [
+            ("get", f"/meetings/{meeting_id}/"),
+            ("get", f"/api/meetings/{meeting_id}/events"),
+            ("post", f"/api/meetings/{meeting_id}/actions/chat.send"),
+            ("get", f"/minutes/meetings/{meeting_id}/"),
+            ("post", f"/minutes/meetings/{meeting_id}/"),
+        ]:
+            reply = getattr(client, method)(path)
+            assert reply.status_code == 404, (path, reply.status_code)
+            body = reply.content.decode()
+            assert plenary.title not in body and closed_session.title not in body, path
+    text = negotiation_demo_load(plenary.conference)
+    for path in ["/", "body", "diff", "clauses/5/", "export/compilation.xml"]:
+        reply = client.get(f"/negotiation/{text.pk}/{path.lstrip('/')}")
+        assert reply.status_code == 404 and text.title not in reply.content.decode(), path
 
 
 def test_room_page_of_no_meeting_is_not_found(plenary: Meeting) -> None:

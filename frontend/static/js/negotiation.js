@@ -20,7 +20,9 @@ function alert(message) {
 async function refresh() {
   const reply = await fetch(`/negotiation/${textId}/body`, { credentials: "same-origin" });
   if (!reply.ok) return alert(`Could not reload the text (${reply.status}).`);
-  body.innerHTML = await reply.text();
+  // Parsed as an inert document (no script runs), then moved in as nodes.
+  const fresh = new DOMParser().parseFromString(await reply.text(), "text/html");
+  body.replaceChildren(...fresh.body.childNodes);
   live.refreshes += 1;
   fillClauseLists();
 }
@@ -74,13 +76,13 @@ function receive(message) {
 
 // Clause pickers of the proposal form, from the body's clauses.
 function fillClauseLists() {
-  const options = [...body.querySelectorAll("article.clause")].map((a) =>
-    `<option value="${a.dataset.key}">${a.dataset.number} (clause ${a.dataset.key})</option>`).join("");
+  const clauses = [...body.querySelectorAll("article.clause")];
   for (const id of ["p-clause", "p-other"]) {
     const select = document.getElementById(id);
     if (!select) continue;
     const kept = select.value;
-    select.innerHTML = (id === "p-other" ? '<option value="">—</option>' : "") + options;
+    const options = clauses.map((a) => new Option(`${a.dataset.number} (clause ${a.dataset.key})`, a.dataset.key));
+    select.replaceChildren(...(id === "p-other" ? [new Option("—", "")] : []), ...options);
     if (kept) select.value = kept;
   }
 }

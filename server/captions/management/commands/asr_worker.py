@@ -32,16 +32,27 @@ class Command(BaseCommand):
             default=settings.ASR_METRICS_PORT,
             help="serve Prometheus metrics on this port (0: none)",
         )
+        parser.add_argument(
+            "--metrics-host",
+            default=settings.ASR_METRICS_HOST,
+            help="the address the metrics listen on (default 127.0.0.1: this host only)",
+        )
 
     def handle(
-        self, *args: object, streams: int, threads: int, metrics_port: int, **options: object
+        self,
+        *args: object,
+        streams: int,
+        threads: int,
+        metrics_port: int,
+        metrics_host: str,
+        **options: object,
     ) -> None:
         if not settings.REDIS_URL:
             raise CommandError("asr-worker needs REDIS_URL: workers meet web processes there.")
         if metrics_port:
             # Its own small HTTP server: /metrics for Prometheus, and a liveness probe.
-            start_http_server(metrics_port)
-            self.stdout.write(f"metrics on http://0.0.0.0:{metrics_port}/metrics")
+            start_http_server(metrics_port, addr=metrics_host)
+            self.stdout.write(f"metrics on http://{metrics_host}:{metrics_port}/metrics")
         layer = get_channel_layer()
         assert layer is not None
         worker = RecognitionWorker(layer, speech_engines, max_streams=streams, threads=threads)

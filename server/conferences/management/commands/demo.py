@@ -1,6 +1,9 @@
 """``plenary demo``: load the demo conference and print how to log in."""
 
-from django.core.management.base import BaseCommand
+from argparse import ArgumentParser
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from server.conferences.demo import DEMO_PASSWORD, PEOPLE, demo_load
 from server.minutes.demo import minutes_demo_load
@@ -13,7 +16,20 @@ class Command(BaseCommand):
         "transcript (idempotent); print the logins."
     )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="load the demo even with PLENARY_ENV=production (its logins share a "
+            "published password)",
+        )
+
+    def handle(self, *args: object, allow_production: bool, **options: object) -> None:
+        if settings.PRODUCTION and not allow_production:
+            raise CommandError(
+                "PLENARY_ENV=production: the demo adds users whose password is published "
+                f"({DEMO_PASSWORD!r}). Pass --allow-production to load it anyway."
+            )
         conference = demo_load()
         text = negotiation_demo_load(conference)
         recorded = minutes_demo_load(conference)
