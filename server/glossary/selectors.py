@@ -12,7 +12,9 @@ from server.conferences.models import Conference, Delegation, Participant
 
 from .models import Glossary, GlossaryTerm
 
-HOTWORD_CHARS = 400  # Whisper's prompt holds 224 tokens; hotwords take at most half of it
+# Hotwords lengthen every decode: 200 characters (about 50 tokens) cost Whisper base on a CPU
+# a few per cent; 400 up to half as much again.
+HOTWORD_CHARS = 200
 PARENTHESIS = re.compile(r"\s*\([^)]*\)")
 
 Stamp = tuple[int, int, str]  # the glossary, its terms, the latest change
