@@ -1,7 +1,7 @@
 """Recognition run again on stored floor audio (``plenary transcript redo``): each recording
 is decoded and fed, as fast as it goes, through the same streaming transcriber as live
-speech (so every utterance gets its own language), with finals only; each final is
-translated into the languages the conference reads."""
+speech (so every utterance gets its own language), with finals only, grouped into sentences
+as live captions are; each sentence is translated into the languages the conference reads."""
 
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from asr import (
     TermBase,
     TranslationUnavailable,
     decode_file,
+    sentences_of,
 )
 from server.glossary.selectors import hotwords
 
@@ -43,7 +44,7 @@ def recording_finals(
     finals = []
     for start in range(0, len(audio), step):
         finals += stream.feed_samples(audio[start : start + step], drafts=False)
-    return finals + stream.flush()
+    return sentences_of(finals + stream.flush())  # the sentences live readers were shown
 
 
 def redo_segment(

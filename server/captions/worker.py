@@ -35,6 +35,7 @@ from asr import (
     AudioError,
     Caption,
     CaptionKind,
+    SentenceGrouper,
     StreamingOptions,
     StreamingTranscriber,
     TermBase,
@@ -108,6 +109,7 @@ class StreamJob:
     flush: bool = True
     lagging: bool = False
     calm_since: float | None = None  # since when the lag has been small
+    sentences: SentenceGrouper = field(default_factory=SentenceGrouper)
 
     @property
     def backlog(self) -> float:
@@ -288,9 +290,8 @@ class RecognitionWorker:
                 await self._publish(job, captions)
             if job.closing:
                 if job.flush:
-                    await self._publish(
-                        job, await loop.run_in_executor(self.recognition, job.transcriber.flush)
-                    )
+                    rest = await loop.run_in_executor(self.recognition, job.transcriber.flush)
+                    await self._publish(job, rest, ended=True)
                 return
 
     async def _watch_lag(self, job: StreamJob) -> None:
@@ -320,20 +321,30 @@ class RecognitionWorker:
         metrics.ASR_QUEUE_SECONDS.labels(meeting).set(0.0 if clear else job.backlog)
         metrics.CAPTION_LAG_SECONDS.labels(meeting).set(0.0 if clear else job.lag)
 
-    async def _publish(self, job: StreamJob, captions: list[Caption]) -> None:
-        """Store the finals (each moves the settled mark once stored) and show the newest
-        draft; then the stream is settled as far as the transcriber is."""
+    async def _publish(
+        self, job: StreamJob, captions: list[Caption], *, ended: bool = False
+    ) -> None:
+        """Gather the final words into sentences and store each sentence that ended (each
+        moves the settled mark once stored); show the sentence so far and the newest draft as
+        one growing line. The stream is then settled as far as the transcriber is, or up to
+        the sentence so far (its words are heard again by a worker that takes over)."""
         settled = job.transcriber.settled
+        finals = [c for c in captions if c.kind == CaptionKind.FINAL]
         drafts = [c for c in captions if c.kind == CaptionKind.DRAFT]
-        for caption in captions:
-            if caption.kind == CaptionKind.FINAL:
-                segment = await self._commit(job, caption)
-                job.settled = max(job.settled, caption.end)
-                metrics.CAPTION_FINALS.inc()
-                self._spawn(self._translate(job, segment))
-            elif caption is drafts[-1]:  # only the newest draft of a batch is worth showing
-                await self._draft(job, caption)
-        job.settled = max(job.settled, settled)
+        ends = [sentence for final in finals for sentence in job.sentences.add(final)]
+        ends += job.sentences.flush() if ended else job.sentences.heard_until(settled)
+        for sentence in ends:
+            await self._sentence(job, sentence)
+        pending = job.sentences.pending
+        job.settled = max(job.settled, min(settled, pending.start) if pending else settled)
+        if drafts or (finals and pending):  # only the newest draft of a batch is worth showing
+            await self._draft(job, [c for c in (pending, *drafts[-1:]) if c is not None])
+
+    async def _sentence(self, job: StreamJob, sentence: Caption) -> None:
+        segment = await self._commit(job, sentence)
+        job.settled = max(job.settled, sentence.end)
+        metrics.CAPTION_FINALS.inc()
+        self._spawn(self._translate(job, segment))
 
     async def _commit(self, job: StreamJob, caption: Caption) -> TranscriptSegment:
         """Store a final, trying again a few times; if it still fails, so does the stream
@@ -361,14 +372,15 @@ class RecognitionWorker:
             offset_end=caption.end,
         )
 
-    async def _draft(self, job: StreamJob, caption: Caption) -> None:
+    async def _draft(self, job: StreamJob, parts: list[Caption]) -> None:
+        """The sentence so far (final words) and the words heard after them, as one line."""
         draft: CaptionDraft = {
             "v": PROTOCOL_VERSION,
             "type": CaptionEvent.DRAFT.value,
             "turn": job.speaker.turn,
             "speaker": job.speaker.ref,
-            "language": caption.language,
-            "text": caption.text,
+            "language": parts[-1].language,
+            "text": " ".join(part.text for part in parts),
         }
         await ephemeral_send(job.speaker.meeting, draft)
 

@@ -36,10 +36,8 @@ async def test_the_speaker_is_captioned_and_translated_for_listeners(
     spain = await connect("spain", plenary)  # reads Spanish
     microphone = await open_speech("kenya", plenary, "audio")
     assert (await microphone.receive())["type"] == "audio.ready"
-    for frame in frames(speech(STATEMENT, "en", tmp_path, pause=1.5)):
-        await microphone.send_bytes(frame)
-        await asyncio.sleep(0.01)
-    events = await events_until_quiet(spain)
+    await _say(microphone, STATEMENT, tmp_path)
+    events = await _heard(spain, "es")
     finals = [e for e in events if e["type"] == "caption.final"]
     assert {f["data"]["language"] for f in finals} == {"en"}
     assert word_error_rate(STATEMENT, " ".join(f["data"]["text"] for f in finals)) <= 0.2
@@ -61,9 +59,11 @@ def _apertium() -> ApertiumTranslator:
 
 
 async def _say(microphone: SpeechSocket, text: str, folder: Path) -> None:
-    for frame in frames(speech(text, "en", folder, pause=1.5)):
+    """``text`` spoken into the microphone: the first 3 s at once, then in real time (the
+    audio socket refuses audio more than 5 s ahead of it)."""
+    for index, frame in enumerate(frames(speech(text, "en", folder, pause=1.5))):
         await microphone.send_bytes(frame)
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.01 if index < 30 else 0.1)
 
 
 async def _heard(reader: Socket, language: str) -> list[dict[str, Any]]:
@@ -129,3 +129,34 @@ async def test_captions_are_translated_with_the_conference_glossary_even_after_a
     events = await _heard(spain, "es")
     assert "Señora Presidenta" in _translated(events, "es")
     assert killed not in pipeline.pids
+
+
+LONG = (
+    "The delegation of Kenya supports the proposal on climate finance and asks the "
+    "secretariat to prepare a draft decision for the next session of this conference."
+)
+
+
+async def test_readers_see_whole_sentences_each_translated_once(
+    floor: Participant,
+    plenary: Meeting,
+    connect: Connect,
+    open_speech: OpenSpeech,
+    tmp_path: Path,
+) -> None:
+    """A long sentence is committed a fragment at a time while it is spoken; readers get it
+    as one final line (the draft grows meanwhile), stored and translated once."""
+    spain = await connect("spain", plenary)
+    microphone = await open_speech("kenya", plenary, "audio")
+    assert (await microphone.receive())["type"] == "audio.ready"
+    await _say(microphone, LONG, tmp_path)
+    events = await _heard(spain, "es")
+    finals = [e["data"] for e in events if e["type"] == "caption.final"]
+    assert word_error_rate(LONG, " ".join(f["text"] for f in finals)) <= 0.25
+    # Each line a sentence: all but the last end with its punctuation (the last may end
+    # with the pause after it).
+    assert all(f["text"].endswith((".", "?", "!")) for f in finals[:-1]), finals
+    translated = [e["data"]["segment"] for e in events if e["type"] == "caption.translation"]
+    assert sorted(translated) == sorted(f["segment"] for f in finals)
+    stored = [s.text async for s in TranscriptSegment.objects.filter(meeting=plenary)]
+    assert stored == [f["text"] for f in finals]
