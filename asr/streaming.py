@@ -117,6 +117,7 @@ class StreamingTranscriber:
         self.remembered = 0  # how many of `committed` are in `context`
         self.context = ""  # final text whose audio has left the buffer: the prompt …
         self.context_language = "und"  # … and the language it is in
+        self.silent = True  # the last look found no speech in the buffer after final text
 
     # Input ---------------------------------------------------------------------------
 
@@ -161,11 +162,18 @@ class StreamingTranscriber:
         return self.buffer_start
 
     @property
+    def quiet_until(self) -> float:
+        """Stream time up to which the audio is final text or silence: all the audio fed
+        when the last look found no speech after the final text, else ``settled``."""
+        return self.received if self.silent else self.settled
+
+    @property
     def buffered(self) -> float:
         return len(self.buffer) / SAMPLE_RATE
 
     def _step(self, drafts: bool) -> list[Caption]:
         spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
+        self.silent = not spans
         if not spans:
             self._drop_until(self.buffered - self.options.preroll)  # silence or noise
             return []
@@ -260,6 +268,7 @@ class StreamingTranscriber:
         self._drop_until(until)
         self.committed, self.hypothesis, self.remembered = [], [], 0
         self.language = self.options.language
+        self.silent = True  # what is left after the utterance is the silence that ended it
         return captions
 
     def _trim(self) -> None:

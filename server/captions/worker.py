@@ -332,7 +332,8 @@ class RecognitionWorker:
         finals = [c for c in captions if c.kind == CaptionKind.FINAL]
         drafts = [c for c in captions if c.kind == CaptionKind.DRAFT]
         ends = [sentence for final in finals for sentence in job.sentences.add(final)]
-        ends += job.sentences.flush() if ended else job.sentences.heard_until(settled)
+        quiet = job.transcriber.quiet_until
+        ends += job.sentences.flush() if ended else job.sentences.heard_until(quiet)
         for sentence in ends:
             await self._sentence(job, sentence)
         pending = job.sentences.pending
