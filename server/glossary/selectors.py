@@ -4,6 +4,7 @@ glossary changed), and the words Whisper is told to spell as written."""
 import re
 import threading
 
+from django.conf import settings
 from django.db.models import Count, Max
 
 from asr import Term, TermBase, default_term_base
@@ -100,7 +101,9 @@ def hotwords(
     """For each language (and "" for speech not yet known to be in one), the names of the
     speaker and of the delegations, then the glossary's terms in that language, in its order
     (the conference's own first, procedure before the names of states), up to
-    ``HOTWORD_CHARS``."""
+    ``HOTWORD_CHARS``. None at all unless ``PLENARY_ASR_HOTWORDS=1``."""
+    if not settings.ASR_HOTWORDS:
+        return {}
     names = _names(conference_id, speaker)
     terms = conference_term_base(conference_id).terms
     words = {"": _capped(names)}

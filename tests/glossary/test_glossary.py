@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from asr import default_router
 from asr.cli import main as asr_main
@@ -48,7 +49,9 @@ def test_the_glossary_starts_as_the_default_term_base(demo: Conference) -> None:
     assert selectors.conference_term_base(demo.pk).protect("Madam Chair", "en", "fr").equivalents
 
 
-def test_the_secretariat_adds_a_term_and_captions_translate_with_it(demo: Conference) -> None:
+def test_the_secretariat_adds_a_term_and_captions_translate_with_it(
+    demo: Conference, settings: SettingsWrapper
+) -> None:
     message = add(
         "secretariat",
         demo,
@@ -64,6 +67,8 @@ def test_the_secretariat_adds_a_term_and_captions_translate_with_it(demo: Confer
     text = "The fund for loss and damage is ready."
     assert "pérdidas y daños" in router.translate(text, "en", "es", terms=terms).text
     assert "pérdidas y daños" not in router.translate(text, "en", "es").text
+    assert selectors.hotwords(demo.pk, ["en"], None) == {}  # off unless asked for
+    settings.ASR_HOTWORDS = True
     hotwords = selectors.hotwords(demo.pk, ["en"], None)
     assert hotwords["en"].startswith("Brazil")  # the delegations, then the terms
     assert "loss and damage" in hotwords["en"]
