@@ -12,7 +12,7 @@ sentence ends and never exceeds ``max_buffer`` seconds.
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,6 +37,9 @@ class StreamingOptions:
     max_buffer: float = 30.0  # never hold more audio than this
     preroll: float = 0.5  # audio kept before speech starts (VAD finds soft onsets late)
     prompt_chars: int = 200  # tail of final text given to Whisper as context
+    # Language → names and terms Whisper should spell as written in speech in that language;
+    # "" for speech whose language is not known yet (see TranscribeOptions.hotwords).
+    hotwords: dict[str, str] = field(default_factory=dict)
     draft_beam_size: int = 1
     final_beam_size: int = 3
     draft_window: float = 0.0  # seconds of encoder window for drafts (see TranscribeOptions)
@@ -114,6 +117,7 @@ class StreamingTranscriber:
         self.remembered = 0  # how many of `committed` are in `context`
         self.context = ""  # final text whose audio has left the buffer: the prompt …
         self.context_language = "und"  # … and the language it is in
+        self.silent = True  # the last look found no speech in the buffer after final text
 
     # Input ---------------------------------------------------------------------------
 
@@ -158,11 +162,18 @@ class StreamingTranscriber:
         return self.buffer_start
 
     @property
+    def quiet_until(self) -> float:
+        """Stream time up to which the audio is final text or silence: all the audio fed
+        when the last look found no speech after the final text, else ``settled``."""
+        return self.received if self.silent else self.settled
+
+    @property
     def buffered(self) -> float:
         return len(self.buffer) / SAMPLE_RATE
 
     def _step(self, drafts: bool) -> list[Caption]:
         spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
+        self.silent = not spans
         if not spans:
             self._drop_until(self.buffered - self.options.preroll)  # silence or noise
             return []
@@ -204,6 +215,7 @@ class StreamingTranscriber:
             else None,
             min_window=window,
             temperature_fallback=False,
+            hotwords=self.options.hotwords.get(language or "") or self.options.hotwords.get(""),
         )
         segments, info = self.engine.transcribe(audio, options, offset=self.buffer_start)
         self.heard = info.language
@@ -256,6 +268,7 @@ class StreamingTranscriber:
         self._drop_until(until)
         self.committed, self.hypothesis, self.remembered = [], [], 0
         self.language = self.options.language
+        self.silent = True  # what is left after the utterance is the silence that ended it
         return captions
 
     def _trim(self) -> None:

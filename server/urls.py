@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("server.web.urls")),
     path("negotiation/", include("server.negotiation.urls")),
     path("minutes/", include("server.minutes.urls")),
+    path("glossary/", include("server.glossary.urls")),
 ]

@@ -67,6 +67,15 @@ ROUTES: dict[str, Route] = {
         methods=("get", "post"),
         form={"form": TEXT, "language": TEXT},
     ),
+    "glossary": Route("The conference's glossary (page).", query={"q": TEXT}),
+    "glossary-term-save": Route(
+        "Add or change a term (the secretariat); one ``equivalent-<language>`` field each.",
+        methods=("post",),
+        form={"term_id": SEQUENCE, "language": TEXT, "term": TEXT},
+    ),
+    "glossary-term-delete": Route(
+        "Remove a term (the secretariat).", methods=("post",), form={"term_id": SEQUENCE}
+    ),
     "minutes-page": Route("A draft or issued record (page)."),
     "minutes-audit": Route("The record's corrections and decisions (page)."),
     "minutes-export": Route("The record as a document.", formats={"fmt": minutes_exports.FORMATS}),

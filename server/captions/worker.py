@@ -35,13 +35,16 @@ from asr import (
     AudioError,
     Caption,
     CaptionKind,
+    SentenceGrouper,
     StreamingOptions,
     StreamingTranscriber,
+    TermBase,
     TranslationUnavailable,
     pcm16_to_float,
 )
 from server.common import metrics
 from server.common.asyncdb import db_async
+from server.glossary.selectors import conference_term_base, hotwords
 from server.rooms.events import PROTOCOL_VERSION, ParticipantRef
 from server.rooms.hub import ephemeral_send
 from server.rooms.selectors import participant_ref
@@ -73,16 +76,20 @@ class Speaker:
     """What drafts say about the stream's speaker."""
 
     meeting: int
+    conference: int
     turn: int
     ref: ParticipantRef
+    hotwords: dict[str, str]  # language → names and terms to spell as written
 
 
-def _speaker(recording_id: int) -> tuple[Recording, Speaker]:
-    recording = Recording.objects.select_related("turn__participant__delegation").get(
+def _speaker(recording_id: int, languages: list[str]) -> tuple[Recording, Speaker]:
+    recording = Recording.objects.select_related("meeting", "turn__participant__delegation").get(
         pk=recording_id
     )
-    turn = recording.turn
-    return recording, Speaker(recording.meeting_id, turn.pk, participant_ref(turn.participant))
+    turn, conference = recording.turn, recording.meeting.conference_id
+    words = hotwords(conference, languages, turn.participant)
+    ref = participant_ref(turn.participant)
+    return recording, Speaker(recording.meeting_id, conference, turn.pk, ref, words)
 
 
 @dataclass
@@ -102,6 +109,7 @@ class StreamJob:
     flush: bool = True
     lagging: bool = False
     calm_since: float | None = None  # since when the lag has been small
+    sentences: SentenceGrouper = field(default_factory=SentenceGrouper)
 
     @property
     def backlog(self) -> float:
@@ -193,13 +201,17 @@ class RecognitionWorker:
 
     async def _open(self, request: StreamOpen) -> None:
         assert self.engines is not None
-        recording, speaker = await db_async(_speaker)(request["recording"])
+        recording, speaker = await db_async(_speaker)(
+            request["recording"], [c for c in [request["language"], *request["languages"]] if c]
+        )
         if _socket_gone(recording):
             self.capacity.release()
             logger.info("stream %s: its audio socket has gone; request dropped", request["stream"])
             return
         options = StreamingOptions(
-            language=request["language"], languages=tuple(request["languages"])
+            language=request["language"],
+            languages=tuple(request["languages"]),
+            hotwords=speaker.hotwords,
         )
         transcriber = StreamingTranscriber(
             self.engines.transcriber, options, start=request["start"]
@@ -279,9 +291,8 @@ class RecognitionWorker:
                 await self._publish(job, captions)
             if job.closing:
                 if job.flush:
-                    await self._publish(
-                        job, await loop.run_in_executor(self.recognition, job.transcriber.flush)
-                    )
+                    rest = await loop.run_in_executor(self.recognition, job.transcriber.flush)
+                    await self._publish(job, rest, ended=True)
                 return
 
     async def _watch_lag(self, job: StreamJob) -> None:
@@ -311,20 +322,31 @@ class RecognitionWorker:
         metrics.ASR_QUEUE_SECONDS.labels(meeting).set(0.0 if clear else job.backlog)
         metrics.CAPTION_LAG_SECONDS.labels(meeting).set(0.0 if clear else job.lag)
 
-    async def _publish(self, job: StreamJob, captions: list[Caption]) -> None:
-        """Store the finals (each moves the settled mark once stored) and show the newest
-        draft; then the stream is settled as far as the transcriber is."""
+    async def _publish(
+        self, job: StreamJob, captions: list[Caption], *, ended: bool = False
+    ) -> None:
+        """Gather the final words into sentences and store each sentence that ended (each
+        moves the settled mark once stored); show the sentence so far and the newest draft as
+        one growing line. The stream is then settled as far as the transcriber is, or up to
+        the sentence so far (its words are heard again by a worker that takes over)."""
         settled = job.transcriber.settled
+        finals = [c for c in captions if c.kind == CaptionKind.FINAL]
         drafts = [c for c in captions if c.kind == CaptionKind.DRAFT]
-        for caption in captions:
-            if caption.kind == CaptionKind.FINAL:
-                segment = await self._commit(job, caption)
-                job.settled = max(job.settled, caption.end)
-                metrics.CAPTION_FINALS.inc()
-                self._spawn(self._translate(segment))
-            elif caption is drafts[-1]:  # only the newest draft of a batch is worth showing
-                await self._draft(job, caption)
-        job.settled = max(job.settled, settled)
+        ends = [sentence for final in finals for sentence in job.sentences.add(final)]
+        quiet = job.transcriber.quiet_until
+        ends += job.sentences.flush() if ended else job.sentences.heard_until(quiet)
+        for sentence in ends:
+            await self._sentence(job, sentence)
+        pending = job.sentences.pending
+        job.settled = max(job.settled, min(settled, pending.start) if pending else settled)
+        if drafts or (finals and pending):  # only the newest draft of a batch is worth showing
+            await self._draft(job, [c for c in (pending, *drafts[-1:]) if c is not None])
+
+    async def _sentence(self, job: StreamJob, sentence: Caption) -> None:
+        segment = await self._commit(job, sentence)
+        job.settled = max(job.settled, sentence.end)
+        metrics.CAPTION_FINALS.inc()
+        self._spawn(self._translate(job, segment))
 
     async def _commit(self, job: StreamJob, caption: Caption) -> TranscriptSegment:
         """Store a final, trying again a few times; if it still fails, so does the stream
@@ -352,14 +374,15 @@ class RecognitionWorker:
             offset_end=caption.end,
         )
 
-    async def _draft(self, job: StreamJob, caption: Caption) -> None:
+    async def _draft(self, job: StreamJob, parts: list[Caption]) -> None:
+        """The sentence so far (final words) and the words heard after them, as one line."""
         draft: CaptionDraft = {
             "v": PROTOCOL_VERSION,
             "type": CaptionEvent.DRAFT.value,
             "turn": job.speaker.turn,
             "speaker": job.speaker.ref,
-            "language": caption.language,
-            "text": caption.text,
+            "language": parts[-1].language,
+            "text": " ".join(part.text for part in parts),
         }
         await ephemeral_send(job.speaker.meeting, draft)
 
@@ -376,16 +399,19 @@ class RecognitionWorker:
 
     # Translation ------------------------------------------------------------------------
 
-    async def _translate(self, segment: TranscriptSegment) -> None:
+    async def _translate(self, job: StreamJob, segment: TranscriptSegment) -> None:
         targets = await db_async(selectors.caption_languages)(segment.meeting_id)
+        terms = await db_async(conference_term_base)(job.speaker.conference)
         await asyncio.gather(
-            *(self._translate_into(segment, t) for t in sorted(targets - {segment.language}))
+            *(self._translate_into(segment, t, terms) for t in sorted(targets - {segment.language}))
         )
 
-    async def _translate_into(self, segment: TranscriptSegment, target: str) -> None:
+    async def _translate_into(
+        self, segment: TranscriptSegment, target: str, terms: TermBase
+    ) -> None:
         assert self.engines is not None
         translate = functools.partial(
-            self.engines.router.translate, segment.text, segment.language, target
+            self.engines.router.translate, segment.text, segment.language, target, terms=terms
         )
         started = time.perf_counter()
         try:

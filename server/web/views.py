@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from server.captions.events import EPHEMERAL_TYPES
-from server.captions.selectors import conference_languages, language_name
+from server.captions.selectors import caption_choices, language_name
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import is_presiding, may_attend
 from server.negotiation.events import NegotiationChange
@@ -40,7 +40,7 @@ def meeting_room(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "observer": participant.role == Participant.Role.OBSERVER,
         # The page's timers count against the server's clock, not the visitor's.
         "server_time_ms": round(timezone.now().timestamp() * 1000),
-        "caption_languages": [(c, language_name(c)) for c in conference_languages(meeting)],
+        "caption_languages": [(c, language_name(c)) for c in caption_choices(meeting)],
     }
     return render(request, "web/room.html", context)
 

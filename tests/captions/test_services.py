@@ -11,6 +11,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.captions import selectors, services
 from server.captions.models import CaptionChoice, Recording, SegmentTranslation, TranscriptSegment
+from server.captions.speech import translation_router
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
@@ -204,3 +205,18 @@ def test_a_redo_supersedes_the_live_transcript_in_one_event(
         "segments": 1,
         "superseded": 1,
     }
+
+
+def test_readers_are_told_what_the_server_translates_into_what(
+    plenary: Meeting, floor: Participant, person: Callable[[str], Participant]
+) -> None:
+    """Once, in the snapshot: French from English (through Spanish), Portuguese offered
+    besides the working languages, Arabic nowhere (no offline engine on this server)."""
+    pairs = translation_router().available_pairs()
+    if ("en", "fr") not in pairs or ("en", "pt") not in pairs:
+        pytest.skip("the Romance Apertium pairs are not installed (make test installs them)")
+    part = room_snapshot(plenary, person("france"))["parts"]["captions"]
+    assert isinstance(part, dict)
+    assert {"en", "es"} <= set(part["translated_into"]["fr"])
+    assert "ar" not in part["translated_into"]
+    assert {"en", "es", "fr", "pt", "it"} <= set(selectors.caption_choices(plenary))

@@ -17,6 +17,8 @@ export function fromSnapshot(snapshot) {
     agendaItem: snapshot.agenda_item,
     chat: snapshot.chat.map((line) => ({ seq: line.seq, ts: line.ts, actor: line.actor, ...line.data })),
     captions: (snapshot.parts?.captions?.recent ?? []).map((line) => ({ ...line })),
+    captionLanguages: snapshot.parts?.captions?.languages ?? [],
+    translatedInto: snapshot.parts?.captions?.translated_into ?? {},
   };
 }
 
@@ -58,7 +60,7 @@ const reducers = {
 export function captionText(line, language) {
   if (!language || language === line.language) return { text: line.text, language: line.language, original: true };
   const translated = line.translations[language];
-  if (translated !== undefined) return { text: translated, language, original: false };
+  if (translated !== undefined) return { text: translated, language, original: false, machine: true };
   return { text: line.text, language: line.language, original: true };
 }
 

@@ -23,6 +23,7 @@ window.plenaryMicrophone = microphone;
 client.addEventListener("change", (e) => {
   const { state } = e.detail;
   render(state, { presiding, act, clockOffset });
+  captions.routes(state.translatedInto, state.captionLanguages);
   captions.render(state.captions);
   floorChanged(state);
 });
