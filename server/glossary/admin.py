@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
+from server.captions.services import check_language_code
 from server.common.errors import InvalidInput
+from server.common.values import TEXT_CHECKED
 
 from .models import Glossary, GlossaryTerm
 from .services import check_forms
@@ -16,6 +18,12 @@ class GlossaryTermForm(forms.ModelForm[GlossaryTerm]):
     class Meta:
         model = GlossaryTerm
         fields = ["glossary", "language", "term", "equivalents", "position"]
+
+    def clean_language(self) -> str:
+        try:
+            return check_language_code(self.cleaned_data["language"])
+        except InvalidInput as exc:
+            raise ValidationError(exc.message) from exc
 
     def clean_term(self) -> str:
         try:
@@ -39,6 +47,7 @@ class GlossaryTermForm(forms.ModelForm[GlossaryTerm]):
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(admin.ModelAdmin[GlossaryTerm]):
     form = GlossaryTermForm
+    formfield_overrides = TEXT_CHECKED
     list_display = ["term", "language", "equivalents", "glossary"]
     list_filter = ["glossary__conference", "language"]
     search_fields = ["term"]
@@ -50,4 +59,5 @@ class GlossaryTermAdmin(admin.ModelAdmin[GlossaryTerm]):
 
 @admin.register(Glossary)
 class GlossaryAdmin(admin.ModelAdmin[Glossary]):
+    formfield_overrides = TEXT_CHECKED
     list_display = ["conference", "created_at"]
