@@ -197,6 +197,21 @@ def _action_operations(
     return paths
 
 
+def _page_responses(route: Route, method: str, has_path_parameters: bool) -> Schema:
+    """What a page, export or form answers: besides success, the refusals it can give."""
+    responses: Schema = {
+        "200": {"description": "OK"},
+        "302": {"description": "Not logged in (to the login page), or a form's way back."},
+    }
+    if route.query or route.form or method == "post":
+        responses["400"] = {"description": "A value the server refuses, with the reason."}
+    if method == "post":
+        responses["403"] = {"description": "Not the user's to do."}
+    if has_path_parameters:
+        responses["404"] = {"description": "No such record, or not one the user may read."}
+    return responses
+
+
 def _operation(name: str, route: Route, method: str, converters: dict[str, str]) -> Schema:
     operation: Schema = {
         "operationId": f"{method}_{name.replace('-', '_')}",
@@ -207,7 +222,7 @@ def _operation(name: str, route: Route, method: str, converters: dict[str, str])
             {"name": key, "in": "query", "required": False, "schema": schema}
             for key, schema in route.query.items()
         ],
-        "responses": {"200": {"description": "OK"}, "302": {"description": "Not logged in."}},
+        "responses": _page_responses(route, method, bool(converters)),
     }
     if route.public:
         operation["security"] = []
