@@ -62,9 +62,6 @@ def integer_parse(raw: str, name: str) -> int:
     return integer_check(int(raw), name)
 
 
-# JSON: socket messages and action bodies --------------------------------------------------
-
-
 def _no_constant(name: str) -> float:
     raise ProtocolError("bad_json", f"{name} is not a number JSON knows.")
 
@@ -120,9 +117,6 @@ def _values_check(value: object, root: str) -> None:
                 pending.append((inner, f"{name}.{key}" if name else key, depth + 1))
         elif isinstance(item, list):
             pending.extend((inner, f"{name}[{n}]", depth + 1) for n, inner in enumerate(item))
-
-
-# Forms, query strings and the admin -------------------------------------------------------
 
 
 def form_text(params: Mapping[str, str], name: str) -> str:

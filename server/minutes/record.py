@@ -138,9 +138,6 @@ class Record:
                     yield entry
 
 
-# To JSON ----------------------------------------------------------------------------------
-
-
 def record_to_json(record: Record) -> dict[str, JSON]:
     return {"schema": SCHEMA, "record": _encode(record)}
 
@@ -160,9 +157,6 @@ def _encode(value: object) -> JSON:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     raise TypeError(f"{type(value).__name__} has no JSON form in a record")
-
-
-# From JSON --------------------------------------------------------------------------------
 
 
 class _Fields:

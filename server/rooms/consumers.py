@@ -41,8 +41,6 @@ def _last_seq(query_string: bytes) -> int | None:
 class RoomConsumer(AdmittedConsumer):
     member: Member | None = None
 
-    # RoomClient, for the hub -------------------------------------------------------------
-
     @property
     def delegation_id(self) -> int | None:
         return self.participant.delegation_id
@@ -54,8 +52,6 @@ class RoomConsumer(AdmittedConsumer):
         return await db_async(selectors.events_encoded)(
             self.meeting, self.participant, after_seq, until
         )
-
-    # Lifecycle ---------------------------------------------------------------------------
 
     async def connect(self) -> None:
         await self.accept()
@@ -116,8 +112,6 @@ class RoomConsumer(AdmittedConsumer):
         await self.send(
             text_data=encode(YouChanged(v=PROTOCOL_VERSION, type="you.changed", you=you))
         )
-
-    # Client messages ---------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.member is None:
