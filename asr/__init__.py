@@ -26,7 +26,15 @@ from .errors import (
     WrongSampleRate,
 )
 from .models import ModelStatus, data_dir, models_status, resolve_model
-from .results import Caption, CaptionKind, Segment, TranscriptionInfo, Translation, Word
+from .results import (
+    Caption,
+    CaptionKind,
+    Segment,
+    TranscriptionInfo,
+    Translation,
+    Word,
+    final_captions,
+)
 from .streaming import StreamingOptions, StreamingTranscriber
 from .transcriber import EngineOptions, TranscribeOptions, Transcriber
 from .translate.apertium import ApertiumTranslator
@@ -81,6 +89,7 @@ __all__ = [
     "decode_file",
     "default_router",
     "default_term_base",
+    "final_captions",
     "load_transcriber",
     "models_status",
     "pcm16_to_float",
