@@ -35,7 +35,7 @@ from .results import (
     Word,
     final_captions,
 )
-from .streaming import StreamingOptions, StreamingTranscriber
+from .streaming import StreamingOptions, StreamingTranscriber, warm_up
 from .transcriber import EngineOptions, TranscribeOptions, Transcriber
 from .translate.apertium import ApertiumTranslator
 from .translate.argos import ArgosTranslator
@@ -95,4 +95,5 @@ __all__ = [
     "pcm16_to_float",
     "resolve_model",
     "split_sentences",
+    "warm_up",
 ]

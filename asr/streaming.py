@@ -380,3 +380,18 @@ class StreamingTranscriber:
             piece=piece,
             replaces=replaces,
         )
+
+
+def warm_up(engine: Transcriber) -> None:
+    """What a stream's first utterance would otherwise pay for, paid up front: the VAD's model
+    loaded, a draft-sized and a final-sized decode run (the model's memory paged in, its
+    kernels set up), so the first utterance after a start costs what the tenth does."""
+    options = StreamingOptions()
+    quiet = np.random.default_rng(0).normal(0.0, 0.01, 2 * SAMPLE_RATE).astype(np.float32)
+    speech_spans(quiet, threshold=options.vad_threshold)
+    for beam_size in (options.draft_beam_size, options.final_beam_size):
+        engine.transcribe(
+            quiet,
+            TranscribeOptions(language="en", beam_size=beam_size, temperature_fallback=False),
+        )
+    engine.detect_language(quiet)

@@ -42,6 +42,7 @@ from .models import Recording
 from .recorder import RecordingFile
 from .relay import frame_send, get_relay
 from .selectors import conference_languages
+from .speech import speech_engines_loading
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ class AudioConsumer(LeavingConsumer):
             await db_async(conference_languages)(self.meeting),
             self.link_changed,
             lambda start, end: self.gaps.append([round(start, 3), round(end, 3)]),
+            starting=speech_engines_loading,
         )
         await self.link.open()
         self.ticker = asyncio.create_task(self.tick())

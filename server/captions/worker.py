@@ -4,12 +4,14 @@ A worker takes streams from the shared ``STREAMS_CHANNEL`` while it has room for
 feeds each stream's audio to its own ``StreamingTranscriber`` in a small thread pool (never
 on the event loop), commits finals through ``services.caption_commit`` (stored, sequenced,
 broadcast on commit), translates each final into the languages of the people present, and
-sends drafts to the room as ephemeral messages. A stream that falls behind skips drafts;
-its finals are never dropped: a final that cannot be stored is tried again, and a stream
-reports as settled only the audio whose finals are stored, so what could not be stored is
-recognised again by the stream that takes over. A stream request whose audio socket has
-closed is dropped when taken, and a stream whose socket stops sending is let go, so a slot
-is never held for nobody.
+sends drafts to the room as ephemeral messages. When an utterance ends, its settled text
+(the transcriber's final pass over all of it) is committed in place of the finals committed
+while it went on, and translated. A stream that falls behind skips drafts; its finals and
+final passes are never dropped (late rather than wrong): a final that cannot be stored is
+tried again, and a stream reports as settled only the audio whose finals are stored, so what
+could not be stored is recognised again by the stream that takes over. A stream request
+whose audio socket has closed is dropped when taken, and a stream whose socket stops sending
+is let go, so a slot is never held for nobody.
 
 The same class runs inside a web process (``PLENARY_ASR_WORKERS=embedded``, the in-process
 channel layer) and as ``plenary asr-worker`` processes on Redis (``external``).
@@ -97,6 +99,7 @@ class StreamJob:
     settled: float  # stream time up to which every final is stored (what is reported)
     heard_at: float = field(default_factory=time.monotonic)  # the socket's last message
     waiting: deque[tuple[float, np.ndarray]] = field(default_factory=deque)  # (arrived, samples)
+    pieces: dict[int, int] = field(default_factory=dict)  # stored finals: piece → segment
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     closing: bool = False
     flush: bool = True
@@ -316,8 +319,9 @@ class RecognitionWorker:
         settled = job.transcriber.settled
         drafts = [c for c in captions if c.kind == CaptionKind.DRAFT]
         for caption in captions:
-            if caption.kind == CaptionKind.FINAL:
+            if caption.kind != CaptionKind.DRAFT:  # a final or an utterance's settled text
                 segment = await self._commit(job, caption)
+                job.pieces[caption.piece] = segment.pk
                 job.settled = max(job.settled, caption.end)
                 metrics.CAPTION_FINALS.inc()
                 self._spawn(self._translate(segment))
@@ -349,6 +353,7 @@ class RecognitionWorker:
             words=[(w.start, w.end, w.text) for w in caption.words],
             offset_start=caption.start,
             offset_end=caption.end,
+            replaces=[job.pieces.pop(p) for p in caption.replaces if p in job.pieces],
         )
 
     async def _draft(self, job: StreamJob, caption: Caption) -> None:

@@ -60,8 +60,19 @@ async def events_until_quiet(socket: Socket, quiet: float = 4.0) -> list[dict[st
             events.append(message)
 
 
+def read_finals(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``caption.final`` events a reader ends with: a settled one in place of the pieces
+    it ``replaces`` (as the room page shows them)."""
+    finals: list[dict[str, Any]] = []
+    for event in events:
+        if event["type"] == "caption.final":
+            replaced = set(event["data"]["replaces"])
+            finals = [f for f in finals if f["data"]["segment"] not in replaced] + [event]
+    return finals
+
+
 def spoken(events: list[dict[str, Any]]) -> str:
-    return " ".join(e["data"]["text"] for e in events if e["type"] == "caption.final")
+    return " ".join(e["data"]["text"] for e in read_finals(events))
 
 
 async def events_until_heard(

@@ -73,7 +73,14 @@ class ServerProcess:
             for k, v in os.environ.items()
             if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
         }
-        env.update({"PLENARY_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"})
+        # Not the speech recogniser at start unless a test asks: most need none.
+        env.update(
+            {
+                "PLENARY_DATA_DIR": str(self.data_dir),
+                "PYTHONUNBUFFERED": "1",
+                "PLENARY_ASR_PRELOAD": "0",
+            }
+        )
         env.update(self.extra_env)
         return env
 
