@@ -29,8 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import wave
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +46,8 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from asr import SAMPLE_RATE, TranscribeOptions, Transcriber, decode_file  # noqa: E402
 from asr.wer import word_error_rate  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, log_in_with_the_form  # noqa: E402
+from tests.support.audio import aligned, level_db, similarity  # noqa: E402
+from tests.support.captions import read_finals  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 
 # Statements the project's tests never use, long enough for drafts to commit pieces.
@@ -91,6 +91,8 @@ PAUSE = 1.5  # seconds of silence after each statement
 WAV_RATE = 48000  # the microphone WAV's rate: the browser resamples it to 16 kHz
 PROBE = 0.3  # amplitude of each probe tone, for one second
 PROBES = (1000.0, 11000.0)  # Hz: a level reference, and a tone above 16 kHz's Nyquist
+QUIET = 15.0  # after the WAV has played: no caption event for this long ends a run …
+LONGEST = 600.0  # … or this long after the microphone was turned on
 Event = dict[str, Any]  # a caption event as the listener's page applied it, with "at" (ms)
 SPEAKER = "Mr. David Otieno (Kenya)"
 
@@ -191,12 +193,14 @@ def line(name: str, values: list[float]) -> str:
 
 @dataclass(frozen=True)
 class Run:
+    heard: str  # the finals read, joined
     live_wer: float
     capture_wer: float  # offline, of the browser's capture as stored
     final_latency: list[float]
     translation_delay: list[float]
     missing: list[str]
     level_db: float  # the capture's speech level against the WAV resampled offline
+    similarity: float  # the capture's correlation with the WAV resampled offline
     alias_db: float  # the 11 kHz tone's alias at 5 kHz against the 1 kHz tone, in the capture
 
 
@@ -207,6 +211,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="fresh servers, one after another")
     parser.add_argument("--statements", type=int, default=4)
     parser.add_argument("--set", choices=("own", "short"), default="own")
+    parser.add_argument("--keep", action="store_true", help="keep the WAV, captures and logs")
     args = parser.parse_args()
     if shutil.which("espeak-ng") is None or not Path(CHROMIUM).exists():
         raise SystemExit("needs espeak-ng and Debian's chromium (make test installs both)")
@@ -222,7 +227,10 @@ def main() -> None:
         runs.append(one_run(folder / f"run-{number}", microphone, engine))
         print(summary(number, runs[-1], offline), flush=True)
     report(runs, offline, os.getloadavg())
-    shutil.rmtree(folder, ignore_errors=True)
+    if args.keep:
+        print(f"kept in {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def offline_engine() -> Transcriber:
@@ -252,48 +260,15 @@ def one_run(folder: Path, microphone: Microphone, engine: Transcriber) -> Run:
     server.prepare()
     server.start()
     try:
-        wait_until_ready(server)
-        seconds = microphone.probes_at + 2 * len(PROBES) + 12
+        server.wait_until_ready()
+        seconds = microphone.probes_at + 2 * len(PROBES) + 3
         events, mic_started = run_pages(server, microphone.wav, seconds)
     finally:
         server.stop()
     (capture_path,) = (folder / "data" / "recordings").rglob("*.wav")
     capture = decode_file(capture_path, mono=True)[0]
     wav = decode_file(microphone.wav, mono=True)[0]
-    # The capture starts when the socket took its first frame, a little after the microphone.
-    lead = capture_lead(wav, capture)
-    aligned = np.concatenate([np.zeros(lead), capture]) if lead >= 0 else capture[-lead:]
-    return measure(microphone, events, mic_started, wav, aligned, engine)
-
-
-def wait_until_ready(server: ServerProcess, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{server.url}/readyz", timeout=5):
-                return
-        except urllib.error.HTTPError:
-            time.sleep(0.5)
-    raise SystemExit(f"the server was not ready after {timeout} s: {server.log()[-2000:]}")
-
-
-def capture_lead(wav: np.ndarray, capture: np.ndarray) -> int:
-    """Samples of the WAV missing from the start of the capture, negative if the capture
-    starts earlier (cross-correlation of the first 20 s of envelopes, 10 ms steps)."""
-    step = SAMPLE_RATE // 100
-
-    def envelope(audio: np.ndarray) -> np.ndarray:
-        frames = audio[: 20 * SAMPLE_RATE // step * step].reshape(-1, step)
-        levels: np.ndarray = np.sqrt((frames**2).mean(axis=1))
-        return levels
-
-    a, b = envelope(wav), envelope(capture)
-    n = min(len(a), len(b))
-    shifts = range(-200, 200)
-    scores = [
-        float(np.dot(a[max(0, k) : n + min(0, k)], b[max(0, -k) : n - max(0, k)])) for k in shifts
-    ]
-    return shifts[int(np.argmax(scores))] * step
+    return measure(microphone, events, mic_started, wav, aligned(wav, capture), engine)
 
 
 def measure(
@@ -322,39 +297,22 @@ def measure(
         for e in events
         if e["type"] == "caption.translation" and e["data"]["segment"] in arrived
     ]
+    heard = " ".join(f["data"]["text"] for f in read)
     return Run(
-        live_wer=word_error_rate(reference, " ".join(f["data"]["text"] for f in read)),
+        heard=heard,
+        live_wer=word_error_rate(reference, heard),
         capture_wer=offline_wer(engine, capture, microphone.statements),
         final_latency=final_latency,
         translation_delay=translation_delay,
         missing=missing,
-        level_db=speech_level_db(wav, capture, microphone.statements),
+        level_db=level_db(wav, capture),
+        similarity=similarity(wav, capture),
         alias_db=alias_db(capture, microphone.probes_at),
     )
 
 
 def iso_ms(value: str) -> float:
     return datetime.fromisoformat(value).timestamp() * 1000
-
-
-def read_finals(finals: list[Event]) -> list[Event]:
-    """The finals a reader ends with: each settled one in place of those it replaces."""
-    kept: list[Event] = []
-    for final in finals:
-        replaced = set(final["data"].get("replaces", []))
-        kept = [k for k in kept if k["data"]["segment"] not in replaced] + [final]
-    return kept
-
-
-def speech_level_db(wav: np.ndarray, capture: np.ndarray, statements: list[Statement]) -> float:
-    def rms(audio: np.ndarray) -> float:
-        spans = [
-            audio[int(s.starts_at * SAMPLE_RATE) : int(s.ends_at * SAMPLE_RATE)] for s in statements
-        ]
-        joined = np.concatenate(spans)
-        return float(np.sqrt(np.mean(joined**2))) + 1e-9
-
-    return 20 * float(np.log10(rms(capture) / rms(wav)))
 
 
 def alias_db(capture: np.ndarray, probes_at: float) -> float:
@@ -397,6 +355,13 @@ def run_pages(server: ServerProcess, wav: Path, seconds: float) -> tuple[list[Ev
         started = time.monotonic()
         while time.monotonic() - started < seconds:
             spain.wait_for_timeout(1000)
+        # A busy machine may still be recognising: wait until the captions stop coming.
+        count, quiet_since = -1, time.monotonic()
+        while time.monotonic() - quiet_since < QUIET and time.monotonic() - started < LONGEST:
+            spain.wait_for_timeout(1000)
+            now: int = spain.evaluate("window.__captions.length")
+            if now != count:
+                count, quiet_since = now, time.monotonic()
         kenya.get_by_role("button", name="Turn my microphone off").click()
         spain.wait_for_timeout(2000)  # the recording is closed and stored
         events: list[Event] = spain.evaluate("window.__captions")
@@ -412,7 +377,9 @@ def summary(number: int, run: Run, offline: float) -> str:
     return (
         f"run {number + 1}: live WER {run.live_wer:.3f} ({ratio:.2f}x offline), capture "
         f"offline WER {run.capture_wer:.3f}, final p95 {latency:.2f} s, level "
-        f"{run.level_db:+.1f} dB, alias {run.alias_db:.0f} dB, missing {len(run.missing)}"
+        f"{run.level_db:+.1f} dB, correlation {run.similarity:.3f}, alias "
+        f"{run.alias_db:.0f} dB, missing {len(run.missing)}\n"
+        f"  heard: {run.heard}"
     )
 
 
@@ -439,7 +406,9 @@ def report(runs: list[Run], offline: float, load: tuple[float, float, float]) ->
     print(
         "browser audio path: speech level "
         + " ".join(f"{r.level_db:+.1f}" for r in runs)
-        + " dB against PyAV's resampling; 11 kHz alias at 5 kHz "
+        + " dB and correlation "
+        + " ".join(f"{r.similarity:.3f}" for r in runs)
+        + " against PyAV's resampling; 11 kHz alias at 5 kHz "
         + " ".join(f"{r.alias_db:.0f}" for r in runs)
         + " dB below the 1 kHz tone"
     )

@@ -18,6 +18,7 @@ from server.asgi import application
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
+from tests.support.captions import read_finals
 from tests.support.room_sockets import ORIGIN, Socket, session_cookie
 
 FRAME_BYTES = SAMPLE_RATE // 10 * 2  # 100 ms of PCM16
@@ -58,17 +59,6 @@ async def events_until_quiet(socket: Socket, quiet: float = 4.0) -> list[dict[st
         message = await socket.receive()
         if "seq" in message and message["type"] not in ("snapshot", "synced"):
             events.append(message)
-
-
-def read_finals(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The ``caption.final`` events a reader ends with: a settled one in place of the pieces
-    it ``replaces`` (as the room page shows them)."""
-    finals: list[dict[str, Any]] = []
-    for event in events:
-        if event["type"] == "caption.final":
-            replaced = set(event["data"]["replaces"])
-            finals = [f for f in finals if f["data"]["segment"] not in replaced] + [event]
-    return finals
 
 
 def spoken(events: list[dict[str, Any]]) -> str:

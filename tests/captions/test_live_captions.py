@@ -9,9 +9,10 @@ import pytest
 from asr.wer import word_error_rate
 from server.captions.models import SegmentTranslation, TranscriptSegment
 from server.conferences.models import Meeting, Participant
+from tests.support.captions import read_finals
 from tests.support.room_sockets import Connect
 
-from .conftest import OpenSpeech, events_until_heard, frames, read_finals, speech, spoken
+from .conftest import OpenSpeech, events_until_heard, frames, speech, spoken
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -108,6 +109,20 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
         )
         wait_for_port(self.port)
+
+    def wait_until_ready(self, timeout: float = 300.0) -> None:
+        """Until ``/readyz`` says ready (with ``PLENARY_ASR_PRELOAD=1``: the recogniser is
+        loaded and warmed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/readyz", timeout=5):
+                    return
+            except urllib.error.HTTPError:
+                if time.monotonic() > deadline:
+                    message = f"not ready after {timeout} s: {self.log()[-2000:]}"
+                    raise TimeoutError(message) from None
+                time.sleep(0.5)
 
     def kill(self) -> None:
         """Stop abruptly, as a crash would: no disconnect handlers run."""
