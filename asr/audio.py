@@ -59,6 +59,21 @@ def decode_file(source: Path | bytes, *, mono: bool = False) -> list[Samples]:
     return channels
 
 
+SAME_SAMPLES = 2 / 32768  # channels this close (two PCM16 steps) say the same thing
+
+
+def distinct_channels(channels: list[Samples]) -> list[Samples]:
+    """The channels, or only the first when every other one is the same audio (a mono
+    recording stored as stereo)."""
+    first = channels[0]
+    if all(
+        len(other) == len(first) and np.allclose(other, first, rtol=0, atol=SAME_SAMPLES)
+        for other in channels[1:]
+    ):
+        return channels[:1]
+    return channels
+
+
 @dataclass(frozen=True)
 class DecodedChunk:
     """One chunk of a browser's stream: its audio, the bytes of it worth storing (headers

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, Samples, decode_file
+from .audio import SAMPLE_RATE, Samples, decode_file, distinct_channels
 from .engines import ENGINES, load_transcriber
 from .errors import AsrError, NoRoute, TranslationUnavailable
 from .models import models_status, resolve_model
@@ -191,6 +191,11 @@ def parser() -> argparse.ArgumentParser:
     )
     transcribe.add_argument("--speed", type=float, default=1.0, help="times real time; 0: at once")
     transcribe.add_argument("--engine", choices=ENGINES, default="faster-whisper")
+    transcribe.add_argument(
+        "--split-channels",
+        action="store_true",
+        help="each channel on its own even when they are the same (by default, only if not)",
+    )
     translate = commands.add_parser("translate", help="Translate text, a sentence a line")
     translate.add_argument("--from", dest="source", type=str.lower, required=True, help="en, fr …")
     translate.add_argument("--to", dest="target", type=str.lower, required=True, help="en, fr …")
@@ -220,6 +225,8 @@ def main(argv: list[str]) -> int:
             return 0
         args.targets = [t for t in args.translate_to.split(",") if t]
         channels = decode_file(args.file)
+        if not args.split_channels:
+            channels = distinct_channels(channels)
         engine = load_transcriber(EngineOptions(engine=args.engine))
         (_stream if args.stream else _transcribe)(engine, channels, args)
     except AsrError as exc:

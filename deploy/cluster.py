@@ -1,6 +1,7 @@
 """The production topology on one machine, without containers (``make cluster``).
 
-A private PostgreSQL and Redis, the one-shot migrate job, N Daphne web processes and M
+A private PostgreSQL (an owner role that migrates, a runtime role that Plenary runs as) and
+Redis, the one-shot migrate job, N Daphne web processes and M
 recognition workers under ``PLENARY_ENV=production``, and nginx in front with TLS (a
 self-signed certificate) using the same proxy rules as every other deployment
 (``deploy/nginx/``). Everything lives in one temporary directory, on free
@@ -31,6 +32,11 @@ REPO = Path(__file__).resolve().parent.parent
 PLENARY = [sys.executable, "-c", "from server.cli import main; main()"]
 NGINX_RULES = REPO / "deploy" / "nginx"
 START_TIMEOUT = 60.0
+# Two database roles, as in every deployment (docs/operations.md, "Database roles"): the
+# owner migrates the schema; web processes and workers run as the runtime role, which may
+# only read and append to the negotiation record.
+OWNER_ROLE = "plenary_owner"
+RUNTIME_ROLE = "plenary"
 
 
 class ClusterError(RuntimeError):
@@ -224,8 +230,10 @@ class Cluster:
     def logs(self) -> Path:
         return self.root / "logs"
 
-    def database_url(self, name: str = "plenary") -> str:
-        return f"postgres://postgres@127.0.0.1:{self.postgres_port}/{name}"
+    def database_url(self, name: str = "plenary", user: str = "postgres") -> str:
+        """A connection as ``user``: the superuser by default (tests, backups, drills); Plenary
+        runs as ``RUNTIME_ROLE`` and migrates as ``OWNER_ROLE``, as in every deployment."""
+        return f"postgres://{user}@127.0.0.1:{self.postgres_port}/{name}"
 
     @property
     def redis_url(self) -> str:
@@ -243,7 +251,7 @@ class Cluster:
             **inherited,
             "PLENARY_ENV": "production",
             "SECRET_KEY": self.secret_key,
-            "DATABASE_URL": self.database_url(),
+            "DATABASE_URL": self.database_url(user=RUNTIME_ROLE),
             "REDIS_URL": self.redis_url,
             "ALLOWED_HOSTS": "localhost,127.0.0.1",
             "CSRF_TRUSTED_ORIGINS": self.url,
@@ -313,7 +321,8 @@ class Cluster:
         self.postgres.start()
         wait_until("PostgreSQL", self._postgres_answers)
         with psycopg.connect(self.database_url("postgres"), autocommit=True) as connection:
-            connection.execute("CREATE DATABASE plenary")
+            connection.execute(f"CREATE ROLE {OWNER_ROLE} LOGIN CREATEROLE")
+            connection.execute(f"CREATE DATABASE plenary OWNER {OWNER_ROLE}")
 
     def _postgres_answers(self) -> bool:
         if self.postgres is None or not self.postgres.running:
@@ -355,8 +364,14 @@ class Cluster:
         """The one-shot jobs: migrate (as in every deployment), then the demo conference
         and the static files nginx serves."""
         log = self.logs / "migrate.log"
+        owner = self.env(PLENARY_OWNER_DATABASE_URL=self.database_url(user=OWNER_ROLE))
+        for command in (
+            ["migrate", "--database", "owner", "--no-input"],
+            ["runtime-grants", "--database", "owner"],
+        ):
+            _run([*PLENARY, *command], log, env=owner)
         demo = ["demo", "--allow-production"]  # a test cluster, on this machine only
-        for command in (["migrate", "--no-input"], demo, ["collectstatic", "--no-input"]):
+        for command in (demo, ["collectstatic", "--no-input"]):
             _run([*PLENARY, *command], log, env=self.env())
         if self.asr_workers:
             _run([*PLENARY, "models", "prepare"], log, env=self.env())

@@ -11,7 +11,7 @@ import sys
 
 ASR_COMMANDS = frozenset({"transcribe", "translate", "models"})
 # Spelled as operators type them; Django names commands after their modules.
-ALIASES = {"asr-worker": "asr_worker"}
+ALIASES = {"asr-worker": "asr_worker", "runtime-grants": "runtime_grants"}
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ Two profiles, chosen by ``PLENARY_ENV``:
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
     "server.common",
     "server.accounts",
     "server.conferences",
@@ -101,6 +103,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: probes and metrics answer before host checks (server/ops/middleware.py).
     "server.ops.middleware.OpsEndpointsMiddleware",
+    "server.common.middleware.UriLengthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every page (server/ops/headers.py).
     "server.ops.headers.SecurityHeadersMiddleware",
@@ -110,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a throttled login into a 429 (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "server.urls"
@@ -132,6 +137,11 @@ TEMPLATES = [
 
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+    # The schema's owner, for the migrate job only (docs/operations.md, "Database roles"):
+    # ``plenary migrate --database owner`` then ``plenary runtime-grants --database owner``.
+    OWNER_DATABASE_URL = os.environ.get("PLENARY_OWNER_DATABASE_URL")
+    if OWNER_DATABASE_URL:
+        DATABASES["owner"] = dj_database_url.parse(OWNER_DATABASE_URL)
 else:
     DATABASES = {
         "default": {
@@ -180,6 +190,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling, for the login page and /admin/ alike (django-axes; failures are counted
+# in the database, so the limit holds across server processes): after this many failed
+# logins of one username from one address, that pair waits AXES_COOLOFF_TIME (answer 429).
+# The address is REMOTE_ADDR, which `plenary serve --proxy-headers` takes from nginx.
+AXES_FAILURE_LIMIT = int(os.environ.get("PLENARY_LOGIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PLENARY_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "meeting-list"
 LOGOUT_REDIRECT_URL = "login"
@@ -214,6 +237,12 @@ ROOM_MAX_MESSAGE_BYTES = 64 * 1024
 ROOM_RATE_PER_SECOND = float(os.environ.get("PLENARY_ROOM_RATE", "10"))
 ROOM_RATE_BURST = int(os.environ.get("PLENARY_ROOM_BURST", "30"))
 ROOM_REPLAY_LIMIT = 1000
+# Open meeting sockets (room, speaker audio, listening) per user and server process; one
+# more is refused with close code 4429.
+ROOM_SOCKETS_PER_USER = int(os.environ.get("PLENARY_SOCKETS_PER_USER", "8"))
+# How often each process closes its sockets whose session has ended meanwhile (a logout while
+# Redis was away) and joins its revocation group again (server/rooms/sockets.py).
+ROOM_SOCKET_SWEEP_SECONDS = float(os.environ.get("PLENARY_SOCKET_SWEEP_SECONDS", "15"))
 # A connection whose server process stopped heart-beating this long ago is gone.
 ROOM_CONNECTION_STALE_SECONDS = 45
 
@@ -275,5 +304,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("PLENARY_LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # a line per login otherwise; lockouts are warnings
+    },
 }

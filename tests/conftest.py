@@ -2,75 +2,37 @@
 (in-process and a real Redis), and the shared speech recordings."""
 
 import os
-import shutil
 import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from server.conferences.demo import PLENARY_SYMBOL, demo_load
 from server.conferences.models import Conference, Meeting, Participant
-from tests.support.server import free_port
+from tests.support.redis_server import RedisServer, redis_answers
 
 pytest_plugins = ["tests.support.room_sockets"]
-
-
-def _redis_answers(url: str) -> bool:
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """``REDIS_URL`` if set, else a Redis on localhost:6379, else a ``redis-server`` we start."""
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    if _redis_answers(url):
+    if redis_answers(url):
         yield url
         return
     if os.environ.get("REDIS_URL"):
         pytest.fail(f"REDIS_URL={url} is set but no Redis answers there")
-    binary = shutil.which("redis-server")
-    if binary is None:
+    server = RedisServer.installed()
+    if server is None:
         pytest.fail(
             "No Redis answers on localhost:6379 and redis-server is not installed: "
             "`apt-get install redis-server` (make test does this), or set REDIS_URL."
         )
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="plenary-redis-")
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 10
-    while not _redis_answers(url):
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"redis-server did not answer on port {port}")
-        time.sleep(0.05)
-    yield url
-    process.terminate()
-    process.wait(10)
-    shutil.rmtree(workdir, ignore_errors=True)
+    server.start()
+    yield server.url
+    server.remove()
 
 
 def port_is_open(port: int) -> bool:

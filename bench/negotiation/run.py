@@ -27,12 +27,12 @@ from django.db import transaction  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from server.common.json_types import JSON  # noqa: E402
 from server.conferences.demo import demo_load  # noqa: E402
 from server.conferences.models import Participant  # noqa: E402
 from server.negotiation import content as c  # noqa: E402
 from server.negotiation import projection, selectors  # noqa: E402
 from server.negotiation.chain import GENESIS, EventRecord, chain_hash, leaf_hash  # noqa: E402
-from server.negotiation.content import JSON  # noqa: E402
 from server.negotiation.exports import _context  # noqa: E402
 from server.negotiation.models import ClauseEvent, NegotiationEvent, NegotiationText  # noqa: E402
 from server.negotiation.state import LogEntry, TextState, Touched, apply  # noqa: E402

@@ -1,8 +1,8 @@
 """Room actions of the captions module (docs/protocol.md, "Captions")."""
 
+from server.common.errors import ProtocolError
 from server.conferences.models import Meeting, Participant
 from server.rooms.actions import ActionResult, register
-from server.rooms.protocol import ProtocolError
 
 from . import services
 

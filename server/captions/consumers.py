@@ -25,11 +25,11 @@ from asr import (
 )
 from server.common import metrics
 from server.common.asyncdb import db_async
-from server.common.consumers import LeavingConsumer
 from server.common.errors import InvalidInput, PlenaryError
+from server.common.values import json_decode
 from server.conferences.models import Meeting, Participant
 from server.rooms import selectors as room_selectors
-from server.rooms.admission import admit, close_code
+from server.rooms.admission import AdmittedConsumer, close_code
 from server.rooms.events import PROTOCOL_VERSION, encode
 from server.rooms.hub import Member, ephemeral_send, get_hub
 
@@ -85,7 +85,7 @@ def stream_parameters(query_string: bytes) -> tuple[str, str | None]:
     return format, services.check_language_code(language) if language else None
 
 
-class AudioConsumer(LeavingConsumer):
+class AudioConsumer(AdmittedConsumer):
     meeting: Meeting
     participant: Participant
     recording: Recording
@@ -96,7 +96,7 @@ class AudioConsumer(LeavingConsumer):
         await self.accept()
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         try:
-            self.meeting, self.participant = await admit(self.scope["user"], meeting_id)
+            await self.enter(meeting_id)
             format, language = stream_parameters(self.scope.get("query_string", b""))
             hub = get_hub()
             # Registered first, then checked: a change of floor from now on reaches us.
@@ -201,9 +201,9 @@ class AudioConsumer(LeavingConsumer):
 
     async def control(self, text: str) -> None:
         try:
-            message = json.loads(text)
-        except ValueError:
-            await self.send_error("bad_json", "Control messages are JSON text frames.")
+            message = json_decode(text, "")
+        except InvalidInput as exc:
+            await self.send_error(exc.code, exc.message)
             return
         kind = message.get("type") if isinstance(message, dict) else None
         if kind == "audio.stop":
@@ -289,17 +289,16 @@ class AudioConsumer(LeavingConsumer):
         await self.send(text_data=error_wire(code, text))
 
 
-class ListenConsumer(LeavingConsumer):
-    meeting: Meeting
+class ListenConsumer(AdmittedConsumer):
     attached = False
 
     async def connect(self) -> None:
         await self.accept()
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         try:
-            self.meeting, _ = await admit(self.scope["user"], meeting_id)
+            await self.enter(meeting_id)
         except PlenaryError as exc:
-            await self.send(text_data=error_wire(exc.code, exc.message))
+            await self.send_error(exc.code, exc.message)
             await self.close(code=close_code(exc))
             return
         self.turn: int | None = None
@@ -313,7 +312,10 @@ class ListenConsumer(LeavingConsumer):
         await self.send(bytes_data=pcm)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        await self.send(text_data=error_wire("unknown_type", "This socket only sends audio."))
+        await self.send_error("unknown_type", "This socket only sends audio.")
+
+    async def send_error(self, code: str, text: str) -> None:
+        await self.send(text_data=error_wire(code, text))
 
     async def leave(self) -> None:
         if self.attached:

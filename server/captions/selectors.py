@@ -1,5 +1,7 @@
 """Reads of speech: what to translate into, and the captions a joining client is shown."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypedDict
 
 from django.db.models import Prefetch
@@ -106,3 +108,58 @@ class CaptionsPart(TypedDict):
 @snapshot_part("captions")
 def captions_snapshot(meeting: Meeting, participant: Participant, seq: int) -> CaptionsPart:
     return {"languages": conference_languages(meeting), "recent": recent_captions(meeting, seq)}
+
+
+# What was said, in every language (the minutes read the transcript only through these)
+
+
+@dataclass(frozen=True)
+class SpokenSegment:
+    """A transcript segment's words: as spoken, and in each language it was translated into."""
+
+    id: int
+    meeting_id: int
+    turn_id: int
+    delegation_id: int | None
+    language: str
+    started_at: datetime
+    superseded: bool
+    texts: dict[str, str]  # language → text; the spoken language's is what was said
+
+
+def _spoken(segment: TranscriptSegment) -> SpokenSegment:
+    texts = {segment.language: segment.text}
+    texts.update({t.language: t.text for t in segment.translations.all()})
+    return SpokenSegment(
+        id=segment.pk,
+        meeting_id=segment.meeting_id,
+        turn_id=segment.turn_id,
+        delegation_id=segment.delegation_id,
+        language=segment.language,
+        started_at=segment.started_at,
+        superseded=segment.superseded,
+        texts=texts,
+    )
+
+
+def spoken_segments(meeting: Meeting) -> list[SpokenSegment]:
+    """The meeting's final (not superseded) segments by floor turn and time, in two queries."""
+    segments = (
+        TranscriptSegment.objects.filter(meeting=meeting, superseded=False)
+        .prefetch_related("translations")
+        .order_by("turn_id", "started_at", "id")
+    )
+    return [_spoken(segment) for segment in segments]
+
+
+def spoken_segment(segment_id: int) -> SpokenSegment | None:
+    segment = (
+        TranscriptSegment.objects.filter(pk=segment_id).prefetch_related("translations").first()
+    )
+    return _spoken(segment) if segment is not None else None
+
+
+def spoken_languages(meeting: Meeting) -> set[str]:
+    """The languages spoken in the meeting."""
+    spoken = TranscriptSegment.objects.filter(meeting=meeting).values_list("language", flat=True)
+    return set(spoken.distinct())

@@ -124,7 +124,8 @@ class StreamJob:
         if skip > 0:
             samples = samples[skip:]
         elif skip < 0:
-            logger.warning("stream %s: %.2f s of audio missing", self.request["stream"], -skip)
+            missing = -skip / SAMPLE_RATE
+            logger.warning("stream %s: %.2f s of audio missing", self.request["stream"], missing)
             samples = np.concatenate([np.zeros(-skip, np.float32), samples])
         self.waiting.append((time.monotonic(), samples))
         self.expected += len(samples) / SAMPLE_RATE

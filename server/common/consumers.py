@@ -15,10 +15,16 @@ class LeavingConsumer(AsyncWebsocketConsumer):
         try:
             await super().__call__(scope, receive, send)
         finally:
-            await self.leave()
+            try:
+                await self.leave()
+            finally:
+                self.ended()
 
     async def disconnect(self, code: int) -> None:
         await self.leave()
 
     async def leave(self) -> None:
         raise NotImplementedError
+
+    def ended(self) -> None:
+        """Called last, once, however the consumer ended."""

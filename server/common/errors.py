@@ -23,3 +23,15 @@ class NotFound(PlenaryError):
 
 class Conflict(PlenaryError):
     code = "conflict"
+
+
+class WrongType(InvalidInput):
+    code = "wrong_type"
+
+
+class ProtocolError(InvalidInput):
+    """A message the server cannot read. ``code`` tells the client which problem."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

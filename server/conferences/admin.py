@@ -1,15 +1,19 @@
 from django.contrib import admin
 
+from server.common.values import TEXT_CHECKED
+
 from .models import AgendaItem, Conference, Delegation, Meeting, Participant
 
 
 class DelegationInline(admin.TabularInline[Delegation, Conference]):
+    formfield_overrides = TEXT_CHECKED
     model = Delegation
     extra = 1
 
 
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin[Conference]):
+    formfield_overrides = TEXT_CHECKED
     list_display = ["title", "starts_on", "ends_on", "venue"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DelegationInline]
@@ -17,6 +21,7 @@ class ConferenceAdmin(admin.ModelAdmin[Conference]):
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin[Delegation]):
+    formfield_overrides = TEXT_CHECKED
     list_display = ["code", "name", "kind", "conference"]
     list_filter = ["conference", "kind"]
     search_fields = ["code", "name"]
@@ -24,6 +29,7 @@ class DelegationAdmin(admin.ModelAdmin[Delegation]):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin[Participant]):
+    formfield_overrides = TEXT_CHECKED
     list_display = ["display_name", "delegation", "role", "preferred_language", "conference"]
     list_filter = ["conference", "role", "preferred_language"]
     search_fields = ["display_name", "user__username", "delegation__name"]
@@ -31,12 +37,14 @@ class ParticipantAdmin(admin.ModelAdmin[Participant]):
 
 
 class AgendaItemInline(admin.TabularInline[AgendaItem, Meeting]):
+    formfield_overrides = TEXT_CHECKED
     model = AgendaItem
     extra = 1
 
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin[Meeting]):
+    formfield_overrides = TEXT_CHECKED
     list_display = ["title", "symbol", "kind", "status", "scheduled_start", "conference"]
     list_filter = ["conference", "kind", "status"]
     filter_horizontal = ["admitted_delegations"]

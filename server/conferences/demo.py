@@ -1,7 +1,14 @@
-"""The demo conference: a climate-finance summit with delegations in several languages."""
+"""The demo conference: a climate-finance summit with delegations in several languages.
+
+Other apps add their parts to it (a negotiation text, a recorded meeting): an app whose
+config has ``demo_load(conference)`` is a ``DemoPart``, and ``plenary demo`` loads the parts
+in the order of ``INSTALLED_APPS``, so each after the apps it builds on. This app imports
+none of them."""
 
 import datetime as dt
+from typing import Protocol, runtime_checkable
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Permission
@@ -9,6 +16,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import AgendaItem, Conference, Delegation, Meeting, Participant
+
+
+@runtime_checkable
+class DemoPart(Protocol):
+    def demo_load(self, conference: Conference) -> str:
+        """Load this app's part of the demo (idempotent); a line that says what it is."""
+        ...
+
+
+def demo_parts() -> list[DemoPart]:
+    """The apps that add to the demo, in the order of ``INSTALLED_APPS``."""
+    return [config for config in apps.get_app_configs() if isinstance(config, DemoPart)]
+
 
 DEMO_PASSWORD = "plenary-demo"
 SLUG = "climate-finance-summit"

@@ -3,9 +3,7 @@ each statement, and corrections of the transcript, each kept as a revision."""
 
 from django.db import models
 
-from server.captions.models import TranscriptSegment
 from server.conferences.models import Meeting, Participant
-from server.rooms.models import FloorTurn
 
 
 class Minutes(models.Model):
@@ -74,7 +72,7 @@ class StatementSummary(models.Model):
         SUMMARISER = "summariser", "Summariser draft"
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="summaries")
-    turn = models.ForeignKey(FloorTurn, on_delete=models.PROTECT, related_name="+")
+    turn = models.ForeignKey("rooms.FloorTurn", on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.WRITER)
     updated_at = models.DateTimeField()
@@ -93,7 +91,7 @@ class SegmentRevision(models.Model):
     language is the latest revision in that language."""
 
     segment = models.ForeignKey(
-        TranscriptSegment, on_delete=models.PROTECT, related_name="revisions"
+        "captions.TranscriptSegment", on_delete=models.PROTECT, related_name="revisions"
     )
     language = models.CharField(max_length=8)
     previous = models.TextField()

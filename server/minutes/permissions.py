@@ -12,8 +12,7 @@ conflict with the state, not a matter of who asks.
 
 from server.common.errors import Forbidden
 from server.conferences.models import Meeting, Participant
-from server.negotiation.permissions import is_secretariat
-from server.rooms.permissions import may_attend
+from server.conferences.roles import is_secretariat, may_attend
 
 
 def may_read(participant: Participant | None, meeting: Meeting) -> bool:

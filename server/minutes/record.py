@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from server.negotiation.content import JSON
+from server.common.json_types import JSON
 
 SCHEMA = 1
 
@@ -147,7 +147,7 @@ def record_to_json(record: Record) -> dict[str, JSON]:
 
 def _encode(value: object) -> JSON:
     if is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
+        out = {part.name: _encode(getattr(value, part.name)) for part in fields(value)}
         if isinstance(value, Statement | Proceeding | Outcome):
             out["type"] = value.type
         return out
@@ -222,101 +222,103 @@ def record_from_json(value: JSON) -> Record:
     stored = _Fields(value)
     if stored.integer("schema") != SCHEMA:
         raise ValueError(f"unknown record schema {stored.data['schema']!r}")
-    r = _Fields(stored.data["record"])
+    record = _Fields(stored.data["record"])
     return Record(
-        header=_header(r.data["header"]),
-        attendance=tuple(_attendee(a) for a in r.items("attendance")),
-        sections=tuple(_section(s) for s in r.items("sections")),
-        languages=r.strings("languages"),
+        header=_header(record.data["header"]),
+        attendance=tuple(_attendee(attendee) for attendee in record.items("attendance")),
+        sections=tuple(_section(section) for section in record.items("sections")),
+        languages=record.strings("languages"),
     )
 
 
 def _person(value: JSON) -> Person:
-    p = _Fields(value)
+    person = _Fields(value)
     return Person(
-        participant=p.opt_integer("participant"),
-        name=p.string("name"),
-        role=p.string("role"),
-        delegation=p.opt_string("delegation"),
-        code=p.opt_string("code"),
-        delegation_id=p.opt_integer("delegation_id"),
-        observer=p.flag("observer"),
+        participant=person.opt_integer("participant"),
+        name=person.string("name"),
+        role=person.string("role"),
+        delegation=person.opt_string("delegation"),
+        code=person.opt_string("code"),
+        delegation_id=person.opt_integer("delegation_id"),
+        observer=person.flag("observer"),
     )
 
 
 def _item(value: JSON) -> Item:
-    i = _Fields(value)
-    return Item(number=i.string("number"), title=i.string("title"))
+    item = _Fields(value)
+    return Item(number=item.string("number"), title=item.string("title"))
 
 
 def _header(value: JSON) -> Header:
-    h = _Fields(value)
+    header = _Fields(value)
     return Header(
-        conference=h.string("conference"),
-        venue=h.string("venue"),
-        meeting=h.string("meeting"),
-        symbol=h.string("symbol"),
-        scheduled=h.moment("scheduled"),
-        opened=h.opt_moment("opened"),
-        closed=h.opt_moment("closed"),
-        presiding=tuple(_person(p) for p in h.items("presiding")),
-        agenda=tuple(_item(i) for i in h.items("agenda")),
+        conference=header.string("conference"),
+        venue=header.string("venue"),
+        meeting=header.string("meeting"),
+        symbol=header.string("symbol"),
+        scheduled=header.moment("scheduled"),
+        opened=header.opt_moment("opened"),
+        closed=header.opt_moment("closed"),
+        presiding=tuple(_person(person) for person in header.items("presiding")),
+        agenda=tuple(_item(item) for item in header.items("agenda")),
     )
 
 
 def _attendee(value: JSON) -> Attendee:
-    a = _Fields(value)
-    stays = [_Fields(s) for s in a.items("stays")]
+    attendee = _Fields(value)
+    stays = [_Fields(stay) for stay in attendee.items("stays")]
     return Attendee(
-        person=_person(a.data["person"]),
-        stays=tuple(Stay(joined=s.moment("joined"), left=s.opt_moment("left")) for s in stays),
+        person=_person(attendee.data["person"]),
+        stays=tuple(
+            Stay(joined=stay.moment("joined"), left=stay.opt_moment("left")) for stay in stays
+        ),
     )
 
 
 def _passage(value: JSON) -> Passage:
-    p = _Fields(value)
+    passage = _Fields(value)
     return Passage(
-        segment=p.integer("segment"),
-        language=p.string("language"),
-        texts=p.by_language("texts"),
-        corrected=p.strings("corrected"),
-        at=p.moment("at"),
+        segment=passage.integer("segment"),
+        language=passage.string("language"),
+        texts=passage.by_language("texts"),
+        corrected=passage.strings("corrected"),
+        at=passage.moment("at"),
     )
 
 
 def _entry(value: JSON) -> Entry:
-    e = _Fields(value)
-    kind = e.string("type")
+    entry = _Fields(value)
+    kind = entry.string("type")
     if kind == Statement.type:
         return Statement(
-            turn=e.integer("turn"),
-            kind=e.string("kind"),
-            person=_person(e.data["person"]),
-            at=e.moment("at"),
-            ended_at=e.opt_moment("ended_at"),
-            language=e.opt_string("language"),
-            passages=tuple(_passage(p) for p in e.items("passages")),
+            turn=entry.integer("turn"),
+            kind=entry.string("kind"),
+            person=_person(entry.data["person"]),
+            at=entry.moment("at"),
+            ended_at=entry.opt_moment("ended_at"),
+            language=entry.opt_string("language"),
+            passages=tuple(_passage(passage) for passage in entry.items("passages")),
         )
     if kind == Proceeding.type:
-        return Proceeding(kind=e.string("kind"), at=e.moment("at"))
+        return Proceeding(kind=entry.string("kind"), at=entry.moment("at"))
     if kind == Outcome.type:
         return Outcome(
-            kind=e.string("kind"),
-            at=e.moment("at"),
-            document=e.string("document"),
-            proposal=e.opt_integer("proposal"),
-            sponsors=e.strings("sponsors"),
-            clause=e.string("clause"),
-            words=e.string("words"),
+            kind=entry.string("kind"),
+            at=entry.moment("at"),
+            document=entry.string("document"),
+            proposal=entry.opt_integer("proposal"),
+            sponsors=entry.strings("sponsors"),
+            clause=entry.string("clause"),
+            words=entry.string("words"),
         )
     raise ValueError(f"unknown record entry {kind!r}")
 
 
 def _section(value: JSON) -> Section:
-    s = _Fields(value)
-    item = s.data["item"]
+    section = _Fields(value)
+    heading = section.data["item"]
     return Section(
-        item=None if item is None else _item(item),
-        continued=s.flag("continued"),
-        entries=tuple(_entry(e) for e in s.items("entries")),
+        item=None if heading is None else _item(heading),
+        continued=section.flag("continued"),
+        entries=tuple(_entry(entry) for entry in section.items("entries")),
     )

@@ -1,6 +1,7 @@
 """Reads for the minutes: the record of a meeting assembled from room events, floor turns,
 transcript segments (their translations and corrections) and negotiation events; the
-minutes of a meeting; the corrections audit. No writes here.
+minutes of a meeting; the corrections audit. No writes here. Rooms, captions and negotiation
+are read only through their selectors.
 
 ``meeting_record`` runs a fixed number of queries whatever the length of the meeting (one
 more per negotiation text changed in it).
@@ -11,24 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch
-
-from server.captions.models import TranscriptSegment
+from server.captions.selectors import spoken_languages, spoken_segments
 from server.conferences.models import Delegation, Meeting, Participant
-from server.negotiation.content import JSON, plain
+from server.conferences.roles import PRESIDING_ROLES, is_presiding
 from server.negotiation.diff import Run, word_diff
-from server.negotiation.models import NegotiationEvent, NegotiationText
-from server.negotiation.selectors import log_entries, proposal_summary
-from server.negotiation.state import (
-    AGREED_STATUSES,
-    EventKind,
-    TextState,
-    apply,
-    reading_order,
-)
+from server.negotiation.selectors import meeting_outcomes
 from server.rooms.events import EventType
-from server.rooms.models import FloorTurn, RoomEvent, SpeakerEntry
-from server.rooms.permissions import PRESIDING_ROLES
+from server.rooms.selectors import Happening, floor_turns, meeting_happenings
 
 from .models import Minutes, SegmentRevision, StatementSummary
 from .record import (
@@ -54,14 +44,6 @@ RECORDED_EVENTS = (
     EventType.MEETING_STATUS,
     EventType.FLOOR_GRANTED,
 )
-OUTCOME_KINDS = (
-    EventKind.PROPOSAL_TABLED,
-    EventKind.PROPOSAL_ACCEPTED,
-    EventKind.PROPOSAL_REJECTED,
-    EventKind.PROPOSAL_WITHDRAWN,
-    EventKind.PROPOSAL_MERGED,
-    EventKind.CLAUSE_STATUS,
-)
 # The events whose actor presided over the meeting.
 PRESIDING_EVENTS = (EventType.AGENDA_SWITCHED, EventType.MEETING_STATUS, EventType.FLOOR_GRANTED)
 RULING = "ruling"
@@ -80,18 +62,14 @@ def minutes_record(minutes: Minutes) -> Record:
 def meeting_record(meeting: Meeting) -> Record:
     meeting = Meeting.objects.select_related("conference").get(pk=meeting.pk)
     items = {item.pk: Item(item.number, item.title) for item in meeting.agenda_items.all()}
-    events = list(
-        RoomEvent.objects.filter(meeting=meeting, type__in=RECORDED_EVENTS)
-        .select_related("actor__delegation")
-        .order_by("seq")
-    )
+    events = meeting_happenings(meeting, RECORDED_EVENTS)
     proceedings = _proceedings(events)
     statements = _statements(meeting)
     timeline = sorted(
         [*proceedings, *statements, *_outcomes(meeting)], key=lambda placed: placed.at
     )
-    opened = [p.entry.at for p in proceedings if p.entry.kind == "opened"]
-    closed = [p.entry.at for p in proceedings if p.entry.kind == "closed"]
+    opened = [placed.entry.at for placed in proceedings if placed.entry.kind == "opened"]
+    closed = [placed.entry.at for placed in proceedings if placed.entry.kind == "closed"]
     header = Header(
         conference=meeting.conference.title,
         venue=meeting.conference.venue,
@@ -161,14 +139,14 @@ def person_of(participant: Participant, delegation: Delegation | None) -> Person
     )
 
 
-def _presiding(meeting: Meeting, events: list[RoomEvent]) -> tuple[Person, ...]:
+def _presiding(meeting: Meeting, events: list[Happening]) -> tuple[Person, ...]:
     """The presiding officers who ran the meeting, in order; else the conference's chair."""
     found: dict[int, Person] = {}
     for event in events:
         actor = event.actor
         if event.type not in PRESIDING_EVENTS or actor is None or actor.pk in found:
             continue
-        if actor.role in PRESIDING_ROLES:
+        if is_presiding(actor):
             found[actor.pk] = person_of(actor, actor.delegation)
     if found:
         return tuple(found.values())
@@ -178,7 +156,7 @@ def _presiding(meeting: Meeting, events: list[RoomEvent]) -> tuple[Person, ...]:
     return tuple(person_of(chair, chair.delegation) for chair in chairs)
 
 
-def _attendance(events: list[RoomEvent]) -> tuple[Attendee, ...]:
+def _attendance(events: list[Happening]) -> tuple[Attendee, ...]:
     people: dict[int, Person] = {}
     stays: dict[int, list[Stay]] = {}
     for event in events:
@@ -187,12 +165,12 @@ def _attendance(events: list[RoomEvent]) -> tuple[Attendee, ...]:
             continue
         if event.type == EventType.PRESENCE_JOINED:
             people.setdefault(actor.pk, person_of(actor, actor.delegation))
-            stays.setdefault(actor.pk, []).append(Stay(event.created_at, None))
+            stays.setdefault(actor.pk, []).append(Stay(event.at, None))
         elif event.type == EventType.PRESENCE_LEFT and stays.get(actor.pk):
             joined = stays[actor.pk][-1].joined
-            stays[actor.pk][-1] = Stay(joined, event.created_at)
+            stays[actor.pk][-1] = Stay(joined, event.at)
     attendees = [Attendee(people[pk], tuple(stays[pk])) for pk in people]
-    return tuple(sorted(attendees, key=lambda a: attendance_order(a.person)))
+    return tuple(sorted(attendees, key=lambda attendee: attendance_order(attendee.person)))
 
 
 def attendance_order(person: Person) -> tuple[int, str, str]:
@@ -206,18 +184,20 @@ def attendance_order(person: Person) -> tuple[int, str, str]:
     return group, person.delegation or "", person.name
 
 
-def _proceedings(events: list[RoomEvent]) -> list[_Placed]:
+def _proceedings(events: list[Happening]) -> list[_Placed]:
     """Openings, suspensions, resumptions and closure, each under the agenda item current
     when it happened."""
-    placed, item = [], None
+    placed: list[_Placed] = []
+    item: int | None = None
     for event in events:
         data = event.data
         if event.type == EventType.AGENDA_SWITCHED:
             switched = data.get("item")
-            item = switched.get("id") if isinstance(switched, dict) else None
+            found = switched.get("id") if isinstance(switched, dict) else None
+            item = found if isinstance(found, int) else None
         elif event.type == EventType.MEETING_STATUS:
             kind = _status_change(str(data.get("status")), str(data.get("previous")))
-            placed.append(_Placed(Proceeding(kind, event.created_at), item))
+            placed.append(_Placed(Proceeding(kind, event.at), item))
     return placed
 
 
@@ -233,18 +213,16 @@ def _status_change(status: str, previous: str) -> str:
 def _statements(meeting: Meeting) -> list[_Placed]:
     """One statement per floor turn, with its final (not superseded) segments in order. A
     presiding officer's turn right after a point of order is the ruling on it."""
-    turns = FloorTurn.objects.filter(meeting=meeting).select_related("participant", "delegation")
     passages = _passages(meeting)
     placed: list[_Placed] = []
-    previous_kind = None
-    for turn in turns.order_by("started_at", "id"):
-        said = passages.get(turn.pk, [])
+    after_point_of_order = False
+    for turn in floor_turns(meeting):
+        said = passages.get(turn.id, [])
         kind = turn.kind
-        presiding = turn.participant.role in PRESIDING_ROLES
-        if presiding and previous_kind == SpeakerEntry.Kind.POINT_OF_ORDER:
+        if is_presiding(turn.participant) and after_point_of_order:
             kind = RULING
         statement = Statement(
-            turn=turn.pk,
+            turn=turn.id,
             kind=kind,
             person=person_of(turn.participant, turn.delegation),
             at=turn.started_at,
@@ -253,7 +231,7 @@ def _statements(meeting: Meeting) -> list[_Placed]:
             passages=tuple(said),
         )
         placed.append(_Placed(statement, turn.agenda_item_id))
-        previous_kind = turn.kind
+        after_point_of_order = turn.point_of_order
     return placed
 
 
@@ -264,23 +242,18 @@ def _main_language(passages: list[Passage]) -> str | None:
 
 def _passages(meeting: Meeting) -> dict[int, list[Passage]]:
     """Final segments by floor turn, each with its current text in every language."""
-    segments = (
-        TranscriptSegment.objects.filter(meeting=meeting, superseded=False)
-        .prefetch_related(
-            "translations", Prefetch("revisions", SegmentRevision.objects.order_by("at", "id"))
-        )
-        .order_by("turn_id", "started_at", "id")
-    )
+    revisions: dict[int, list[SegmentRevision]] = {}
+    for revision in SegmentRevision.objects.filter(segment__meeting=meeting).order_by("at", "id"):
+        revisions.setdefault(revision.segment_id, []).append(revision)
     by_turn: dict[int, list[Passage]] = {}
-    for segment in segments:
-        texts = {segment.language: segment.text}
-        texts.update({t.language: t.text for t in segment.translations.all()})
+    for segment in spoken_segments(meeting):
+        texts = dict(segment.texts)
         corrected = []
-        for revision in segment.revisions.all():
+        for revision in revisions.get(segment.id, []):
             texts[revision.language] = revision.text
             corrected.append(revision.language)
         passage = Passage(
-            segment=segment.pk,
+            segment=segment.id,
             language=segment.language,
             texts=texts,
             corrected=tuple(sorted(set(corrected))),
@@ -294,68 +267,22 @@ def _passages(meeting: Meeting) -> dict[int, list[Passage]]:
 
 
 def _outcomes(meeting: Meeting) -> list[_Placed]:
-    """Proposals tabled and decided, and clauses agreed, in this meeting. Each text's log is
-    replayed once, up to its last event here, to read each clause and proposal as they stood
-    at the time."""
-    events = (
-        NegotiationEvent.objects.filter(meeting=meeting, kind__in=OUTCOME_KINDS)
-        .select_related("text")
-        .order_by("text_id", "index")
-    )
-    by_text: dict[int, list[NegotiationEvent]] = {}
-    for event in events:
-        by_text.setdefault(event.text_id, []).append(event)
-    placed: list[_Placed] = []
-    for text_events in by_text.values():
-        placed.extend(_text_outcomes(text_events[0].text, text_events))
-    return placed
-
-
-def _text_outcomes(text: NegotiationText, events: list[NegotiationEvent]) -> list[_Placed]:
-    wanted = {event.index: event for event in events}
-    state, placed = TextState(), []
-    for entry in log_entries(text, until=max(wanted)):
-        event = wanted.get(entry.index)
-        numbers = _numbers(state) if event is not None else {}
-        apply(state, entry)
-        outcome = _outcome(text, state, numbers, event) if event is not None else None
-        if event is not None and outcome is not None:
-            placed.append(_Placed(outcome, event.agenda_item_id))
-    return placed
-
-
-def _numbers(state: TextState) -> dict[int, str]:
-    return {placed.clause.key: placed.number for placed in reading_order(state)}
-
-
-def _outcome(
-    text: NegotiationText, state: TextState, numbers: dict[int, str], event: NegotiationEvent
-) -> Outcome | None:
-    payload = event.payload if isinstance(event.payload, dict) else {}
-    if event.kind == EventKind.CLAUSE_STATUS:
-        key, status = _status_effect(payload)
-        if key is None or status not in AGREED_STATUSES:
-            return None
-        words = plain(state.clauses[key].content)
-        return Outcome(status, event.created_at, text.title, None, (), numbers.get(key, ""), words)
-    key = payload.get("proposal")
-    if not isinstance(key, int) or key not in state.proposals:
-        return None
-    proposal = state.proposals[key]
-    kind = "tabled" if event.kind == EventKind.PROPOSAL_TABLED else proposal.state
-    clause = numbers.get(proposal.clause, "") if proposal.clause is not None else ""
-    sponsors = (proposal.sponsor, *proposal.cosponsors)
-    summary = proposal_summary(proposal)
-    return Outcome(kind, event.created_at, text.title, key, sponsors, clause, summary)
-
-
-def _status_effect(payload: dict[str, JSON]) -> tuple[int | None, str]:
-    effects = payload.get("effects")
-    first = effects[0] if isinstance(effects, list) and effects else None
-    if not isinstance(first, dict):
-        return None, ""
-    key, status = first.get("clause"), first.get("status")
-    return (key if isinstance(key, int) else None), str(status)
+    """Proposals tabled and decided, and clauses agreed, in this meeting."""
+    return [
+        _Placed(
+            Outcome(
+                kind=outcome.kind,
+                at=outcome.at,
+                document=outcome.title,
+                proposal=outcome.proposal,
+                sponsors=outcome.sponsors,
+                clause=outcome.clause,
+                words=outcome.words,
+            ),
+            outcome.agenda_item_id,
+        )
+        for outcome in meeting_outcomes(meeting)
+    ]
 
 
 # Minutes, summaries and the audit ---------------------------------------------------------
@@ -370,10 +297,10 @@ def minutes_of(meeting: Meeting) -> list[Minutes]:
 def latest_versions(minutes: Iterable[Minutes]) -> list[Minutes]:
     """The latest version of each form and language."""
     latest: dict[tuple[str, str], Minutes] = {}
-    for m in minutes:
-        key = (m.form, m.language)
-        if key not in latest or m.version > latest[key].version:
-            latest[key] = m
+    for version in minutes:
+        key = (version.form, version.language)
+        if key not in latest or version.version > latest[key].version:
+            latest[key] = version
     return list(latest.values())
 
 
@@ -382,7 +309,7 @@ def issued_latest(meeting: Meeting) -> Minutes | None:
     form and language, issued. While there are, the transcript cannot be corrected (reopening
     them makes corrections possible again)."""
     latest = latest_versions(Minutes.objects.filter(meeting=meeting).select_related("meeting"))
-    return next((m for m in latest if m.state == Minutes.State.ISSUED), None)
+    return next((version for version in latest if version.state == Minutes.State.ISSUED), None)
 
 
 def versions_of(minutes: Minutes) -> list[Minutes]:
@@ -407,11 +334,10 @@ def record_languages(record: Record, minutes: Minutes) -> list[str]:
 def meeting_languages(meeting: Meeting) -> list[str]:
     """Languages to write minutes in: those of the transcript and those the conference's
     participants read."""
-    spoken = TranscriptSegment.objects.filter(meeting=meeting).values_list("language", flat=True)
     read = Participant.objects.filter(conference_id=meeting.conference_id).values_list(
         "preferred_language", flat=True
     )
-    return sorted({*spoken, *read})
+    return sorted({*spoken_languages(meeting), *read})
 
 
 def summaries_of(minutes: Minutes) -> dict[int, StatementSummary]:
@@ -432,4 +358,6 @@ def corrections_in(meeting: Meeting) -> list[Correction]:
         .select_related("by", "segment__speaker", "segment__delegation")
         .order_by("at", "id")
     )
-    return [Correction(r, word_diff(r.previous, r.text)) for r in revisions]
+    return [
+        Correction(revision, word_diff(revision.previous, revision.text)) for revision in revisions
+    ]

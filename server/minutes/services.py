@@ -11,11 +11,11 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from server.captions.models import TranscriptSegment
+from server.captions.selectors import SpokenSegment, spoken_segment
 from server.captions.services import check_language_code
 from server.common.errors import Conflict, InvalidInput, NotFound
 from server.conferences.models import Meeting, Participant
-from server.rooms.models import FloorTurn
+from server.rooms.selectors import floor_turn_exists
 
 from . import selectors
 from .models import Minutes, SegmentRevision, StatementSummary
@@ -161,7 +161,7 @@ def summary_write(
         minutes = _draft(minutes)
         if minutes.form != Minutes.Form.SUMMARY:
             raise Conflict("A verbatim record has no summaries: it gives statements in full.")
-        if not FloorTurn.objects.filter(pk=turn_id, meeting_id=minutes.meeting_id).exists():
+        if not floor_turn_exists(minutes.meeting_id, turn_id):
             raise NotFound(f"No statement {turn_id} in this meeting.")
         summary, _ = StatementSummary.objects.update_or_create(
             minutes=minutes,
@@ -210,18 +210,20 @@ def summary_draft(*, actor: Participant, minutes: Minutes, turn_id: int) -> Stat
 
 
 def segment_correct(
-    *, actor: Participant, segment: TranscriptSegment, language: str, text: str, reason: str
+    *, actor: Participant, segment_id: int, language: str, text: str, reason: str
 ) -> SegmentRevision:
     """Correct what a segment says in its own language or in one of its translations. The
     text before is kept in the revision; nothing is corrected once minutes that include it are
     issued (they must be reopened first)."""
-    _check_reader(actor, segment.meeting)
+    segment = _segment(segment_id)
+    meeting = Meeting.objects.get(pk=segment.meeting_id)
+    _check_reader(actor, meeting)
     check_correct(actor, segment.delegation_id)
     text = _text(text, "The corrected text", MAX_TEXT)
     reason = _text(reason, "The reason for the correction", MAX_REASON)
     with transaction.atomic():
-        meeting = _meeting_lock(segment.meeting)
-        segment = TranscriptSegment.objects.get(pk=segment.pk)
+        meeting = _meeting_lock(meeting)
+        segment = _segment(segment_id)
         if segment.superseded:
             raise Conflict("This segment was replaced by a new transcription: correct that one.")
         issued = selectors.issued_latest(meeting)
@@ -234,7 +236,7 @@ def segment_correct(
         if text == previous:
             raise InvalidInput("The corrected text is the same as the current one.")
         revision = SegmentRevision.objects.create(
-            segment=segment,
+            segment_id=segment.id,
             language=language,
             previous=previous,
             text=text,
@@ -242,17 +244,22 @@ def segment_correct(
             by=actor,
             at=timezone.now(),
         )
-    logger.info("segment %s corrected in %s by participant %s", segment.pk, language, actor.pk)
+    logger.info("segment %s corrected in %s by participant %s", segment.id, language, actor.pk)
     return revision
 
 
-def _current_text(segment: TranscriptSegment, language: str) -> str:
-    latest = segment.revisions.filter(language=language).order_by("-at", "-id").first()
+def _segment(segment_id: int) -> SpokenSegment:
+    segment = spoken_segment(segment_id)
+    if segment is None:
+        raise NotFound(f"No transcript segment {segment_id}.")
+    return segment
+
+
+def _current_text(segment: SpokenSegment, language: str) -> str:
+    revisions = SegmentRevision.objects.filter(segment_id=segment.id, language=language)
+    latest = revisions.order_by("-at", "-id").first()
     if latest is not None:
         return latest.text
-    if language == segment.language:
-        return segment.text
-    translation = segment.translations.filter(language=language).first()
-    if translation is None:
+    if language not in segment.texts:
         raise InvalidInput(f"This segment has no text in {language!r} to correct.")
-    return translation.text
+    return segment.texts[language]

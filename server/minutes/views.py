@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from server.captions.models import TranscriptSegment
+from server.captions.selectors import spoken_segment
 from server.common.errors import PlenaryError
+from server.common.values import answers_bad_input, form_text, param_int
 from server.conferences.models import Meeting, Participant
 from server.rooms.selectors import participant_for
 
@@ -80,8 +81,8 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
             created = services.minutes_create(
                 actor=reader,
                 meeting=meeting,
-                form=request.POST.get("form", ""),
-                language=request.POST.get("language", ""),
+                form=form_text(request.POST, "form"),
+                language=form_text(request.POST, "language"),
             )
             return f"Draft {created.get_form_display().lower()} started.", _page(created)
 
@@ -158,7 +159,7 @@ def minutes_reopen(request: HttpRequest, minutes_id: int) -> HttpResponse:
     minutes, reader = _minutes(request, minutes_id)
 
     def reopen() -> Done:
-        reason = request.POST.get("reason", "")
+        reason = form_text(request.POST, "reason")
         reopened = services.minutes_reopen(actor=reader, minutes=minutes, reason=reason)
         return f"{reopened.symbol} is a draft corrigendum of {minutes.symbol}.", _page(reopened)
 
@@ -166,20 +167,21 @@ def minutes_reopen(request: HttpRequest, minutes_id: int) -> HttpResponse:
 
 
 def _turn(request: HttpRequest) -> int:
-    raw = request.POST.get("turn", "")
-    if not raw.isdigit():
+    turn = param_int(request.POST, "turn")
+    if turn is None:
         raise Http404("No such statement.")
-    return int(raw)
+    return turn
 
 
 @require_POST
 @login_required
+@answers_bad_input
 def summary_save(request: HttpRequest, minutes_id: int) -> HttpResponse:
     minutes, reader = _minutes(request, minutes_id)
     turn = _turn(request)
 
     def save() -> Done:
-        text = request.POST.get("text", "")
+        text = form_text(request.POST, "text")
         services.summary_write(actor=reader, minutes=minutes, turn_id=turn, text=text)
         return "Summary saved.", f"{_page(minutes)}#statement-{turn}"
 
@@ -188,6 +190,7 @@ def summary_save(request: HttpRequest, minutes_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@answers_bad_input
 def summary_draft(request: HttpRequest, minutes_id: int) -> HttpResponse:
     minutes, reader = _minutes(request, minutes_id)
     turn = _turn(request)
@@ -203,20 +206,18 @@ def summary_draft(request: HttpRequest, minutes_id: int) -> HttpResponse:
 @login_required
 def segment_correct(request: HttpRequest, minutes_id: int, segment_id: int) -> HttpResponse:
     minutes, reader = _minutes(request, minutes_id)
-    segment = get_object_or_404(
-        TranscriptSegment.objects.select_related("meeting"),
-        pk=segment_id,
-        meeting_id=minutes.meeting_id,
-    )
-    back = f"{_page(minutes)}?language={request.POST.get('view', '')}#segment-{segment.pk}"
+    segment = spoken_segment(segment_id)
+    if segment is None or segment.meeting_id != minutes.meeting_id:
+        raise Http404("No such statement in this meeting.")
+    back = f"{_page(minutes)}?language={request.POST.get('view', '')}#segment-{segment.id}"
 
     def correct() -> Done:
         services.segment_correct(
             actor=reader,
-            segment=segment,
-            language=request.POST.get("language", ""),
-            text=request.POST.get("text", ""),
-            reason=request.POST.get("reason", ""),
+            segment_id=segment.id,
+            language=form_text(request.POST, "language"),
+            text=form_text(request.POST, "text"),
+            reason=form_text(request.POST, "reason"),
         )
         return "Correction recorded.", back
 

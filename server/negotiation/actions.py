@@ -105,6 +105,20 @@ def withdraw(actor: Participant, meeting: Meeting, data: Data) -> ActionResult:
     ).room_event
 
 
+@register("negotiation.cosponsor.accept")
+def cosponsor_accept(actor: Participant, meeting: Meeting, data: Data) -> ActionResult:
+    return services.cosponsor_accept(
+        actor=actor, meeting=meeting, text=_text(meeting, data), proposal=get_int(data, "proposal")
+    ).room_event
+
+
+@register("negotiation.cosponsor.decline")
+def cosponsor_decline(actor: Participant, meeting: Meeting, data: Data) -> ActionResult:
+    return services.cosponsor_decline(
+        actor=actor, meeting=meeting, text=_text(meeting, data), proposal=get_int(data, "proposal")
+    ).room_event
+
+
 @register("negotiation.merge")
 def merge(actor: Participant, meeting: Meeting, data: Data) -> ActionResult:
     return services.proposal_merge(

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .content import JSON
+from server.common.json_types import JSON
 
 GENESIS = bytes(32)
 LEAF_PREFIX = b"\x00"
@@ -85,7 +85,7 @@ class ChainReport:
     head: str  # hex; empty for an empty log
     problem: str | None = None
     bad_index: int | None = None
-    heads: frozenset[str] = frozenset()  # every chain hash seen, to check a kept head
+    heads: tuple[str, ...] = ()  # the chain hash after each event, to check kept heads
 
     @property
     def ok(self) -> bool:
@@ -97,16 +97,16 @@ def chain_check(
 ) -> ChainReport:
     """Recompute the chain over ``events`` (in stored index order) and compare it with the
     stored hashes and the head recorded beside the text."""
-    previous, count, heads = GENESIS, 0, set()
+    previous, count, heads = GENESIS, 0, []
     for stored in events:
         chained, problem = _event_check(stored, count, previous)
         if chained is None:
             return ChainReport(count, previous.hex(), problem, count)
         previous = chained
-        heads.add(chained.hex())
+        heads.append(chained.hex())
         count += 1
     return _ending(
-        ChainReport(count, previous.hex() if count else "", heads=frozenset(heads)),
+        ChainReport(count, previous.hex() if count else "", heads=tuple(heads)),
         expected_count,
         expected_head,
     )

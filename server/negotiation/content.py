@@ -9,11 +9,11 @@ People type content in a small markup: ``[words]`` is a bracket, ``{one | two | 
 an option group. Every function here is pure: a change returns new content.
 """
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TypeAlias
 
-JSON: TypeAlias = str | int | float | bool | list["JSON"] | dict[str, "JSON"] | None
+from server.common.json_types import JSON
 
 
 class ContentError(ValueError):
@@ -45,6 +45,8 @@ Content: TypeAlias = tuple[Node, ...]
 
 RESERVED = "[]{}|"
 DELETE_WORD = "delete"
+MAX_DEPTH = 8  # brackets and option groups within one another
+MAX_MARKUP = 20_000  # characters of markup in one clause or proposal
 
 
 def normalised(nodes: list[Node] | Content) -> Content:
@@ -61,15 +63,13 @@ def normalised(nodes: list[Node] | Content) -> Content:
     return tuple(out)
 
 
-# Markup ---------------------------------------------------------------------------------
-
-
 class _Parser:
     def __init__(self, markup: str, first_id: int, by: tuple[str, ...]) -> None:
         self.markup = markup
         self.at = 0
         self.next_id = first_id
         self.by = by
+        self.depth = 0
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -99,16 +99,24 @@ class _Parser:
             raise ContentError(f"The '{opener}' at character {opened_at + 1} is not closed.")
         self.at += 1
 
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ContentError(_too_deep(f" (at character {self.at + 1})"))
+
     def bracket(self) -> Bracket:
         opened_at = self.at
+        self.deeper()
         self.at += 1
         bracket_id = self.new_id()
         inner = self.content("]")
         self.expect("]", opened_at)
+        self.depth -= 1
         return Bracket(bracket_id, self.by, inner)
 
     def options(self) -> Options:
         opened_at = self.at
+        self.deeper()
         group_id = self.new_id()
         alternatives: list[Alternative] = []
         while self.at < len(self.markup) and self.markup[self.at] in "{|":
@@ -117,6 +125,7 @@ class _Parser:
             if self.at < len(self.markup) and self.markup[self.at] == "}":
                 break
         self.expect("}", opened_at)
+        self.depth -= 1
         if len(alternatives) < 2:
             raise ContentError("An option group needs at least two options: {one | two}.")
         return Options(group_id, tuple(alternatives))
@@ -125,6 +134,29 @@ class _Parser:
         words = "".join(n for n in content if isinstance(n, str)).strip()
         is_delete = len(content) == 1 and words.lower() == DELETE_WORD
         return Alternative(self.new_id(), self.by, None if is_delete else _trimmed(content))
+
+
+def _too_deep(where: str) -> str:
+    return f"Brackets and options nest at most {MAX_DEPTH} deep{where}."
+
+
+def depth(content: Content) -> int:
+    """How deep brackets and option groups nest in ``content`` (0: plain words)."""
+    deepest = 0
+    for node in content:
+        if isinstance(node, Bracket):
+            deepest = max(deepest, 1 + depth(node.content))
+        elif isinstance(node, Options):
+            inner = (depth(a.content or ()) for a in node.alternatives)
+            deepest = max(deepest, 1 + max(inner, default=0))
+    return deepest
+
+
+def check_depth(content: Content) -> Content:
+    """``content`` itself, if it nests no deeper than ``MAX_DEPTH``."""
+    if depth(content) > MAX_DEPTH:
+        raise ContentError(_too_deep(""))
+    return content
 
 
 def _trimmed(content: Content) -> Content:
@@ -165,9 +197,6 @@ def _alternative_markup(alternative: Alternative) -> str:
 def plain(content: Content) -> str:
     """The words alone: what a clause reads once brackets are lifted (agreed clauses)."""
     return "".join(node for node in content if isinstance(node, str))
-
-
-# JSON form ------------------------------------------------------------------------------
 
 
 def to_json(content: Content) -> list[JSON]:
@@ -232,9 +261,6 @@ def _alternative_from_json(item: JSON) -> Alternative:
     )
 
 
-# Walking --------------------------------------------------------------------------------
-
-
 def marks(content: Content) -> Iterator[Bracket | Options]:
     """Every bracket and option group, outermost first, in reading order."""
     for node in content:
@@ -258,204 +284,6 @@ def max_id(content: Content) -> int:
 
 def is_clean(content: Content) -> bool:
     return not any(True for _ in marks(content))
-
-
-# Changes --------------------------------------------------------------------------------
-
-Edit = Callable[[Content], Content]
-
-
-def _in_container(content: Content, target: int | None, edit: Edit) -> Content:
-    """Apply ``edit`` to the content of the bracket or alternative ``target`` (None: the
-    clause itself)."""
-    if target is None:
-        return normalised(edit(content))
-    found, result = _descend(content, target, edit)
-    if not found:
-        raise ContentError(f"There is no bracket or option {target} in this clause.")
-    return result
-
-
-def _descend(content: Content, target: int, edit: Edit) -> tuple[bool, Content]:
-    out: list[Node] = []
-    found = False
-    for node in content:
-        if not found and isinstance(node, Bracket):
-            if node.id == target:
-                node, found = replace(node, content=normalised(edit(node.content))), True
-            else:
-                found, inner = _descend(node.content, target, edit)
-                node = replace(node, content=inner)
-        elif not found and isinstance(node, Options):
-            found, node = _descend_options(node, target, edit)
-        out.append(node)
-    return found, tuple(out)
-
-
-def _descend_options(group: Options, target: int, edit: Edit) -> tuple[bool, Options]:
-    alternatives = []
-    found = False
-    for alt in group.alternatives:
-        body = alt.content
-        if not found and body is not None:
-            if alt.id == target:
-                alt, found = replace(alt, content=normalised(edit(body))), True
-            else:
-                found, inner = _descend(body, target, edit)
-                alt = replace(alt, content=inner)
-        alternatives.append(alt)
-    return found, replace(group, alternatives=tuple(alternatives))
-
-
-def _split_at_span(content: Content, span: str) -> tuple[Content, Content]:
-    """The nodes before and after the only occurrence of ``span`` in the text of
-    ``content`` (not inside a bracket or option)."""
-    if not span:
-        raise ContentError("The words to change cannot be empty.")
-    hits = [
-        (i, start)
-        for i, node in enumerate(content)
-        if isinstance(node, str)
-        for start in _occurrences(node, span)
-    ]
-    if not hits:
-        raise ContentError(f"The words {span!r} do not occur there (outside brackets).")
-    if len(hits) > 1:
-        raise ContentError(f"The words {span!r} occur {len(hits)} times; quote more of them.")
-    index, start = hits[0]
-    text = content[index]
-    assert isinstance(text, str)
-    before = (*content[:index], text[:start])
-    after = (text[start + len(span) :], *content[index + 1 :])
-    return before, after
-
-
-def _occurrences(text: str, span: str) -> Iterator[int]:
-    start = text.find(span)
-    while start >= 0:
-        yield start
-        start = text.find(span, start + 1)
-
-
-def span_replace(content: Content, target: int | None, old: str, new: Content) -> Content:
-    def edit(inner: Content) -> Content:
-        before, after = _split_at_span(inner, old)
-        return (*before, *new, *after)
-
-    return _in_container(content, target, edit)
-
-
-def _wrap(content: Content, target: int | None, span: str | None, make: Edit) -> Content:
-    """Replace ``span`` (None: all of the container) by what ``make`` builds from it."""
-
-    def edit(inner: Content) -> Content:
-        if span is None:
-            return make(inner)
-        before, after = _split_at_span(inner, span)
-        return (*before, *make((span,)), *after)
-
-    return _in_container(content, target, edit)
-
-
-def bracket_add(
-    content: Content, target: int | None, span: str | None, by: tuple[str, ...]
-) -> Content:
-    new_id = max_id(content) + 1
-    return _wrap(content, target, span, lambda inner: (Bracket(new_id, by, normalised(inner)),))
-
-
-def parse_after(current: Content, text: str, by: tuple[str, ...]) -> Content:
-    """Markup for new words in ``current``: its marks numbered after those already there."""
-    return parse(text, first_id=max_id(current) + 1, by=by)
-
-
-def _next_id(content: Content, addition: Content | None) -> int:
-    return max(max_id(content), max_id(addition or ())) + 1
-
-
-def options_open(
-    content: Content,
-    target: int | None,
-    span: str | None,
-    alternative: Content | None,
-    by: tuple[str, ...],
-) -> Content:
-    """Turn ``span`` into a group of two options: the words as they stand, and
-    ``alternative`` (None: delete them). ``alternative`` comes from ``parse_after``."""
-    first = _next_id(content, alternative)
-
-    def make(inner: Content) -> Content:
-        standing = Alternative(first + 1, (), normalised(inner))
-        return (Options(first, (standing, Alternative(first + 2, by, alternative))),)
-
-    return _wrap(content, target, span, make)
-
-
-def _map_groups(content: Content, change: Callable[[Node], Content | None]) -> tuple[int, Content]:
-    """Replace each node for which ``change`` returns content; count the replacements."""
-    out: list[Node] = []
-    hits = 0
-    for node in content:
-        result = change(node)
-        if result is not None:
-            hits += 1
-            out.extend(result)
-            continue
-        if isinstance(node, Bracket):
-            found, inner = _map_groups(node.content, change)
-            hits, node = hits + found, replace(node, content=inner)
-        elif isinstance(node, Options):
-            alternatives = []
-            for alt in node.alternatives:
-                found, inner = _map_groups(alt.content or (), change)
-                hits += found
-                alternatives.append(alt if alt.content is None else replace(alt, content=inner))
-            node = replace(node, alternatives=tuple(alternatives))
-        out.append(node)
-    return hits, normalised(out)
-
-
-def bracket_remove(content: Content, bracket_id: int) -> Content:
-    def change(node: Node) -> Content | None:
-        return node.content if isinstance(node, Bracket) and node.id == bracket_id else None
-
-    hits, result = _map_groups(content, change)
-    if not hits:
-        raise ContentError(f"There is no bracket {bracket_id} in this clause.")
-    return result
-
-
-def option_add(
-    content: Content, group_id: int, alternative: Content | None, by: tuple[str, ...]
-) -> Content:
-    added = Alternative(_next_id(content, alternative), by, alternative)
-
-    def change(node: Node) -> Content | None:
-        if not (isinstance(node, Options) and node.id == group_id):
-            return None
-        return (replace(node, alternatives=(*node.alternatives, added)),)
-
-    hits, result = _map_groups(content, change)
-    if not hits:
-        raise ContentError(f"There is no option group {group_id} in this clause.")
-    return result
-
-
-def option_choose(content: Content, group_id: int, alternative_id: int) -> Content:
-    """Keep one option of a group (its words, or nothing if it is the option to delete)."""
-
-    def change(node: Node) -> Content | None:
-        if not (isinstance(node, Options) and node.id == group_id):
-            return None
-        for alt in node.alternatives:
-            if alt.id == alternative_id:
-                return alt.content or ()
-        raise ContentError(f"Option group {group_id} has no option {alternative_id}.")
-
-    hits, result = _map_groups(content, change)
-    if not hits:
-        raise ContentError(f"There is no option group {group_id} in this clause.")
-    return result
 
 
 def counts(content: Content) -> tuple[int, int, int]:

@@ -132,6 +132,8 @@ def _negotiate(
         cosponsors=["KEN", "SEN", "MEX"],
         rationale="The quantum must respond to the needs identified in PP2.",
     )
+    for username in ("kenya", "senegal", "mexico"):
+        services.cosponsor_accept(actor=people[username], meeting=meeting, text=text, proposal=1)
     services.proposal_accept(
         actor=people["chair"],
         meeting=meeting,
@@ -150,6 +152,8 @@ def _negotiate(
         cosponsors=["FRA", "ESP"],
         rationale="The sources need further discussion.",
     )
+    services.cosponsor_accept(actor=people["france"], meeting=meeting, text=text, proposal=2)
+    services.cosponsor_decline(actor=people["spain"], meeting=meeting, text=text, proposal=2)
     services.proposal_accept(
         actor=people["facilitator"],
         meeting=meeting,
@@ -179,7 +183,7 @@ def _negotiate(
             "words": "Encourages developing country Parties to contribute on a voluntary basis;",
         },
         base_version=_state(text).structure_version,
-        cosponsors=["FRA"],
+        cosponsors=["FRA"],  # an invitation France has not answered yet
     )
     for username, index, stance, comment in [
         ("brazil", 4, "support", "Option 3 reflects the needs."),

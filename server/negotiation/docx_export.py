@@ -7,10 +7,10 @@ from docx.document import Document as DocxDocument
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from . import content as c
+from .content import Bracket, Content, plain
 from .models import NegotiationText
-from .selectors import Compilation, HistoryEntry, proposal_summary
-from .state import Placed
+from .numbering import Placed
+from .selectors import UNSOUND, Compilation, HistoryEntry, proposal_summary
 
 
 def _save(document: DocxDocument) -> bytes:
@@ -19,11 +19,11 @@ def _save(document: DocxDocument) -> bytes:
     return out.getvalue()
 
 
-def _words(paragraph: Paragraph, content: c.Content) -> None:
+def _words(paragraph: Paragraph, content: Content) -> None:
     for node in content:
         if isinstance(node, str):
             paragraph.add_run(node)
-        elif isinstance(node, c.Bracket):
+        elif isinstance(node, Bracket):
             paragraph.add_run("[").bold = True
             _words(paragraph, node.content)
             paragraph.add_run("]").bold = True
@@ -50,17 +50,23 @@ def _clause(document: DocxDocument, placed: Placed, *, clean: bool) -> Paragraph
     clause = placed.clause
     if clause.kind == "section":
         heading: Paragraph = document.add_heading(
-            f"{placed.number}. {c.plain(clause.content)}", level=2
+            f"{placed.number}. {plain(clause.content)}", level=2
         )
         return heading
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.left_indent = Pt(18 * placed.depth)
     paragraph.add_run(f"{placed.number}\t").bold = True
     if clean:
-        paragraph.add_run(c.plain(clause.content))
+        paragraph.add_run(plain(clause.content))
     else:
         _words(paragraph, clause.content)
     return paragraph
+
+
+def _record_line(text: NegotiationText, *, sound: bool) -> str:
+    if sound:
+        return f"Version {text.event_count} · head of the record {text.head_hash}"
+    return UNSOUND
 
 
 def text_docx(context: dict[str, object], *, clean: bool) -> bytes:
@@ -69,6 +75,7 @@ def text_docx(context: dict[str, object], *, clean: bool) -> bytes:
     document = Document()
     document.add_heading(text.title, level=1)
     document.add_paragraph("Clean text: agreed clauses only." if clean else "Compilation text.")
+    document.add_paragraph(_record_line(text, sound=context["sound"] is True))
     for clause_view in view.clauses:
         if clean and clause_view.placed.clause.status not in {"agreed", "agreed_ad_ref"}:
             continue
@@ -100,5 +107,6 @@ def history_docx(text: NegotiationText, key: int, history: list[HistoryEntry]) -
                 part = diff.add_run(run.text)
                 part.underline = run.kind == "ins"
                 part.font.strike = run.kind == "del"
+                part.italic = run.kind == "note"
     document.add_paragraph(f"Head hash of the record: {text.head_hash}")
     return _save(document)

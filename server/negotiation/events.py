@@ -7,7 +7,8 @@ up through the room's replay.
 
 from typing import TypedDict
 
-from .content import JSON
+from server.common.json_types import JSON
+
 from .state import EventKind
 
 PREFIX = "negotiation."

@@ -18,7 +18,7 @@ from server.ops.headers import EXPORT_POLICY
 from . import docx_export, selectors
 from .content import markup, plain
 from .models import NegotiationText
-from .state import reading_order
+from .numbering import reading_order
 
 DOCUMENTS = ("compilation", "clean")
 FORMATS = ("html", "docx", "pdf", "xml")
@@ -50,6 +50,8 @@ def _context(text: NegotiationText) -> dict[str, object]:
     state = selectors.text_state(text)
     return {
         "text": text,
+        "sound": selectors.projection_sound(text, state),
+        "unsound": selectors.UNSOUND,
         "view": selectors.compilation(state),
         "agreed": selectors.agreed_clauses(state),
         "generated": timezone.now(),

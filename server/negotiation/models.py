@@ -17,6 +17,16 @@ class NegotiationText(models.Model):
     all_or_nothing = models.BooleanField(
         default=True, help_text="Nothing is agreed until everything is agreed."
     )
+    session = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A closed session this text is negotiated in: then only the delegations "
+        "admitted to it, presiding officers and the secretariat may read it, and it changes "
+        "only in that session.",
+    )
     created_at = models.DateTimeField()
     # Kept in step with the log in the same transaction as each event.
     event_count = models.PositiveIntegerField(default=0)
@@ -95,7 +105,9 @@ class Proposal(models.Model):
     kind = models.CharField(max_length=16, choices=[(k.value, k.name) for k in ProposalKind])
     clause_key = models.PositiveIntegerField(null=True)
     sponsor = models.CharField(max_length=16, help_text="Delegation code")
-    cosponsors = models.JSONField(default=list)
+    cosponsors = models.JSONField(default=list, help_text="Accepted co-sponsors")
+    invited = models.JSONField(default=list, help_text="Invited to co-sponsor, not answered")
+    declined = models.JSONField(default=list, help_text="Declined to co-sponsor")
     rationale = models.TextField(blank=True)
     operation = models.JSONField()
     state = models.CharField(max_length=16, choices=[(s.value, s.name) for s in ProposalState])

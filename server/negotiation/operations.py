@@ -8,9 +8,18 @@ text as it stands. Both raise ``ContentError`` when the proposal does not fit th
 from collections.abc import Callable, Mapping
 
 from server.common.errors import InvalidInput
+from server.common.json_types import JSON
 
-from . import content as c
-from .content import JSON, ContentError
+from .content import DELETE_WORD, MAX_MARKUP, Content, ContentError, check_depth, parse, to_json
+from .edits import (
+    bracket_add,
+    bracket_remove,
+    option_add,
+    option_choose,
+    options_open,
+    parse_after,
+    span_replace,
+)
 from .state import AGREED_STATUSES, ClauseKind, ClauseStatus, ProposalKind, TextState
 
 Effect = dict[str, JSON]
@@ -36,6 +45,8 @@ def _typed(name: str, kind: str, value: object) -> JSON:
         return None
     base = kind.rstrip("?")
     if base == "str" and isinstance(value, str):
+        if len(value) > MAX_MARKUP:
+            raise InvalidInput(f"The field '{name}' is at most {MAX_MARKUP} characters.")
         return value
     if base == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -58,9 +69,6 @@ def operation_clean(kind: str, data: Mapping[str, object]) -> dict[str, JSON]:
             raise InvalidInput(f"A proposal to {kind.replace('_', ' ')} needs '{name}'.")
         operation[name] = _typed(name, field_type, data.get(name))
     return operation
-
-
-# Effects ----------------------------------------------------------------------------------
 
 
 class Proposed:
@@ -106,44 +114,45 @@ def _changeable(state: TextState, key: int | None) -> int:
     return key
 
 
-def content_effect(key: int, new: c.Content) -> Effect:
-    return {"op": "content", "clause": key, "content": c.to_json(new)}
+def content_effect(key: int, new: Content) -> Effect:
+    return {"op": "content", "clause": key, "content": to_json(new)}
 
 
 def _content_change(state: TextState, p: Proposed) -> list[Effect]:
     key = _changeable(state, p.clause)
-    return [content_effect(key, CONTENT_CHANGES[p.kind](state.clauses[key].content, p))]
+    changed = CONTENT_CHANGES[p.kind](state.clauses[key].content, p)
+    return [content_effect(key, check_depth(changed))]
 
 
-def _replace(current: c.Content, p: Proposed) -> c.Content:
-    new = c.parse_after(current, p.str_of("new"), p.by)
-    return c.span_replace(current, p.opt_int_of("target"), p.str_of("old"), new)
+def _replace(current: Content, p: Proposed) -> Content:
+    new = parse_after(current, p.str_of("new"), p.by)
+    return span_replace(current, p.opt_int_of("target"), p.str_of("old"), new)
 
 
-def _bracket_add(current: c.Content, p: Proposed) -> c.Content:
-    return c.bracket_add(current, p.opt_int_of("target"), p.opt_str_of("span"), p.by)
+def _bracket_add(current: Content, p: Proposed) -> Content:
+    return bracket_add(current, p.opt_int_of("target"), p.opt_str_of("span"), p.by)
 
 
-def _bracket_remove(current: c.Content, p: Proposed) -> c.Content:
-    return c.bracket_remove(current, p.int_of("bracket"))
+def _bracket_remove(current: Content, p: Proposed) -> Content:
+    return bracket_remove(current, p.int_of("bracket"))
 
 
-def _option_add(current: c.Content, p: Proposed) -> c.Content:
+def _option_add(current: Content, p: Proposed) -> Content:
     words = p.str_of("words")
     alternative = (
-        None if words.strip().lower() == c.DELETE_WORD else c.parse_after(current, words, p.by)
+        None if words.strip().lower() == DELETE_WORD else parse_after(current, words, p.by)
     )
     group = p.opt_int_of("group")
     if group is not None:
-        return c.option_add(current, group, alternative, p.by)
-    return c.options_open(current, p.opt_int_of("target"), p.opt_str_of("span"), alternative, p.by)
+        return option_add(current, group, alternative, p.by)
+    return options_open(current, p.opt_int_of("target"), p.opt_str_of("span"), alternative, p.by)
 
 
-def _option_choose(current: c.Content, p: Proposed) -> c.Content:
-    return c.option_choose(current, p.int_of("group"), p.int_of("alternative"))
+def _option_choose(current: Content, p: Proposed) -> Content:
+    return option_choose(current, p.int_of("group"), p.int_of("alternative"))
 
 
-CONTENT_CHANGES: dict[str, Callable[[c.Content, Proposed], c.Content]] = {
+CONTENT_CHANGES: dict[str, Callable[[Content, Proposed], Content]] = {
     ProposalKind.REPLACE: _replace,
     ProposalKind.BRACKET_ADD: _bracket_add,
     ProposalKind.BRACKET_REMOVE: _bracket_remove,
@@ -200,7 +209,7 @@ def placement(
 
 
 def creation(
-    state: TextState, kind: str, parent: int | None, after: int | None, content: c.Content
+    state: TextState, kind: str, parent: int | None, after: int | None, content: Content
 ) -> Effect:
     parent, index = placement(state, kind, parent, after)
     return {
@@ -209,13 +218,13 @@ def creation(
         "kind": kind,
         "parent": parent,
         "index": index,
-        "content": c.to_json(content),
+        "content": to_json(content),
         "status": ClauseStatus.PROPOSED,
     }
 
 
 def _insert(state: TextState, p: Proposed) -> list[Effect]:
-    content = c.parse(p.str_of("words"), by=p.by)
+    content = parse(p.str_of("words"), by=p.by)
     return [
         creation(state, p.str_of("kind"), p.opt_int_of("parent"), p.opt_int_of("after"), content)
     ]
@@ -231,7 +240,7 @@ def _merge(state: TextState, p: Proposed) -> list[Effect]:
     siblings = state.children.get(first.parent, [])
     position = siblings.index(first.key)
     after = siblings[position - 1] if position else None
-    created = creation(state, first.kind, first.parent, after, c.parse(p.str_of("words"), by=p.by))
+    created = creation(state, first.kind, first.parent, after, parse(p.str_of("words"), by=p.by))
     created["merged_from"] = list(sources)
     removed = [e for key in sources for e in deletion(state, key)]
     return [created, *removed]

@@ -5,12 +5,15 @@
 * Delegations (their delegates and advisers; not observers) table proposals, withdraw their
   own, and take positions.
 * The secretariat sets texts up, and fixes numbering and typos (recorded as such).
-* Every participant of the conference may read.
+* Every participant of the conference may read, except a text negotiated in a closed
+  session: only the delegations admitted to it, presiding officers and the secretariat may
+  read that one (its pages, exports, history, diffs, receipts; its changes are made, and
+  announced, only in that session's room).
 """
 
 from server.common.errors import Forbidden
 from server.conferences.models import Delegation, Participant
-from server.rooms.permissions import may_preside
+from server.conferences.roles import is_presiding, is_secretariat, may_attend
 
 from .models import NegotiationText
 
@@ -19,7 +22,9 @@ DELEGATION_ROLES = frozenset({Role.DELEGATE, Role.ADVISER})
 
 
 def may_read(participant: Participant | None, text: NegotiationText) -> bool:
-    return participant is not None and participant.conference_id == text.conference_id
+    if participant is None or participant.conference_id != text.conference_id:
+        return False
+    return text.session is None or may_attend(participant, text.session)
 
 
 def may_negotiate(participant: Participant) -> bool:
@@ -31,15 +36,6 @@ def may_negotiate(participant: Participant) -> bool:
     )
 
 
-def is_secretariat(participant: Participant) -> bool:
-    return participant.role == Role.SECRETARIAT
-
-
-def check_presiding(participant: Participant) -> None:
-    if not may_preside(participant):
-        raise Forbidden("Only the chair, a vice-chair or a facilitator may do this.")
-
-
 def check_delegation(participant: Participant) -> Delegation:
     """The delegation on whose behalf ``participant`` negotiates."""
     if not may_negotiate(participant) or participant.delegation is None:
@@ -47,12 +43,7 @@ def check_delegation(participant: Participant) -> Delegation:
     return participant.delegation
 
 
-def check_secretariat(participant: Participant) -> None:
-    if not is_secretariat(participant):
-        raise Forbidden("Only the secretariat may do this.")
-
-
 def check_drafting(participant: Participant) -> None:
     """Setting up a text and adding clauses directly: the secretariat or a presiding officer."""
-    if not (is_secretariat(participant) or may_preside(participant)):
+    if not (is_secretariat(participant) or is_presiding(participant)):
         raise Forbidden("Only the secretariat or a presiding officer may draft the text.")

@@ -1,12 +1,18 @@
 """The projection tables: the text's current state, written from ``TextState`` after each
 event (only what the event touched) and read back into it."""
 
-from . import content as c
+from dataclasses import fields
+from typing import TypeVar
+
+from .content import from_json, to_json
 from .models import Clause, NegotiationText, Position, Proposal
 from .state import Clause as ClauseState
 from .state import Position as PositionState
+from .state import PositionKey, TextState, Touched
 from .state import Proposal as ProposalState
-from .state import TextState, Touched
+
+Key = TypeVar("Key", int, PositionKey)
+Item = TypeVar("Item", ClauseState, ProposalState, PositionState)
 
 
 def update(text: NegotiationText, state: TextState, touched: Touched) -> None:
@@ -39,7 +45,7 @@ def _clauses_write(text: NegotiationText, state: TextState, keys: set[int]) -> N
         row = existing.get(key) or Clause(text=text, key=key)
         row.kind, row.parent_key, row.status = clause.kind, clause.parent, clause.status
         row.position = state.children[clause.parent].index(key)
-        row.content, row.version = c.to_json(clause.content), clause.version
+        row.content, row.version = to_json(clause.content), clause.version
         row.label, row.merged_from = clause.label, list(clause.merged_from)
         (changed if key in existing else new).append(row)
     Clause.objects.bulk_create(new)
@@ -63,6 +69,7 @@ def _proposals_write(text: NegotiationText, state: TextState, keys: set[int]) ->
         row = existing.get(key) or Proposal(text=text, key=key)
         row.kind, row.clause_key, row.sponsor = p.kind, p.clause, p.sponsor
         row.cosponsors, row.rationale, row.operation = list(p.cosponsors), p.rationale, p.operation
+        row.invited, row.declined = list(p.invited), list(p.declined)
         row.state, row.version, row.tabled, row.merged_into = (
             p.state,
             p.version,
@@ -85,7 +92,7 @@ def load(text: NegotiationText) -> TextState:
             key=key,
             kind=kind,
             parent=parent,
-            content=c.from_json(content),
+            content=from_json(content),
             status=status,
             version=version,
             label=label,
@@ -106,6 +113,8 @@ def load(text: NegotiationText) -> TextState:
             version=proposal["version"],
             tabled=proposal["tabled"],
             merged_into=proposal["merged_into"],
+            invited=tuple(str(code) for code in proposal["invited"]),
+            declined=tuple(str(code) for code in proposal["declined"]),
         )
     positions = Position.objects.filter(text=text).values_list(
         "target", "target_key", "delegation", "stance", "comment", "version"
@@ -129,4 +138,39 @@ PROPOSAL_FIELDS = (
     "version",
     "tabled",
     "merged_into",
+    "invited",
+    "declined",
 )
+
+
+def difference(logged: TextState, projected: TextState) -> str | None:
+    """The first way the projection differs from the state replayed from the log, in words
+    (None: they are the same)."""
+    if logged == projected:
+        return None
+    if logged.version != projected.version:
+        return f"the text records {projected.version} events, the log has {logged.version}"
+    found = (
+        _items_difference("clause", logged.clauses, projected.clauses)
+        or _items_difference("proposal", logged.proposals, projected.proposals)
+        or _items_difference("position", logged.positions, projected.positions)
+    )
+    if found:
+        return found
+    for parent in sorted(set(logged.children) | set(projected.children), key=str):
+        if logged.children.get(parent, []) != projected.children.get(parent, []):
+            return f"the order of the clauses under {parent or 'the text'} differs from the log"
+    return "the text's structure version differs from the log"
+
+
+def _items_difference(what: str, logged: dict[Key, Item], projected: dict[Key, Item]) -> str | None:
+    for key in sorted(set(logged) | set(projected), key=str):
+        name = f"{what} {key if isinstance(key, int) else ' '.join(map(str, key))}"
+        if key not in projected:
+            return f"{name} is in the log but not in the projection"
+        if key not in logged:
+            return f"{name} is in the projection but not in the log"
+        for field in fields(logged[key]):
+            if getattr(logged[key], field.name) != getattr(projected[key], field.name):
+                return f"{name}: its {field.name} differs from the log"
+    return None

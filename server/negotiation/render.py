@@ -4,11 +4,11 @@ diffs. Used by the pages and the HTML and PDF exports."""
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from . import content as c
+from .content import Alternative, Bracket, Content, Node
 from .diff import Run
 
 
-def content_html(content: c.Content) -> SafeString:
+def content_html(content: Content) -> SafeString:
     return mark_safe("".join(_node_html(node) for node in content))  # every part escaped
 
 
@@ -18,10 +18,10 @@ def _by(codes: tuple[str, ...]) -> SafeString:
     return format_html(' <span class="by">({})</span>', ", ".join(codes))
 
 
-def _node_html(node: c.Node) -> str:
+def _node_html(node: Node) -> str:
     if isinstance(node, str):
         return escape(node)
-    if isinstance(node, c.Bracket):
+    if isinstance(node, Bracket):
         return format_html(
             '<span class="bracket" data-mark="{}" title="Bracket {}">[{}]{}</span>',
             node.id,
@@ -45,14 +45,19 @@ def _node_html(node: c.Node) -> str:
     )
 
 
-def _alternative_html(alt: c.Alternative) -> SafeString:
+def _alternative_html(alt: Alternative) -> SafeString:
     if alt.content is None:
         return SafeString('<em class="delete">delete</em>')
     return content_html(alt.content)
 
 
 def diff_html(runs: list[Run]) -> SafeString:
-    tags = {"same": "{}", "ins": "<ins>{}</ins>", "del": "<del>{}</del>"}
+    tags = {
+        "same": "{}",
+        "ins": "<ins>{}</ins>",
+        "del": "<del>{}</del>",
+        "note": '<em class="diff-note">{} </em>',
+    }
     return mark_safe(
         "".join(format_html(tags[run.kind], run.text) for run in runs)
     )  # every part escaped

@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .content import JSON, Content, from_json
+from server.common.json_types import JSON
+
+from .content import Content, from_json
 
 
 class ClauseKind(StrEnum):
@@ -78,6 +80,8 @@ class EventKind(StrEnum):
     PROPOSAL_REJECTED = "proposal.rejected"
     PROPOSAL_WITHDRAWN = "proposal.withdrawn"
     PROPOSAL_MERGED = "proposal.merged"
+    COSPONSOR_ACCEPTED = "cosponsor.accepted"
+    COSPONSOR_DECLINED = "cosponsor.declined"
     POSITION_TAKEN = "position.taken"
     CORRECTION_NOTED = "correction.noted"
 
@@ -100,13 +104,15 @@ class Proposal:
     kind: str
     clause: int | None
     sponsor: str
-    cosponsors: tuple[str, ...]
+    cosponsors: tuple[str, ...]  # delegations that accepted to co-sponsor it
     rationale: str
     operation: dict[str, JSON]
     state: str
     version: int
     tabled: int
     merged_into: int | None = None
+    invited: tuple[str, ...] = ()  # invited to co-sponsor, not yet answered
+    declined: tuple[str, ...] = ()  # invited, and declined
 
 
 @dataclass
@@ -174,10 +180,8 @@ def apply(state: TextState, event: LogEntry) -> Touched:
     return touched
 
 
-# Reading payloads (written by our services, so a mismatch is a bug, not user input) -----
-
-
 def _int(payload: dict[str, JSON], name: str) -> int:
+    """Payloads were written by our services, so a mismatch is a bug, not user input."""
     value = payload[name]
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"{name} must be an integer, not {value!r}")
@@ -213,9 +217,6 @@ def _ints(value: JSON) -> tuple[int, ...]:
 
 def _strs(value: JSON) -> tuple[str, ...]:
     return tuple(_str({"s": item}, "s") for item in _list(value))
-
-
-# Effects: the primitive changes to clauses that events carry ------------------------------
 
 
 def _effect_create(state: TextState, effect: dict[str, JSON], index: int, t: Touched) -> None:
@@ -279,9 +280,6 @@ def _effects(state: TextState, event: LogEntry, touched: Touched) -> None:
         touched.clauses.add(key)
 
 
-# Events -----------------------------------------------------------------------------------
-
-
 def _proposal_tabled(state: TextState, event: LogEntry, touched: Touched) -> None:
     p = event.payload
     key = _int(p, "proposal")
@@ -296,8 +294,22 @@ def _proposal_tabled(state: TextState, event: LogEntry, touched: Touched) -> Non
         state=ProposalState.TABLED,
         version=event.index,
         tabled=event.index,
+        invited=_strs(p.get("invited", [])),
     )
     touched.proposals.add(key)
+
+
+def _cosponsor_answered(state: TextState, event: LogEntry, touched: Touched) -> None:
+    """An invited delegation accepted to co-sponsor a proposal, or declined. Only then
+    does it appear as a co-sponsor; the proposal's version does not change."""
+    proposal = state.proposals[_int(event.payload, "proposal")]
+    code = _str(event.payload, "delegation")
+    proposal.invited = tuple(c for c in proposal.invited if c != code)
+    if event.kind == EventKind.COSPONSOR_ACCEPTED:
+        proposal.cosponsors = tuple(sorted({*proposal.cosponsors, code}))
+    else:
+        proposal.declined = (*proposal.declined, code)
+    touched.proposals.add(proposal.key)
 
 
 def _proposal_closed(state: TextState, event: LogEntry, touched: Touched) -> None:
@@ -336,65 +348,6 @@ REDUCERS: dict[str, Reducer] = {
     EventKind.PROPOSAL_WITHDRAWN: _proposal_closed,
     EventKind.PROPOSAL_MERGED: _proposal_closed,
     EventKind.POSITION_TAKEN: _position_taken,
+    EventKind.COSPONSOR_ACCEPTED: _cosponsor_answered,
+    EventKind.COSPONSOR_DECLINED: _cosponsor_answered,
 }
-
-
-# Numbering --------------------------------------------------------------------------------
-
-ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-
-def roman(number: int) -> str:
-    out = ""
-    for value, letters in ROMAN:
-        while number >= value:
-            out, number = out + letters, number - value
-    return out
-
-
-def _letters(number: int) -> str:
-    out = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
-
-
-@dataclass(frozen=True)
-class Placed:
-    clause: Clause
-    depth: int
-    number: str
-
-
-def reading_order(state: TextState, *, deleted: bool = False) -> list[Placed]:
-    """Clauses as the text reads, with their displayed numbers. Deleted clauses get no
-    number (and appear only when ``deleted``)."""
-    counters = {"section": 0, "pp": 0, "op": 0}
-    out: list[Placed] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        sub = 0
-        in_sub = parent is not None and state.clauses[parent].kind == ClauseKind.SUB
-        for key in state.children.get(parent, []):
-            clause = state.clauses[key]
-            number = ""
-            if clause.status != ClauseStatus.DELETED:
-                sub += 1
-                number = clause.label or _number(clause, counters, sub, in_sub)
-            if number or deleted:
-                out.append(Placed(clause, depth, number))
-            walk(key, depth + 1)
-
-    walk(None, 0)
-    return out
-
-
-def _number(clause: Clause, counters: dict[str, int], sub: int, in_sub: bool) -> str:
-    if clause.kind == ClauseKind.SUB:
-        return f"({roman(sub).lower() if in_sub else _letters(sub)})"
-    counters[clause.kind] += 1
-    count = counters[clause.kind]
-    if clause.kind == ClauseKind.SECTION:
-        return roman(count)
-    return f"PP{count}" if clause.kind == ClauseKind.PP else str(count)

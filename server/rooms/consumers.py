@@ -12,34 +12,30 @@ from urllib.parse import parse_qs
 from django.conf import settings
 
 from server.common.asyncdb import db_async
-from server.common.consumers import LeavingConsumer
-from server.common.errors import PlenaryError
-from server.common.ratelimit import TokenBucket
-from server.conferences.models import Meeting, Participant
+from server.common.errors import InvalidInput, PlenaryError, ProtocolError
+from server.common.ratelimit import user_bucket
+from server.common.values import integer_parse
 
 from . import selectors, services
 from .actions import ACTIONS, ActionResult
-from .admission import CLOSE_LOGGED_OUT, admit, close_code
-from .events import PROTOCOL_VERSION, encode, user_group_name
+from .admission import AdmittedConsumer, close_code
+from .events import PROTOCOL_VERSION, encode
 from .hub import Member, get_hub
-from .protocol import ClientMessage, ProtocolError, get_int, parse
+from .protocol import ClientMessage, get_int, parse
 
 logger = logging.getLogger(__name__)
 
 
 def _last_seq(query_string: bytes) -> int | None:
+    """``?last_seq=N``; a value that is no sequence number asks for a snapshot."""
     values = parse_qs(query_string.decode("latin-1")).get("last_seq")
-    if not values:
-        return None
     try:
-        return max(0, int(values[0]))
-    except ValueError:
+        return integer_parse(values[0], "last_seq") if values else None
+    except InvalidInput:
         return None
 
 
-class RoomConsumer(LeavingConsumer):
-    meeting: Meeting
-    participant: Participant
+class RoomConsumer(AdmittedConsumer):
     member: Member | None = None
 
     # RoomClient, for the hub -------------------------------------------------------------
@@ -60,18 +56,16 @@ class RoomConsumer(LeavingConsumer):
 
     async def connect(self) -> None:
         await self.accept()
-        self.bucket = TokenBucket(settings.ROOM_RATE_PER_SECOND, settings.ROOM_RATE_BURST)
-        self.rate_warned_at = float("-inf")
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         try:
-            self.meeting, self.participant = await admit(self.scope["user"], meeting_id)
+            await self.enter(meeting_id)
         except PlenaryError as exc:
             await self.send_error(exc.code, exc.message)
             await self.close(code=close_code(exc))
             return
-        await self.channel_layer.group_add(
-            user_group_name(self.participant.user_id), self.channel_name
-        )
+        # One budget per user, shared by their sockets and the HTTP actions (views.py).
+        self.bucket = user_bucket(self.participant.user_id)
+        self.rate_warned_at = float("-inf")
         hub = get_hub()
         self.member = await hub.attach(meeting_id, self)
         await db_async(services.connection_open)(
@@ -109,24 +103,18 @@ class RoomConsumer(LeavingConsumer):
         return last_seq
 
     async def leave(self) -> None:
-        """Detach from the hub and drop the presence row, then the layer group (which may be
-        what failed). Runs once."""
+        """Detach from the hub and drop the presence row. Runs once."""
         member, self.member = self.member, None
         if member is None:
             return
         await get_hub().detach(self.meeting.pk, member)
         await db_async(services.connection_close)(channel_name=self.channel_name)
-        try:
-            await self.channel_layer.group_discard(
-                user_group_name(self.participant.user_id), self.channel_name
-            )
-        except Exception:
-            logger.warning("room %s: leaving the user's group failed", self.meeting.pk)
 
-    async def session_ended(self, message: dict[str, object]) -> None:
-        """The user logged out (``accounts.signals``): their sockets close."""
-        await self.send_error("logged_out", "You have logged out.")
-        await self.close(code=CLOSE_LOGGED_OUT)
+    async def participant_changed(self) -> None:
+        you = selectors.participant_ref(self.participant)
+        await self.send(
+            text_data=encode({"v": PROTOCOL_VERSION, "type": "you.changed", "you": you})
+        )
 
     # Client messages ---------------------------------------------------------------------
 

@@ -117,9 +117,5 @@ def group_name(meeting_id: int) -> str:
     return f"meeting.{meeting_id}"
 
 
-def user_group_name(user_id: int) -> str:
-    return f"user.{user_id}"
-
-
 def encode(message: Mapping[str, object]) -> str:
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)

@@ -14,14 +14,15 @@ import logging
 import os
 import socket
 import uuid
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from channels.layers import BaseChannelLayer, get_channel_layer
+from django.conf import settings
 
 from server.common.asyncdb import db_async
+from server.common.subscription import GroupSubscription, PerLoop
 
 from . import services
 from .events import LayerEphemeral, LayerEvent, encode, group_name
@@ -31,9 +32,6 @@ from .selectors import layer_events_between
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
-# After the channel layer fails, try to subscribe again after this long, doubling up to max.
-RESUBSCRIBE_FIRST_DELAY = 0.2
-RESUBSCRIBE_MAX_DELAY = 5.0
 
 
 class RoomClient(Protocol):
@@ -64,67 +62,46 @@ def _text_for(event: LayerEvent, client: RoomClient) -> str:
     return event["text"]
 
 
-class RoomFanout:
+class RoomFanout(GroupSubscription):
     """This process's subscription to one meeting."""
 
     def __init__(self, meeting_id: int, layer: BaseChannelLayer) -> None:
+        super().__init__(layer, group_name(meeting_id))
         self.meeting_id = meeting_id
-        self.layer = layer
         self.members: set[Member] = set()
         self.last_seq = 0
-        self.channel = ""
-        self._task: asyncio.Task[None] | None = None
         self._resyncs: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        # The default prefix matters: channels-redis receives all of a process's channels
-        # through one Redis list per prefix, and one lock across prefixes.
-        self.channel = await self.layer.new_channel()
-        await self.layer.group_add(group_name(self.meeting_id), self.channel)
+        await self.subscribe()
         # Subscribed first, then read: whatever commits from now on reaches us.
         self.last_seq = await _last_seq(self.meeting_id)
-        self._task = asyncio.create_task(self._receive_loop(), name=f"room-{self.meeting_id}")
+        self.listen()
 
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-        await self.layer.group_discard(group_name(self.meeting_id), self.channel)
+    async def on_message(self, message: dict[str, object]) -> None:
+        if message.get("type") == "room.ephemeral":
+            await self.on_ephemeral(_as_ephemeral(message))
+        else:
+            await self.on_event(_as_layer_event(message))
 
-    async def refresh_subscription(self) -> None:
-        await self.layer.group_add(group_name(self.meeting_id), self.channel)
-
-    async def _receive_loop(self) -> None:
-        while True:
-            try:
-                message = await self.layer.receive(self.channel)
-            except Exception:
-                logger.exception("room %s: the channel layer failed", self.meeting_id)
-                await self._resubscribe()
-                continue
-            try:
-                if message.get("type") == "room.ephemeral":
-                    await self.on_ephemeral(_as_ephemeral(message))
-                else:
-                    await self.on_event(_as_layer_event(message))
-            except Exception:
-                logger.exception("room %s: delivering an event failed", self.meeting_id)
-
-    async def _resubscribe(self) -> None:
-        """The layer failed (Redis restarted, and its groups with it): subscribe again once it
-        answers, then deliver from the database whatever was committed meanwhile."""
-        delay = RESUBSCRIBE_FIRST_DELAY
-        while True:
-            await asyncio.sleep(delay)
-            try:
-                await self.refresh_subscription()
-                break
-            except Exception:
-                delay = min(delay * 2, RESUBSCRIBE_MAX_DELAY)
-        last_seq = await _last_seq(self.meeting_id)
-        if last_seq > self.last_seq:
-            for event in await _layer_events(self.meeting_id, self.last_seq, last_seq):
-                await self._fan_out(event)
+    async def resumed(self) -> None:
+        await self.catch_up()
         logger.info("room %s: subscribed again at seq %d", self.meeting_id, self.last_seq)
+
+    async def catch_up(self) -> None:
+        """Deliver from the database whatever was committed and did not come through the
+        layer (it was away, or the broadcast after a commit failed)."""
+        await self._fill(await _last_seq(self.meeting_id))
+
+    async def _fill(self, until: int) -> None:
+        """Deliver the events up to ``until`` from the database, a page at a time."""
+        while self.last_seq < until:
+            page_end = min(until, self.last_seq + settings.ROOM_REPLAY_LIMIT)
+            for event in await _layer_events(self.meeting_id, self.last_seq, page_end):
+                if event["seq"] > self.last_seq:  # not delivered by the layer meanwhile
+                    await self._fan_out(event)
+            if self.last_seq < page_end:  # the log ends before ``until``: nothing more
+                return
 
     async def on_ephemeral(self, text: str) -> None:
         """A message without a sequence number (a draft caption): written to the sockets that
@@ -138,15 +115,13 @@ class RoomFanout:
         if seq <= self.last_seq:
             return
         if seq > self.last_seq + 1:
-            missing = await _layer_events(self.meeting_id, self.last_seq, seq - 1)
             logger.warning(
                 "room %s: layer skipped %d event(s) before seq %d; filled from the database",
                 self.meeting_id,
                 seq - 1 - self.last_seq,
                 seq,
             )
-            for earlier in missing:
-                await self._fan_out(earlier)
+            await self._fill(seq - 1)
         await self._fan_out(event)
 
     async def _fan_out(self, event: LayerEvent) -> None:
@@ -173,9 +148,11 @@ class RoomFanout:
             for event in pending:
                 if event["seq"] <= member.last_seq:
                     continue
-                if event["seq"] > member.last_seq + 1:
-                    for text in await member.client.missed(member.last_seq, event["seq"] - 1):
+                while member.last_seq + 1 < event["seq"]:  # a gap: filled a page at a time
+                    page_end = min(event["seq"] - 1, member.last_seq + settings.ROOM_REPLAY_LIMIT)
+                    for text in await member.client.missed(member.last_seq, page_end):
                         await member.client.deliver(text)
+                    member.last_seq = page_end
                 member.last_seq = event["seq"]
                 await member.client.deliver(_text_for(event, member.client))
         member.synced = True
@@ -267,7 +244,8 @@ class MeetingHub:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             try:
                 for room in list(self.rooms.values()):
-                    await room.refresh_subscription()
+                    await room.refresh()
+                    await room.catch_up()
                 await _heartbeat(self.server_id)
             except Exception:
                 logger.exception("room hub housekeeping failed")
@@ -282,18 +260,9 @@ async def ephemeral_send(meeting_id: int, message: Mapping[str, object]) -> None
     await layer.group_send(group_name(meeting_id), payload)
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MeetingHub]" = (
-    weakref.WeakKeyDictionary()
-)
+_hubs = PerLoop(MeetingHub)
 
 
 def get_hub() -> MeetingHub:
     """The hub of the running event loop (one per server process in production)."""
-    loop = asyncio.get_running_loop()
-    hub = _hubs.get(loop)
-    if hub is None:
-        layer = get_channel_layer()
-        assert layer is not None, "CHANNEL_LAYERS must be configured"
-        hub = MeetingHub(layer)
-        _hubs[loop] = hub
-    return hub
+    return _hubs.get()

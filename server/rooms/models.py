@@ -1,5 +1,6 @@
 """The live state of a meeting room and the log of everything that happened in it."""
 
+from django.conf import settings
 from django.db import models
 
 from server.conferences.models import AgendaItem, Delegation, Meeting, Participant
@@ -130,3 +131,14 @@ class RoomConnection(models.Model):
     )
     opened_at = models.DateTimeField()
     last_seen = models.DateTimeField()
+
+
+class SocketRevocation(models.Model):
+    """A change to who a user is or may be, for their open sockets on every server process
+    (server/rooms/sockets.py). The layer carries it at once; each process also reads these
+    rows every ``ROOM_SOCKET_SWEEP_SECONDS``, so a revocation sent while Redis was away or
+    lost in a Redis restart still arrives. Pruned after a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    logout = models.BooleanField(help_text="Close the sockets opened before; else re-check.")
+    created_at = models.DateTimeField(db_index=True)

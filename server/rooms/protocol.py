@@ -1,18 +1,11 @@
 """Parsing of client messages: each field checked for presence and type, with an error
-that names the problem (docs/protocol.md, "Errors")."""
+that names the problem (docs/protocol.md, "Errors"). Every string and integer in a message
+is checked once, as it is decoded (``server.common.values``)."""
 
-import json
 from dataclasses import dataclass
 
-from server.common.errors import InvalidInput
-
-
-class ProtocolError(InvalidInput):
-    """A message the server cannot read. ``code`` tells the client which problem."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+from server.common.errors import ProtocolError
+from server.common.values import json_decode
 
 
 @dataclass(frozen=True)
@@ -23,10 +16,7 @@ class ClientMessage:
 
 
 def parse(text: str) -> ClientMessage:
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProtocolError("bad_json", f"The message is not valid JSON: {exc.msg}.") from exc
+    raw = json_decode(text, "")
     if not isinstance(raw, dict):
         raise ProtocolError("bad_message", "A message must be a JSON object.")
     kind = raw.get("type")

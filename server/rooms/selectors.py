@@ -1,13 +1,16 @@
 """Reads of room state, shaped for the wire. No writes here."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from server.conferences.models import AgendaItem, Meeting, Participant
+from server.common.json_types import JSON
+from server.conferences.models import AgendaItem, Delegation, Meeting, Participant
+from server.conferences.roles import may_attend
 
 from .events import (
     PROTOCOL_VERSION,
@@ -20,8 +23,7 @@ from .events import (
     WireEvent,
     encode,
 )
-from .models import RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
-from .permissions import may_attend
+from .models import FloorTurn, RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
 
 CHAT_HISTORY = 50
 
@@ -256,3 +258,76 @@ def meetings_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[Meeting, 
         )
         result.extend((m, participant) for m in meetings if may_attend(participant, m))
     return result
+
+
+# What happened in a meeting, for its record (the minutes read rooms only through these)
+
+
+@dataclass(frozen=True)
+class Happening:
+    """A room event as the record reads it: its actor comes with their delegation."""
+
+    type: str
+    at: datetime
+    actor: Participant | None
+    data: dict[str, JSON]
+
+
+def meeting_happenings(meeting: Meeting, types: Collection[str]) -> list[Happening]:
+    """The meeting's events of these types, in order, in one query."""
+    events = (
+        RoomEvent.objects.filter(meeting=meeting, type__in=types)
+        .select_related("actor__delegation")
+        .order_by("seq")
+    )
+    return [
+        Happening(
+            event.type,
+            event.created_at,
+            event.actor,
+            event.data if isinstance(event.data, dict) else {},
+        )
+        for event in events
+    ]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A floor turn: who spoke (and for which delegation), when, under which agenda item."""
+
+    id: int
+    kind: str
+    participant: Participant
+    delegation: Delegation | None
+    agenda_item_id: int | None
+    started_at: datetime
+    ended_at: datetime | None
+
+    @property
+    def point_of_order(self) -> bool:
+        return self.kind == SpeakerEntry.Kind.POINT_OF_ORDER
+
+
+def floor_turns(meeting: Meeting) -> list[Turn]:
+    """The meeting's floor turns in the order they were given, in one query."""
+    turns = (
+        FloorTurn.objects.filter(meeting=meeting)
+        .select_related("participant", "delegation")
+        .order_by("started_at", "id")
+    )
+    return [
+        Turn(
+            turn.pk,
+            turn.kind,
+            turn.participant,
+            turn.delegation,
+            turn.agenda_item_id,
+            turn.started_at,
+            turn.ended_at,
+        )
+        for turn in turns
+    ]
+
+
+def floor_turn_exists(meeting_id: int, turn_id: int) -> bool:
+    return FloorTurn.objects.filter(pk=turn_id, meeting_id=meeting_id).exists()

@@ -5,9 +5,9 @@ changes to one room are serialised and sequence numbers are gap-free. The event 
 broadcast only after the transaction commits (``transaction.on_commit``).
 """
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Literal
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from server.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.conferences.models import AgendaItem, Delegation, Meeting, Participant
+from server.conferences.roles import check_presiding, may_attend
 
 from .events import (
     AgendaPayload,
@@ -32,8 +33,10 @@ from .events import (
     group_name,
 )
 from .models import FloorTurn, RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
-from .permissions import check_delegation_member, check_presiding, may_attend
+from .permissions import check_delegation_member
 from .selectors import agenda_ref, layer_event, participant_ref, speakers_ref, timer_state
+
+logger = logging.getLogger(__name__)
 
 MAX_CHAT_CHARS = 4000
 
@@ -75,10 +78,22 @@ def event_append(
 
 
 def event_broadcast(event: RoomEvent) -> None:
-    """Send one committed event to every server process that has clients in the room."""
+    """Send one committed event to every server process that has clients in the room.
+
+    The event is stored whatever happens here: if the layer fails (Redis is down), the
+    action still succeeded, and each process delivers the event from the database when the
+    layer is back or its next event reveals the gap (``hub.RoomFanout.catch_up``)."""
     layer = get_channel_layer()
     assert layer is not None, "CHANNEL_LAYERS must be configured"
-    async_to_sync(layer.group_send)(group_name(event.meeting_id), layer_event(event))
+    try:
+        async_to_sync(layer.group_send)(group_name(event.meeting_id), layer_event(event))
+    except Exception as exc:
+        logger.warning(
+            "room %s: broadcasting event %d failed (%s); it is delivered from the database",
+            event.meeting_id,
+            event.seq,
+            type(exc).__name__,
+        )
 
 
 # Presence ---------------------------------------------------------------------------------
@@ -433,7 +448,6 @@ def agenda_switch(*, actor: Participant, meeting: Meeting, item_id: int) -> Room
 
 
 Status = Meeting.Status
-MeetingAction = Literal["open", "suspend", "resume", "close"]
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "open": (frozenset({Status.SCHEDULED}), Status.OPEN),
     "suspend": (frozenset({Status.OPEN}), Status.SUSPENDED),

@@ -1,20 +1,19 @@
 """HTTP access to a room: the events a client missed, and the same operations as the
 socket (``ACTIONS``), for scripts and clients that cannot hold a WebSocket open."""
 
-import json
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from server.common.errors import Forbidden, NotFound, PlenaryError
+from server.common.errors import Forbidden, NotFound, PlenaryError, ProtocolError
+from server.common.ratelimit import user_bucket
+from server.common.values import json_decode, param_int
 from server.conferences.models import Meeting, Participant
+from server.conferences.roles import may_attend
 
 from . import selectors
 from .actions import ACTIONS
-from .permissions import may_attend
-from .protocol import ProtocolError
 
 STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409, "unauthenticated": 401}
 
@@ -23,6 +22,19 @@ def _error(exc: PlenaryError) -> JsonResponse:
     return JsonResponse(
         {"code": exc.code, "message": exc.message}, status=STATUS.get(exc.code, 400)
     )
+
+
+def _too_many(retry_after: int) -> JsonResponse:
+    response = JsonResponse(
+        {
+            "code": "rate_limited",
+            "message": f"Too many operations: at most {settings.ROOM_RATE_PER_SECOND:g} a "
+            f"second, sockets and HTTP together. Retry in {retry_after} s.",
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _attendee(request: HttpRequest, meeting_id: int) -> tuple[Meeting, Participant]:
@@ -35,23 +47,14 @@ def _attendee(request: HttpRequest, meeting_id: int) -> tuple[Meeting, Participa
     return meeting, participant
 
 
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    raw = request.GET.get(name)
-    if raw is None:
-        return None
-    if not raw.isdigit():
-        raise ProtocolError("wrong_type", f"'{name}' must be a sequence number.")
-    return int(raw)
-
-
 @require_GET
 @login_required
 def meeting_events(request: HttpRequest, meeting_id: int) -> JsonResponse:
     """``GET /api/meetings/<id>/events?after=N[&until=M]``: the events a client missed."""
     try:
         meeting, participant = _attendee(request, meeting_id)
-        after = _int_param(request, "after") or 0
-        until = _int_param(request, "until")
+        after = param_int(request.GET, "after") or 0
+        until = param_int(request.GET, "until")
         if until is not None and until < after:
             raise ProtocolError("wrong_type", "'until' must not be less than 'after'.")
     except PlenaryError as exc:
@@ -66,16 +69,18 @@ def meeting_events(request: HttpRequest, meeting_id: int) -> JsonResponse:
 @login_required
 def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> JsonResponse:
     """``POST /api/meetings/<id>/actions/<type>`` with the message's ``data`` as the JSON
-    body: the same operation, checks and events as the socket message of that type."""
+    body: the same operation, checks, events and rate budget as the socket message of that
+    type."""
+    assert request.user.pk is not None  # login_required
+    bucket = user_bucket(request.user.pk)
+    if not bucket.take():
+        return _too_many(bucket.retry_after())
     try:
         meeting, participant = _attendee(request, meeting_id)
         run = ACTIONS.get(action)
         if run is None:
             raise ProtocolError("unknown_type", f"Unknown operation {action!r}.")
-        try:
-            data = json.loads(request.body or b"{}")
-        except json.JSONDecodeError as exc:
-            raise ProtocolError("bad_json", f"The body is not valid JSON: {exc.msg}.") from exc
+        data = json_decode(request.body or b"{}", "data")
         if not isinstance(data, dict):
             raise ProtocolError("bad_message", "The body must be a JSON object.")
         result = run(participant, meeting, data)

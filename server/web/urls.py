@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
     path("meetings/<int:meeting_id>/", views.meeting_room, name="meeting-room"),
+    path("api/protocol/constants.json", views.protocol_constants, name="protocol-constants"),
 ]

@@ -1,20 +1,27 @@
-"""The pages: my meetings, and one meeting's room. The room itself runs over its socket."""
+"""The pages: my meetings (and the texts negotiated in their conferences), one meeting's
+room, and the protocol's constants the pages' modules read. The room itself runs over its
+socket."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from server.captions.events import CaptionEvent
 from server.captions.selectors import conference_languages, language_name
 from server.conferences.models import Meeting, Participant
-from server.rooms import selectors
-from server.rooms.permissions import may_attend, may_preside
+from server.conferences.roles import is_presiding, may_attend
+from server.negotiation.events import ROOM_EVENT_TYPES as NEGOTIATION_EVENT_TYPES
+from server.negotiation.selectors import texts_for
+from server.rooms import admission, selectors
+from server.rooms.services import TRANSITIONS
 
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = selectors.meetings_for(request.user)
-    return render(request, "web/meeting_list.html", {"meetings": meetings})
+    texts = texts_for(request.user).order_by("conference__title", "conference_id", "title")
+    return render(request, "web/meeting_list.html", {"meetings": meetings, "texts": texts})
 
 
 @login_required
@@ -28,10 +35,33 @@ def meeting_room(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "participant": participant,
-        "presiding": may_preside(participant),
+        "presiding": is_presiding(participant),
         "observer": participant.role == Participant.Role.OBSERVER,
         # The page's timers count against the server's clock, not the visitor's.
         "server_time_ms": round(timezone.now().timestamp() * 1000),
         "caption_languages": [(c, language_name(c)) for c in conference_languages(meeting)],
     }
     return render(request, "web/room.html", context)
+
+
+def protocol_constants(request: HttpRequest) -> JsonResponse:
+    """The room protocol's constants for the pages' modules (``frontend/static/js/
+    protocol.js``), so no module keeps its own copy: the close codes after which a client
+    does not reconnect, the meeting's status transitions, the event types broadcast without
+    a sequence number, and the negotiation events. Public, like the protocol document."""
+    constants = {
+        "close_codes": {
+            "logged_out": admission.CLOSE_LOGGED_OUT,
+            "unauthenticated": admission.CLOSE_UNAUTHENTICATED,
+            "forbidden": admission.CLOSE_FORBIDDEN,
+            "not_found": admission.CLOSE_NOT_FOUND,
+            "too_many_sockets": admission.CLOSE_TOO_MANY_SOCKETS,
+        },
+        "meeting_transitions": {
+            f"meeting.{action}": {"from": sorted(sources), "to": target}
+            for action, (sources, target) in TRANSITIONS.items()
+        },
+        "ephemeral_types": [CaptionEvent.DRAFT, CaptionEvent.STATUS],
+        "negotiation_event_types": list(NEGOTIATION_EVENT_TYPES),
+    }
+    return JsonResponse(constants)

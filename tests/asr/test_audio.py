@@ -5,7 +5,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from asr.audio import SAMPLE_RATE, OpusChunkDecoder, Samples, decode_file, pcm16_to_float
+from asr.audio import (
+    SAMPLE_RATE,
+    OpusChunkDecoder,
+    Samples,
+    decode_file,
+    distinct_channels,
+    pcm16_to_float,
+)
 from asr.errors import AudioError, EmptyAudio, OddByteCount, UndecodableAudio, WrongSampleRate
 
 from .conftest import encode_opus
@@ -42,6 +49,16 @@ def test_stereo_file_gives_one_stream_per_channel(recordings: Path) -> None:
     assert not np.allclose(left, right)
     (mixed,) = decode_file(recordings / "stereo_diarization.wav", mono=True)
     assert len(mixed) == len(left)
+    assert len(distinct_channels([left, right])) == 2
+
+
+def test_channels_that_are_the_same_audio_count_once() -> None:
+    tone: Samples = (np.sin(np.arange(SAMPLE_RATE) / 10) / 2).astype(np.float32)
+    almost: Samples = (tone + 1 / 32768).astype(np.float32)  # one PCM16 step off: the same
+    half: Samples = (tone / 2).astype(np.float32)
+    assert len(distinct_channels([tone, almost])) == 1
+    assert len(distinct_channels([tone, tone, half])) == 3
+    assert len(distinct_channels([tone, tone[:-1]])) == 2
 
 
 @pytest.mark.parametrize(("name", "seconds"), [("multilingual.mp3", 59.9), ("jfk.flac", 11.0)])

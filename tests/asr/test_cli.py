@@ -4,6 +4,7 @@
 import io
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -63,6 +64,22 @@ def test_transcribe_stream_prints_drafts_and_finals_with_latency(
     finals = [line for line in lines if line.startswith("final")]
     assert finals and all("+0.00s (en)" in line for line in finals)
     assert "secretar" in " ".join(finals).lower()
+
+
+@pytest.mark.slow
+def test_transcribe_a_stereo_file_of_one_voice_prints_it_once_unless_split(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    speak("The delegation supports the draft resolution.", "en", tmp_path)
+    stereo = tmp_path / "stereo.wav"
+    subprocess.run(["sox", str(tmp_path / "en.wav"), str(stereo), "remix", "1", "1"], check=True)
+    assert main(["transcribe", str(stereo), "--language", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and "delegation supports" in lines[0].lower()
+    assert not lines[0].startswith("[ch")
+    assert main(["transcribe", str(stereo), "--language", "en", "--split-channels"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line[:6] for line in lines] == ["[ch0] ", "[ch1] "]
 
 
 def test_an_unreadable_file_is_an_error_not_a_traceback(

@@ -324,7 +324,8 @@ def test_systemd_units_run_existing_commands_with_the_environment_file() -> None
         "plenary-prune.service",
     }
     for unit in units:
-        assert unit_lines(unit, "EnvironmentFile") == ["/etc/plenary/plenary.env"]
+        owner = ["/etc/plenary/owner.env"] if unit.name == "plenary-migrate.service" else []
+        assert unit_lines(unit, "EnvironmentFile") == ["/etc/plenary/plenary.env", *owner]
         for command in unit_lines(unit, "ExecStart"):
             assert plenary_command_exists(shlex.split(command)), f"{unit.name}: {command}"
         assert "plenary.target" in unit.read_text()

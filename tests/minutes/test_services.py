@@ -13,6 +13,7 @@ from server.minutes import exports, selectors, services
 from server.minutes.layout import document
 from server.minutes.models import Minutes, SegmentRevision, StatementSummary
 from server.rooms.models import FloorTurn
+from tests.support.builders import Role, conference_build, meeting_build, participant_build
 
 from .conftest import Person
 
@@ -38,14 +39,14 @@ def test_a_correction_is_a_revision_the_original_is_kept(
     original = kenya.text
     first = services.segment_correct(
         actor=person("secretariat"),
-        segment=kenya,
+        segment_id=kenya.pk,
         language="en",
         text=original.replace("this year", "in 2026"),
         reason="The speaker said 2026.",
     )
     second = services.segment_correct(
         actor=person("kenya"),
-        segment=kenya,
+        segment_id=kenya.pk,
         language="en",
         text=first.text.replace("most vulnerable", "poorest and most vulnerable"),
         reason="As delivered.",
@@ -79,7 +80,7 @@ def test_a_translation_is_corrected_in_its_own_language(
     spain = segment(recorded, "Anunciamos hoy")
     services.segment_correct(
         actor=person("spain"),
-        segment=spain,
+        segment_id=spain.pk,
         language="en",
         text="Today we announce a further contribution of EUR 20 million.",
         reason="Translation.",
@@ -91,7 +92,7 @@ def test_a_translation_is_corrected_in_its_own_language(
     )
     with pytest.raises(InvalidInput, match="no text in 'fr'"):
         services.segment_correct(
-            actor=person("spain"), segment=spain, language="fr", text="x", reason="y"
+            actor=person("spain"), segment_id=spain.pk, language="fr", text="x", reason="y"
         )
 
 
@@ -100,11 +101,11 @@ def test_corrections_need_a_change_and_a_reason(recorded: Meeting, person: Perso
     secretariat = person("secretariat")
     with pytest.raises(InvalidInput, match="same as the current"):
         services.segment_correct(
-            actor=secretariat, segment=kenya, language="en", text=kenya.text, reason="None."
+            actor=secretariat, segment_id=kenya.pk, language="en", text=kenya.text, reason="None."
         )
     with pytest.raises(InvalidInput, match="reason"):
         services.segment_correct(
-            actor=secretariat, segment=kenya, language="en", text="Other.", reason="  "
+            actor=secretariat, segment_id=kenya.pk, language="en", text="Other.", reason="  "
         )
     assert not SegmentRevision.objects.exists()
 
@@ -116,7 +117,7 @@ def test_a_superseded_segment_is_not_corrected(recorded: Meeting, person: Person
     transcript_replace(recording=chair.recording, segments=[redo])
     with pytest.raises(Conflict, match="replaced by a new transcription"):
         services.segment_correct(
-            actor=person("secretariat"), segment=chair, language="en", text="x", reason="y"
+            actor=person("secretariat"), segment_id=chair.pk, language="en", text="x", reason="y"
         )
 
 
@@ -135,9 +136,12 @@ def test_summaries_are_written_per_statement(
     text = text_of(summary)
     assert "2\\. **Mr. David Otieno** (Kenya): Mr. Otieno (Kenya), speaking on behalf" in text
     assert "3\\. It needed new and additional resources." in text
-    assert "4\\. **Sr. Javier Martín** (Spain) (spoke in Spanish): [Summary to be written.]" in text
+    assert (
+        "4\\. **Sr. Javier Martín** (Spain) (spoke in Spanish): \\[Summary to be written.\\]"
+        in text
+    )
     french = text_of(summary, "fr")
-    assert "*[anglais, non traduit]* Mr. Otieno (Kenya), speaking" in french
+    assert "*\\[anglais, non traduit\\]* Mr. Otieno (Kenya), speaking" in french
     with pytest.raises(Conflict, match="verbatim record has no summaries"):
         services.summary_write(
             actor=person("secretariat"),
@@ -149,19 +153,25 @@ def test_summaries_are_written_per_statement(
         )
 
 
-def test_minutes_are_started_once_per_form_and_language(
-    recorded: Meeting, verbatim: Minutes, person: Person
-) -> None:
-    secretariat = person("secretariat")
+def test_minutes_are_started_once_per_form_and_language() -> None:
+    conference = conference_build()
+    meeting = meeting_build(conference, symbol="CF/2026/PV.9")
+    secretariat = participant_build(conference, role=Role.SECRETARIAT)
+    verbatim = services.minutes_create(
+        actor=secretariat, meeting=meeting, form="verbatim", language="en"
+    )
     with pytest.raises(Conflict, match="exists already"):
-        services.minutes_create(actor=secretariat, meeting=recorded, form="verbatim", language="en")
+        services.minutes_create(actor=secretariat, meeting=meeting, form="verbatim", language="en")
     with pytest.raises(InvalidInput):
-        services.minutes_create(actor=secretariat, meeting=recorded, form="poem", language="en")
+        services.minutes_create(actor=secretariat, meeting=meeting, form="poem", language="en")
     with pytest.raises(InvalidInput):
         services.minutes_create(
-            actor=secretariat, meeting=recorded, form="verbatim", language="english!"
+            actor=secretariat, meeting=meeting, form="verbatim", language="english!"
         )
-    assert verbatim.symbol == "CF/2026/PV.2" and verbatim.version == 1
+    services.minutes_create(actor=secretariat, meeting=meeting, form="summary", language="en")
+    services.minutes_create(actor=secretariat, meeting=meeting, form="verbatim", language="fr")
+    assert verbatim.symbol == "CF/2026/PV.9" and verbatim.version == 1
+    assert Minutes.objects.filter(meeting=meeting).count() == 3
 
 
 def test_issued_minutes_cannot_change(recorded: Meeting, summary: Minutes, person: Person) -> None:
@@ -181,7 +191,11 @@ def test_issued_minutes_cannot_change(recorded: Meeting, summary: Minutes, perso
         )
     with pytest.raises(Conflict, match="is issued"):
         services.segment_correct(
-            actor=person("senegal"), segment=senegal, language="fr", text="Changé.", reason="r"
+            actor=person("senegal"),
+            segment_id=senegal.pk,
+            language="fr",
+            text="Changé.",
+            reason="r",
         )
     with pytest.raises(Conflict, match="is issued"):
         services.minutes_issue(actor=secretariat, minutes=summary)
@@ -232,7 +246,7 @@ def test_reopening_issues_a_corrigendum_and_leaves_the_issued_version_as_it_was(
     assert len(selectors.summaries_of(corrigendum)) == 9
     kenya = segment(recorded, "The fund must be operational")
     services.segment_correct(
-        actor=person("kenya"), segment=kenya, language="en", text="Corrected.", reason="r"
+        actor=person("kenya"), segment_id=kenya.pk, language="en", text="Corrected.", reason="r"
     )
     kenya_turn = FloorTurn.objects.get(meeting=recorded, participant=person("kenya"))
     services.summary_write(
@@ -255,7 +269,7 @@ def test_speech_is_not_written_to_the_logs(
     kenya = segment(recorded, "The fund must be operational")
     services.segment_correct(
         actor=person("kenya"),
-        segment=kenya,
+        segment_id=kenya.pk,
         language="en",
         text="A confidential correction.",
         reason="A confidential reason.",

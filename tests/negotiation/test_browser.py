@@ -73,7 +73,13 @@ def test_a_delegate_proposes_the_chair_accepts_and_both_see_it_live(
 ) -> None:
     kenya, chair = open_text(browser, server, "kenya"), open_text(browser, server, "chair")
     expect(kenya.get_by_role("button", name="Accept proposal 3")).to_have_count(0)
+    kenya.get_by_label("Proposal", exact=True).select_option("move")  # only what it needs
+    expect(kenya.get_by_label("Clause to move")).to_be_visible()
+    expect(kenya.get_by_label("Other clause (merge with / move after)")).to_be_visible()
+    expect(kenya.get_by_label("New words")).to_be_hidden()
     kenya.get_by_label("Proposal", exact=True).select_option("replace")
+    expect(kenya.get_by_label("Option no.")).to_be_hidden()
+    expect(kenya.get_by_label("Other clause (merge with / move after)")).to_be_hidden()
     kenya.get_by_label("Clause", exact=True).select_option(label="4 (clause 11)")
     kenya.get_by_label("Words in the text").fill("align their operations")
     kenya.get_by_label("New words").fill("align all their operations")
@@ -82,9 +88,13 @@ def test_a_delegate_proposes_the_chair_accepts_and_both_see_it_live(
     kenya.get_by_role("button", name="Table the proposal").click()
 
     proposal = chair.get_by_test_id("proposal-5")
-    expect(proposal).to_contain_text("KEN, MEX, SEN")
+    expect(proposal).to_contain_text("Invited to co-sponsor (not yet accepted): MEX, SEN")
     expect(proposal).to_contain_text("Banks must move now.")
     expect(kenya.get_by_test_id("proposal-5")).to_be_visible()
+    senegal = open_text(browser, server, "senegal")
+    senegal.get_by_role("button", name="Co-sponsor proposal 5", exact=True).click()
+    expect(proposal.locator(".sponsors")).to_have_text("KEN, SEN")  # the cosponsor accepted
+    expect(proposal).to_contain_text("not yet accepted): MEX")
     proposal.get_by_role("button", name="Accept proposal 5").click()
 
     for page in (kenya, chair):
@@ -106,7 +116,7 @@ def test_a_stale_change_is_refused_with_what_changed(
         open_text(browser, server, "facilitator"),
     )
     facilitator.evaluate("window.plenaryNegotiation.stop()")  # hears nothing more
-    expect(facilitator.locator("#connection")).to_have_text("Reconnecting…")
+    expect(facilitator.locator("#connection")).to_have_text("Offline")
     chair.get_by_test_id("clause-PP3").get_by_label("Status").select_option("under_discussion")
     chair.get_by_test_id("clause-PP3").get_by_role("button", name="Set status").click()
     expect(chair.get_by_test_id("clause-PP3").get_by_test_id("status")).to_have_text(
@@ -115,3 +125,32 @@ def test_a_stale_change_is_refused_with_what_changed(
     facilitator.get_by_test_id("clause-PP3").get_by_label("Status").select_option("bracketed")
     facilitator.get_by_test_id("clause-PP3").get_by_role("button", name="Set status").click()
     expect(facilitator.locator("#alerts")).to_contain_text("changed since version")
+
+
+def test_a_change_replaces_only_its_clause_keeps_focus_and_says_what_happened(
+    browser: Browser, server: ServerProcess
+) -> None:
+    kenya, chair = open_text(browser, server, "kenya"), open_text(browser, server, "chair")
+    kenya.evaluate(
+        "['clause-4', 'clause-PP3'].forEach((id) =>"
+        " document.querySelector(`[data-testid=${id}]`).plenaryUntouched = true)"
+    )
+    comment = kenya.get_by_label("Comment on clause PP3")
+    comment.fill("Too weak")  # typed, not sent, and focused
+    status = chair.get_by_test_id("clause-PP3").get_by_test_id("status").text_content()
+    wanted = "under_discussion" if status == "bracketed" else "bracketed"
+    chair.get_by_test_id("clause-PP3").get_by_label("Status").select_option(wanted)
+    chair.get_by_role("button", name="Set status of clause PP3").click()
+
+    said = wanted.replace("_", " ")
+    expect(kenya.get_by_test_id("clause-PP3").get_by_test_id("status")).to_have_text(said)
+    expect(kenya.get_by_test_id("announce")).to_have_text(f"Clause PP3: status: {said}")
+    expect(comment).to_be_focused()
+    expect(comment).to_have_value("Too weak")
+    untouched = kenya.evaluate(
+        "['clause-4', 'clause-PP3'].map((id) =>"
+        " document.querySelector(`[data-testid=${id}]`).plenaryUntouched === true)"
+    )
+    assert untouched == [True, False]  # the other clause is the same node; PP3 a new one
+    assert "\n" not in (kenya.get_by_test_id("announce").text_content() or "")
+    assert policy_violations(kenya.context) == policy_violations(chair.context) == []

@@ -62,7 +62,8 @@ def test_history_diff_and_as_of_pages(demo_text: NegotiationText) -> None:
     client = client_for("kenya")
     history = client.get(f"/negotiation/{demo_text.pk}/clauses/5/").content.decode()
     assert (
-        "BRA, KEN, MEX, SEN proposed to option add" in history
+        "BRA proposed to option add (proposal 1), inviting KEN, MEX, SEN to co-sponsor" in history
+        and "SEN co-sponsors proposal 1" in history
         and "<ins> | USD 1.3 trillion</ins>" in history
     )
     diff = client.get(f"/negotiation/{demo_text.pk}/diff?from=12&to=30").content.decode()
@@ -143,9 +144,8 @@ def test_operations_through_the_room_action_endpoint(
     )
     assert reply.status_code == 200
     event = RoomEvent.objects.get(meeting=plenary, seq=reply.json()["seqs"][0])
-    assert event.type == "negotiation.proposal.tabled" and event.data["payload"]["cosponsors"] == [
-        "BRA"
-    ]
+    assert event.type == "negotiation.proposal.tabled"
+    assert (event.data["payload"]["cosponsors"], event.data["payload"]["invited"]) == ([], ["BRA"])
     stale = client_for("chair").post(
         f"/api/meetings/{plenary.pk}/actions/negotiation.status",
         json.dumps({"text": demo_text.pk, "clause": 12, "status": "agreed", "base_version": 0}),
@@ -172,4 +172,27 @@ def test_the_demo_text_verifies_and_loads_once(
     assert negotiation_demo_load(demo).pk == demo_text.pk
     from server.negotiation.selectors import chain_verify
 
-    assert chain_verify(demo_text).ok and demo_text.event_count == 28
+    assert chain_verify(demo_text).ok and demo_text.event_count == 33
+
+
+def test_the_home_page_links_each_conference_s_texts(demo_text: NegotiationText) -> None:
+    home = client_for("kenya").get("/").content.decode()
+    section = home.split('data-testid="texts"')[1]
+    assert f"<h3>{demo_text.conference.title}</h3>" in section
+    assert f'<a href="/negotiation/{demo_text.pk}/">{demo_text.title}</a>' in section
+
+
+def test_the_body_since_a_version_says_in_one_line_what_changed(
+    demo_text: NegotiationText,
+) -> None:
+    def summary(since: int) -> str:
+        page = client_for("kenya").get(f"/negotiation/{demo_text.pk}/body?since={since}")
+        return page.content.decode().split('data-summary="')[1].split('"')[0]
+
+    version = demo_text.event_count
+    latest = summary(version - 1)
+    assert latest.startswith("Clause ") and ": status: " in latest and "\n" not in latest
+    assert summary(version - 3) == f"3 changes, the latest: {latest}"
+    assert summary(version) == ""
+    full = client_for("kenya").get(f"/negotiation/{demo_text.pk}/body").content.decode()
+    assert 'data-summary=""' in full

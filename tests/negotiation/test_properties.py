@@ -21,7 +21,8 @@ from server.conferences.models import Conference, Meeting, Participant
 from server.negotiation import content as c
 from server.negotiation import selectors, services
 from server.negotiation.models import ClauseEvent, NegotiationEvent, NegotiationText
-from server.negotiation.state import ProposalState, TextState, reading_order
+from server.negotiation.numbering import reading_order
+from server.negotiation.state import ProposalState, TextState
 
 from .conftest import past_the_trigger
 

@@ -1,5 +1,7 @@
 """Reads: a clause's history, the text as of any event or date, diffs, lists and counts."""
 
+import random
+import time
 from collections.abc import Callable
 
 import pytest
@@ -54,7 +56,7 @@ def test_a_clause_history_says_who_proposed_supported_opposed_and_changed_what(
     history = selectors.clause_history(negotiated, 4)
     assert [h.summary for h in history] == [
         "entered the text",
-        "JPN, EU proposed to replace (proposal 1)",
+        "JPN proposed to replace (proposal 1), inviting EU to co-sponsor",
         "BRA opposes proposal 1: Too early.",
         "proposal 1 accepted; words changed",
     ]
@@ -120,3 +122,27 @@ def test_lists_and_counts(negotiated: NegotiationText, person: Person, plenary: 
         base_version=clause_version(negotiated, 2),
     )
     assert [p.kind for p in selectors.open_proposals(now(negotiated))] == ["delete"]
+
+
+def _long_clause(seed: int) -> str:
+    """20,000 characters of few distinct words: the hardest case for a word diff."""
+    chooser = random.Random(seed)
+    vocabulary = [letter * length for letter in "abcdefghijk" for length in (2, 6)]
+    return " ".join(chooser.choice(vocabulary) for _ in range(3500))[:20_000]
+
+
+def test_the_word_diff_is_bounded_and_says_when_it_compared_coarsely() -> None:
+    old = _long_clause(1)
+    new = " ".join(w if i % 10 else w.upper() for i, w in enumerate(old.split(" ")))
+    started = time.monotonic()
+    runs = word_diff(old, new)
+    assert time.monotonic() - started < 5  # it took two minutes when unbounded
+    coarse = word_diff(old, new, until=time.monotonic() - 1)
+    assert coarse[0].kind == "note" and "Too long a change" in coarse[0].text
+    for compared in (runs, coarse):
+        assert "".join(r.text for r in compared if r.kind in {"same", "del"}) == old
+        assert "".join(r.text for r in compared if r.kind in {"same", "ins"}) == new
+    assert word_diff(old, old) == [Run("same", old)]
+    cut = old.index(" ", 10_000)
+    one_word = old[:cut] + " FUND" + old[cut:]
+    assert [r.kind for r in word_diff(old, one_word)] == ["same", "ins", "same"]

@@ -9,8 +9,9 @@ from server.conferences.models import Meeting, Participant
 from server.negotiation import content as c
 from server.negotiation import selectors, services
 from server.negotiation.models import NegotiationEvent, NegotiationText
+from server.negotiation.numbering import reading_order
 from server.negotiation.services import StaleVersion
-from server.negotiation.state import ClauseStatus, ProposalState, reading_order
+from server.negotiation.state import ClauseStatus, ProposalState
 from server.rooms.models import RoomEvent
 
 from .conftest import clause_version, now, proposal_version
@@ -76,7 +77,7 @@ def test_a_proposal_tabled_and_accepted_changes_the_text_and_is_announced(
     assert announced[1].data["index"] == logged.index
 
 
-def test_an_option_is_attributed_to_its_sponsors(
+def test_an_option_is_attributed_to_its_sponsor_and_the_cosponsors_who_accepted(
     text: NegotiationText, person: Person, plenary: Meeting
 ) -> None:
     services.proposal_table(
@@ -90,9 +91,11 @@ def test_an_option_is_attributed_to_its_sponsors(
         base_version=clause_version(text, 3),
         rationale="Needs.",
     )
+    services.cosponsor_accept(actor=person("kenya2"), meeting=plenary, text=text, proposal=1)
+    services.cosponsor_decline(actor=person("senegal"), meeting=plenary, text=text, proposal=1)
     accept(text, person("facilitator"), plenary, 1)
     group = next(m for m in c.marks(now(text).clauses[3].content) if isinstance(m, c.Options))
-    assert [a.by for a in group.alternatives] == [(), (), ("BRA", "KEN", "SEN")]
+    assert [a.by for a in group.alternatives] == [(), (), ("BRA", "KEN")]
 
 
 def test_a_change_based_on_an_outdated_version_is_refused_naming_what_changed(
@@ -359,3 +362,27 @@ def test_a_correction_is_a_new_event(text: NegotiationText, person: Person) -> N
     )
     assert now(text).version == count + 1
     assert selectors.chain_verify(text).ok
+
+
+def test_nesting_deeper_than_eight_is_invalid_whether_typed_or_built_by_a_change(
+    text: NegotiationText, person: Person, plenary: Meeting
+) -> None:
+    def add(depth: int) -> None:
+        services.clause_add(
+            actor=person("secretariat"),
+            meeting=None,
+            text=text,
+            kind="op",
+            markup="[" * depth + "deep" + "]" * depth,
+            after=4,
+            base_version=now(text).structure_version,
+        )
+
+    with pytest.raises(InvalidInput, match="nest at most 8 deep") as refused:
+        add(5000)
+    assert refused.value.code == "invalid"
+    add(8)
+    count = now(text).version
+    with pytest.raises(InvalidInput, match="nest at most 8 deep"):
+        table(text, person("japan"), plenary, "bracket_add", 5, span=None)
+    assert now(text).version == count

@@ -47,6 +47,22 @@ async def assert_still_works(socket: Socket) -> None:
         ('{"type": "chat.send", "data": {"text": "   "}}', "invalid", "empty"),
         ('{"type": "speakers.reorder", "data": {"entries": "1,2"}}', "wrong_type", "entries"),
         ('{"type": "events.fetch", "data": {"after": 5, "until": 2}}', "wrong_type", "until"),
+        ('{"type": "chat.send", "data": {"text": "a\\u0000b"}}', "invalid", "U+0000"),
+        (
+            '{"type": "hand.lower", "data": {"participant": 1180591620717411303424}}',
+            "wrong_type",
+            "data.participant",
+        ),
+        (
+            '{"type": "hand.lower", "data": {"participant": ' + "9" * 5000 + "}}",
+            "wrong_type",
+            "5000 digits",
+        ),
+        (
+            '{"type": "chat.send", "data": ' + "[" * 20_000 + "}",
+            "bad_message",
+            "nests more than 32",
+        ),
     ],
 )
 async def test_malformed_message_is_answered_and_changes_nothing(

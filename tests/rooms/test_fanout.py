@@ -4,10 +4,12 @@ drops a message."""
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting
-from server.rooms import services
+from server.rooms import hub, services
+from server.rooms.events import LayerEvent
 from server.rooms.hub import get_hub
 from server.rooms.models import RoomEvent
 from tests.support.room_sockets import Connect
@@ -60,3 +62,32 @@ async def test_one_layer_subscription_per_meeting_per_process(
     for socket in sockets:
         await socket.close()
     assert hub.rooms == {}
+
+
+async def test_a_long_gap_is_filled_from_the_database_a_page_at_a_time(
+    connect: Connect,
+    plenary: Meeting,
+    settings: SettingsWrapper,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.ROOM_REPLAY_LIMIT = 5
+    read = hub._layer_events
+    pages: list[int] = []
+
+    async def reading(meeting_id: int, after_seq: int, until: int) -> list[LayerEvent]:
+        events = await read(meeting_id, after_seq, until)
+        pages.append(len(events))
+        return events
+
+    monkeypatch.setattr(hub, "_layer_events", reading)
+    kenya = await connect("kenya", plenary)
+    await kenya.receive_until("snapshot")
+    chair = await connect("chair", plenary)
+    await chair.receive_until("snapshot")
+    await kenya.receive_until("presence.joined")
+
+    lost = [await db_async(append_without_broadcast)(plenary, f"lost {n}") for n in range(23)]
+    ack = await chair.call("chat.send", {"text": "after the loss"})
+    received = [(await kenya.receive())["seq"] for _ in range(24)]
+    assert received == [*lost, *ack["seqs"]]
+    assert sum(pages) == 23 and max(pages) <= 5

@@ -127,3 +127,34 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path: Path) -> None
     result = subprocess.run([*PLENARY, "check"], env=env, cwd=REPO, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when PLENARY_ENV=production" in result.stderr
+
+
+async def test_a_demotion_and_a_logout_reach_the_sockets_on_another_process(
+    two_servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    """The chair is demoted by a third process (a shell) and Kenya logs out through the
+    first; their sockets are on the second."""
+    first, second = two_servers
+    kenya_session = first.login("kenya")
+    kenya = await open_room(second, kenya_session)
+    await next_of(kenya, "snapshot")
+    chair = await open_room(second, second.login("chair"))
+    await next_of(chair, "snapshot")
+
+    demote = (
+        "from server.conferences.models import Participant; "
+        "p = Participant.objects.get(user__username='chair'); p.role = 'delegate'; p.save()"
+    )
+    shell = [*PLENARY, "shell", "-c", demote]
+    await asyncio.to_thread(subprocess.run, shell, env=first.env, cwd=REPO, check=True)
+    assert (await next_of(chair, "you.changed"))["you"]["role"] == "delegate"
+    await chair.send(json.dumps({"type": "meeting.close", "id": "close"}))
+    refused = await next_of(chair, "error")
+    assert (refused["id"], refused["code"]) == ("close", "forbidden")
+
+    assert first.logout(kenya_session) == 200
+    assert (await next_of(kenya, "error"))["code"] == "logged_out"
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await asyncio.wait_for(kenya.recv(), 5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+    await chair.close()

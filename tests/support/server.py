@@ -141,6 +141,24 @@ class ServerProcess:
     def log(self) -> str:
         return "".join(p.read_text(errors="replace") for p in self.data_dir.glob("server-*.log"))
 
+    def logout(self, session: str) -> int:
+        """Log out over HTTP like a browser (the page's logout form); return the status."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        request = urllib.request.Request(self.url + "/", headers={"Cookie": f"sessionid={session}"})
+        page = opener.open(request).read().decode()
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, "the page has no logout form"
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": match.group(1)}).encode()
+        csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+        request = urllib.request.Request(
+            f"{self.url}/logout/",
+            data=body,
+            headers={"Cookie": f"sessionid={session}; csrftoken={csrf}"},
+        )
+        status: int = opener.open(request).status
+        return status
+
     def login(self, username: str, password: str = "plenary-demo") -> str:
         """Log in over HTTP like a browser; return the session cookie's value."""
         jar = http.cookiejar.CookieJar()

@@ -9,6 +9,9 @@ from django.test import Client
 
 from server.conferences.models import Conference, Meeting, Participant
 from server.negotiation.demo import negotiation_demo_load
+from server.negotiation.events import ROOM_EVENT_TYPES as NEGOTIATION_EVENT_TYPES
+from server.rooms import admission
+from server.rooms.services import TRANSITIONS
 
 pytestmark = [pytest.mark.django_db]
 
@@ -144,3 +147,22 @@ def test_every_asset_is_served_by_plenary(plenary: Meeting) -> None:
     for page in (room_page("chair", plenary), client_for("chair").get("/").content.decode()):
         for url in re.findall(r'\s(?:src|href|action)="([^"]*)"', page):
             assert url.startswith("#") or re.match(r"^/([^/]|$)", url), url
+
+
+def test_the_protocol_constants_are_published_from_the_server_s_own() -> None:
+    reply = Client(HTTP_HOST="127.0.0.1").get("/api/protocol/constants.json")  # no login
+    assert reply.status_code == 200
+    constants = reply.json()
+    assert constants["close_codes"] == {
+        "logged_out": admission.CLOSE_LOGGED_OUT,
+        "unauthenticated": admission.CLOSE_UNAUTHENTICATED,
+        "forbidden": admission.CLOSE_FORBIDDEN,
+        "not_found": admission.CLOSE_NOT_FOUND,
+        "too_many_sockets": admission.CLOSE_TOO_MANY_SOCKETS,
+    }
+    assert {
+        action.removeprefix("meeting."): (set(t["from"]), t["to"])
+        for action, t in constants["meeting_transitions"].items()
+    } == {action: (set(sources), target) for action, (sources, target) in TRANSITIONS.items()}
+    assert constants["ephemeral_types"] == ["caption.draft", "caption.status"]
+    assert constants["negotiation_event_types"] == list(NEGOTIATION_EVENT_TYPES)

@@ -1,14 +1,24 @@
-// The negotiation page: changes go through the room's actions over HTTP; every
-// negotiation event on the room socket (or a reconnection) reloads the text's body, so all
-// participants see each change at once and a page that lost its socket catches up.
+// The negotiation page: changes go through the room's actions over HTTP; the room client
+// (replay, ping, backoff) says when a negotiation event about this text arrived, or when
+// it came back after missing some. The page then fetches the text's body and puts in only
+// the parts that changed (keyed by id: each clause, the counts, the new clauses), so the
+// place and focus of whoever is reading or typing stay put; its live region says in one
+// line what happened.
+import { PROTOCOL } from "./protocol.js";
+import { RoomClient } from "./room-client.js";
+
 const root = document.getElementById("negotiation");
 const textId = Number(root.dataset.text);
 const meetingId = Number(root.dataset.meeting);
 const body = document.getElementById("text-body");
 const alerts = document.getElementById("alerts");
+const announce = document.getElementById("announce");
 const csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
-const live = { seq: 0, retry: 0, socket: null, refreshes: 0, stopped: false };
-live.stop = () => { live.stopped = true; live.socket.close(); }; // stay offline (tests)
+const NEGOTIATION_EVENTS = new Set(PROTOCOL.negotiation_event_types);
+const CONNECTION = { connecting: "Connecting…", live: "Live", offline: "Reconnecting…", closed: "Offline" };
+
+const client = new RoomClient(meetingId);
+const live = { client, refreshes: 0, stop: () => client.disconnect() };
 window.plenaryNegotiation = live; // for the end-to-end tests and the curious
 
 function alert(message) {
@@ -17,14 +27,73 @@ function alert(message) {
   alerts.replaceChildren(p);
 }
 
-async function refresh() {
-  const reply = await fetch(`/negotiation/${textId}/body`, { credentials: "same-origin" });
+const current = () => body.querySelector(".negotiation-body");
+
+let refreshing = null;
+let again = false;
+
+// One reload at a time; events arriving meanwhile ask for one more after it.
+function refresh() {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  refreshing = reload().finally(() => {
+    refreshing = null;
+    if (again) {
+      again = false;
+      refresh();
+    }
+  });
+}
+
+async function reload() {
+  const since = current().dataset.version;
+  const reply = await fetch(`/negotiation/${textId}/body?since=${since}`, { credentials: "same-origin" });
   if (!reply.ok) return alert(`Could not reload the text (${reply.status}).`);
   // Parsed as an inert document (no script runs), then moved in as nodes.
   const fresh = new DOMParser().parseFromString(await reply.text(), "text/html");
-  body.replaceChildren(...fresh.body.childNodes);
+  const freshBody = fresh.querySelector(".negotiation-body");
+  const { summary } = freshBody.dataset;
+  patch(current(), freshBody);
   live.refreshes += 1;
   fillClauseLists();
+  if (summary) announce.textContent = summary;
+}
+
+// Put the fresh body's parts in place of the current ones, keyed by id; a part that did
+// not change is left alone.
+function patch(target, fresh) {
+  Object.assign(target.dataset, fresh.dataset);
+  const before = new Map([...target.children].map((el) => [el.id, el]));
+  let previous = null;
+  for (const part of [...fresh.children]) {
+    const old = before.get(part.id);
+    before.delete(part.id);
+    const node = old?.isEqualNode(part) ? old : replaceKeepingFocus(old, part);
+    const expected = previous ? previous.nextElementSibling : target.firstElementChild;
+    if (expected !== node) (previous ? previous.after(node) : target.prepend(node));
+    previous = node;
+  }
+  before.forEach((gone) => gone.remove());
+}
+
+const FOCUSABLE = "a[href], button, input, select, textarea";
+
+// A changed part replaces the old one; a field focused in it stays focused (the same
+// field of the new part), keeping what was typed.
+function replaceKeepingFocus(old, part) {
+  const node = document.importNode(part, true);
+  if (!old) return node;
+  const focused = old.contains(document.activeElement) ? document.activeElement : null;
+  const index = focused ? [...old.querySelectorAll(FOCUSABLE)].indexOf(focused) : -1;
+  old.replaceWith(node);
+  const same = index >= 0 ? node.querySelectorAll(FOCUSABLE)[index] : null;
+  if (same && same.tagName === focused.tagName) {
+    if ("value" in focused && same.type !== "submit" && same.type !== "button") same.value = focused.value;
+    same.focus();
+  }
+  return node;
 }
 
 async function act(type, data) {
@@ -43,36 +112,17 @@ async function act(type, data) {
   return true;
 }
 
-function connectionState(value, label) {
+client.addEventListener("status", (e) => {
   const badge = document.getElementById("connection");
-  if (!badge) return;
-  badge.dataset.state = value;
-  badge.textContent = label;
-}
-
-function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/meetings/${meetingId}/`);
-  live.socket = socket;
-  socket.addEventListener("message", (m) => receive(JSON.parse(m.data)));
-  socket.addEventListener("close", (c) => {
-    connectionState("offline", "Reconnecting…");
-    if (live.stopped || (c.code >= 4000 && c.code < 4500)) return; // not admitted, logged out
-    setTimeout(connect, Math.min(15000, 500 * 2 ** live.retry++));
-  });
-}
-
-function receive(message) {
-  if (message.type === "snapshot") {
-    live.seq = message.seq;
-    live.retry = 0;
-    connectionState("live", "Live");
-    refresh(); // whatever happened while we were away
-  } else if (typeof message.seq === "number") {
-    live.seq = Math.max(live.seq, message.seq);
-    if (message.type.startsWith("negotiation.") && message.data?.text === textId) refresh();
-  }
-}
+  badge.dataset.state = e.detail;
+  badge.textContent = CONNECTION[e.detail];
+});
+client.addEventListener("error", (e) => alert(e.detail.message));
+client.addEventListener("change", (e) => {
+  const { events } = e.detail;
+  const ours = events.some((event) => NEGOTIATION_EVENTS.has(event.type) && event.data?.text === textId);
+  if (ours || events.length === 0) refresh(); // a snapshot: whatever happened while away
+});
 
 // Clause pickers of the proposal form, from the body's clauses.
 function fillClauseLists() {
@@ -89,40 +139,69 @@ function fillClauseLists() {
 
 const clauseOf = (key) => body.querySelector(`article.clause[data-key="${key}"]`);
 const number = (value) => (value === "" || value == null ? null : Number(value));
-const structureVersion = () => Number(body.querySelector(".negotiation-body").dataset.structureVersion);
+const structureVersion = () => Number(current().dataset.structureVersion);
+const parentOf = (el) => number(el?.dataset.parent);
 
-// What each kind of proposal sends: its operation and the version it is based on.
-function proposal(form) {
-  const get = (name) => form.get(name)?.trim() ?? "";
-  const clause = number(get("clause"));
-  const other = number(get("other"));
-  const span = get("span") || null;
-  const onClause = { clause, base_version: Number(clauseOf(clause)?.dataset.version ?? -1) };
-  const structural = { base_version: structureVersion() };
-  const otherClause = other == null ? null : clauseOf(other);
-  const parentOf = (el) => number(el?.dataset.parent);
-  const operations = {
-    replace: () => ({ ...onClause, operation: { old: get("span"), new: get("words") } }),
-    delete: () => ({ ...onClause, operation: {} }),
-    bracket_add: () => ({ ...onClause, operation: { span } }),
-    bracket_remove: () => ({ ...onClause, operation: { bracket: number(get("mark")) } }),
-    option_add: () => ({ ...onClause, operation: { group: number(get("mark")), span, words: get("words") } }),
-    option_choose: () => ({ ...onClause, operation: { group: number(get("mark")), alternative: number(get("alternative")) } }),
-    insert: () => ({ ...structural, operation: { kind: get("new_kind"), parent: parentOf(clauseOf(clause)), after: clause, words: get("words") } }),
-    merge: () => ({ ...structural, operation: { sources: [clause, other], words: get("words") } }),
-    move: () => ({ ...structural, clause, operation: { parent: parentOf(otherClause), after: other } }),
-  };
-  return operations[get("kind")]();
+// Each kind of proposal: the fields it asks for, what "Clause" means for it, and what it
+// sends (its operation and the version it is based on).
+const onClause = (clause) => ({ clause, base_version: Number(clauseOf(clause)?.dataset.version ?? -1) });
+const structural = () => ({ base_version: structureVersion() });
+const KINDS = {
+  replace: { fields: ["clause", "span", "words"],
+    send: (f) => ({ ...onClause(f.clause), operation: { old: f.span, new: f.words } }) },
+  delete: { fields: ["clause"], send: (f) => ({ ...onClause(f.clause), operation: {} }) },
+  bracket_add: { fields: ["clause", "span"],
+    send: (f) => ({ ...onClause(f.clause), operation: { span: f.span || null } }) },
+  bracket_remove: { fields: ["clause", "mark"],
+    send: (f) => ({ ...onClause(f.clause), operation: { bracket: f.mark } }) },
+  option_add: { fields: ["clause", "mark", "span", "words"],
+    send: (f) => ({ ...onClause(f.clause), operation: { group: f.mark, span: f.span || null, words: f.words } }) },
+  option_choose: { fields: ["clause", "mark", "alternative"],
+    send: (f) => ({ ...onClause(f.clause), operation: { group: f.mark, alternative: f.alternative } }) },
+  insert: { fields: ["clause", "new_kind", "words"], clause: "Insert after clause",
+    send: (f) => ({ ...structural(), operation: {
+      kind: f.new_kind, parent: parentOf(clauseOf(f.clause)), after: f.clause, words: f.words } }) },
+  merge: { fields: ["clause", "other", "words"],
+    send: (f) => ({ ...structural(), operation: { sources: [f.clause, f.other], words: f.words } }) },
+  move: { fields: ["clause", "other"], clause: "Clause to move",
+    send: (f) => ({ ...structural(), clause: f.clause,
+      operation: { parent: parentOf(f.other == null ? null : clauseOf(f.other)), after: f.other } }) },
+};
+const NUMBERS = new Set(["clause", "other", "mark", "alternative"]);
+
+// Only the fields the chosen kind needs are shown (and sent).
+function showFields(form) {
+  const kind = KINDS[form.elements.kind.value];
+  for (const field of form.querySelectorAll(".field[data-field]")) {
+    const needed = kind.fields.includes(field.dataset.field);
+    field.hidden = !needed;
+    field.querySelectorAll("input, select, textarea").forEach((el) => (el.disabled = !needed));
+  }
+  form.querySelector("label[for=p-clause]").textContent = kind.clause ?? "Clause";
 }
 
-document.getElementById("propose")?.addEventListener("submit", async (event) => {
+function proposal(form) {
+  const fields = {};
+  for (const name of KINDS[form.get("kind")].fields) {
+    const value = form.get(name)?.trim() ?? "";
+    fields[name] = NUMBERS.has(name) ? number(value) : value;
+  }
+  return KINDS[form.get("kind")].send(fields);
+}
+
+const proposeForm = document.getElementById("propose");
+proposeForm?.elements.kind.addEventListener("change", () => showFields(proposeForm));
+proposeForm?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   const cosponsors = (form.get("cosponsors") || "").split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase());
   const ok = await act("negotiation.propose", {
     kind: form.get("kind"), rationale: form.get("rationale"), cosponsors, ...proposal(form),
   });
-  if (ok) event.target.reset();
+  if (ok) {
+    event.target.reset();
+    showFields(event.target);
+  }
 });
 
 // Buttons and small forms inside the body: accept, reject, withdraw, positions, status.
@@ -146,4 +225,5 @@ body.addEventListener("submit", (event) => {
 });
 
 fillClauseLists();
-connect();
+if (proposeForm) showFields(proposeForm);
+client.connect();

@@ -1,12 +1,17 @@
 // The room socket (docs/protocol.md): a snapshot on the first connect, a replay after
 // ?last_seq=N on every reconnect, events applied strictly in sequence, any gap fetched
 // before anything newer is applied, duplicates dropped. No DOM here.
+import { PROTOCOL } from "./protocol.js";
 import { apply, fromSnapshot } from "./room-state.js";
 
 const CONTROL_TYPES = new Set(["snapshot", "synced", "error", "events", "ack", "pong"]);
-const EPHEMERAL_TYPES = new Set(["caption.draft", "caption.status"]);
-const FINAL_CLOSE = { 4001: "You have logged out.", 4401: "You are not logged in.",
-  4403: "Your delegation is not admitted to this meeting.", 4404: "No such meeting." };
+const EPHEMERAL_TYPES = new Set(PROTOCOL.ephemeral_types);
+const CLOSE_MESSAGES = { logged_out: "You have logged out.", unauthenticated: "You are not logged in.",
+  forbidden: "Your delegation is not admitted to this meeting.", not_found: "No such meeting.",
+  too_many_sockets: "You have too many meeting windows open: close one and reload this page." };
+// After these the server will not let this page in again: no reconnect.
+const FINAL_CLOSE = Object.fromEntries(
+  Object.entries(PROTOCOL.close_codes).map(([name, code]) => [code, CLOSE_MESSAGES[name]]));
 const PING_EVERY_MS = 20000;
 const PONG_WITHIN_MS = 10000;
 
@@ -55,11 +60,18 @@ export class RoomClient extends EventTarget {
     this.connect();
   }
 
+  // Stop for good, no reconnect (a page done with the room; the end-to-end tests).
+  disconnect() {
+    this.finalClose = "Disconnected.";
+    clearTimeout(this.reconnectTimer);
+    this.socket?.close();
+  }
+
   closed(close) {
     clearInterval(this.pingTimer);
     this.socket = null;
-    if (FINAL_CLOSE[close.code]) {
-      this.finalClose = FINAL_CLOSE[close.code];
+    this.finalClose ??= FINAL_CLOSE[close.code] ?? null;
+    if (this.finalClose) {
       this.status("closed");
       return;
     }
@@ -81,6 +93,11 @@ export class RoomClient extends EventTarget {
     if (message.type === "synced") return this.live();
     if (message.type === "events") return this.fetched(message.events);
     if (message.type === "error") return this.failed(message);
+    if (message.type === "you.changed" && this.state) {
+      // Your role or delegation changed: the server checks your rights as they are now.
+      this.state = { ...this.state, you: message.you };
+      return this.changed([]);
+    }
     if (isEvent(message)) return this.event(message);
     // Without a sequence number: live only (draft captions, recognition status).
     if (EPHEMERAL_TYPES.has(message.type)) this.dispatchEvent(new CustomEvent("ephemeral", { detail: message }));

@@ -1,15 +1,12 @@
 // Drawing the room state into the page. No protocol logic here: the view reads the state
 // and calls `act(type, data)` for whatever the person asks for.
+import { PROTOCOL } from "./protocol.js";
 import { timerRemaining } from "./room-state.js";
 
 const $ = (id) => document.getElementById(id);
 const KIND_TAG = { point_of_order: "Point of order", right_of_reply: "Right of reply" };
-const STATUS_ACTIONS = {
-  scheduled: ["meeting.open"],
-  open: ["meeting.suspend", "meeting.close"],
-  suspended: ["meeting.resume", "meeting.close"],
-  closed: [],
-};
+const TRANSITIONS = Object.entries(PROTOCOL.meeting_transitions);
+const statusActions = (status) => TRANSITIONS.filter(([, t]) => t.from.includes(status)).map(([action]) => action);
 
 export function who(p) {
   return p.delegation ? `${p.name} (${p.delegation_name})` : p.name;
@@ -162,7 +159,7 @@ function renderChair(state) {
   choose($("add-speaker-who"), state.presence.map((p) => new Option(who(p), p.id)));
   choose($("agenda-item"), state.agenda.map((a) => new Option(`${a.number}. ${a.title}`, a.id)),
     state.agendaItem?.id);
-  const allowed = STATUS_ACTIONS[state.meeting.status] ?? [];
+  const allowed = statusActions(state.meeting.status);
   document.querySelectorAll("[data-status-action]").forEach((b) =>
     setDisabled(b, !allowed.includes(b.dataset.statusAction)));
   const running = Boolean(state.floor.timer?.running_since);

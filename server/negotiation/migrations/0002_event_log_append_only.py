@@ -1,11 +1,9 @@
 """On PostgreSQL, the event log refuses UPDATE and DELETE: history is appended, never
 rewritten (corrections are new events). Other databases rely on the hash chain alone."""
 
-from collections.abc import Callable
-
 from django.db import migrations
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from ._postgresql import on_postgresql
 
 CREATE = """
 CREATE OR REPLACE FUNCTION negotiation_event_append_only() RETURNS trigger AS $$
@@ -24,15 +22,7 @@ DROP FUNCTION IF EXISTS negotiation_event_append_only();
 """
 
 
-def _on_postgresql(sql: str) -> Callable[[StateApps, BaseDatabaseSchemaEditor], None]:
-    def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)  # no placeholders: its % are PL/pgSQL's
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("negotiation", "0001_initial")]
 
-    operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP))]
+    operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP))]

@@ -1,7 +1,8 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from server.negotiation import content as c
+from server.negotiation import content as clause_content
+from server.negotiation.content import Content, plain
 from server.negotiation.diff import Run
 from server.negotiation.render import content_html, diff_html
 from server.negotiation.selectors import proposal_summary
@@ -11,7 +12,7 @@ register = template.Library()
 
 
 @register.filter
-def words_html(content: c.Content) -> SafeString:
+def words_html(content: Content) -> SafeString:
     return content_html(content)
 
 
@@ -21,8 +22,8 @@ def runs_html(runs: list[Run]) -> SafeString:
 
 
 @register.filter
-def markup(content: c.Content) -> str:
-    return c.markup(content)
+def markup(content: Content) -> str:
+    return clause_content.markup(content)
 
 
 @register.filter
@@ -31,8 +32,8 @@ def readable(value: str) -> str:
 
 
 @register.filter
-def plain_words(content: c.Content) -> str:
-    return c.plain(content)
+def plain_words(content: Content) -> str:
+    return plain(content)
 
 
 @register.filter

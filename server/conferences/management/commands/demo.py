@@ -5,15 +5,13 @@ from argparse import ArgumentParser
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from server.conferences.demo import DEMO_PASSWORD, PEOPLE, demo_load
-from server.minutes.demo import minutes_demo_load
-from server.negotiation.demo import negotiation_demo_load
+from server.conferences.demo import DEMO_PASSWORD, PEOPLE, demo_load, demo_parts
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo conference, its negotiation text and a recorded past meeting with its "
-        "transcript (idempotent); print the logins."
+        "Load the demo conference and what each app adds to it (a negotiation text, a "
+        "recorded past meeting with its transcript), idempotently; print the logins."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -31,13 +29,9 @@ class Command(BaseCommand):
                 f"({DEMO_PASSWORD!r}). Pass --allow-production to load it anyway."
             )
         conference = demo_load()
-        text = negotiation_demo_load(conference)
-        recorded = minutes_demo_load(conference)
         self.stdout.write(f"Demo conference: {conference.title}")
-        self.stdout.write(f"Demo negotiation text: {text.title}")
-        self.stdout.write(
-            f"Demo recorded meeting (for minutes): {recorded.title} ({recorded.symbol})"
-        )
+        for part in demo_parts():
+            self.stdout.write(part.demo_load(conference))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, name, code, role, language in PEOPLE:
             self.stdout.write(f"  {username:<12} {role:<12} {code or '-':<4} {language}  {name}")

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from tqdm import tqdm
 
+from server.common.values import decimal_or_none
 from server.conferences.demo import demo_load
 from server.conferences.models import Meeting
 from server.minutes import exports, selectors
@@ -75,7 +76,8 @@ class Command(BaseCommand):
 
 
 def _meeting(reference: str) -> Meeting:
-    by_id = Q(pk=int(reference)) if reference.isdigit() else Q()
+    pk = decimal_or_none(reference)
+    by_id = Q(pk=pk) if pk is not None else Q()
     meeting = Meeting.objects.filter(by_id | Q(symbol=reference)).first()
     if meeting is None:
         raise CommandError(f"No meeting {reference!r}.")

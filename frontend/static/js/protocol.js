@@ -1,0 +1,7 @@
+// The room protocol's constants as the server publishes them (/api/protocol/constants.json):
+// close codes, meeting status transitions, ephemeral and negotiation event types. Modules
+// import them from here instead of keeping copies.
+const reply = await fetch("/api/protocol/constants.json", { credentials: "same-origin" });
+if (!reply.ok) throw new Error(`Could not load the protocol's constants (${reply.status}).`);
+
+export const PROTOCOL = Object.freeze(await reply.json());

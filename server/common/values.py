@@ -1,0 +1,168 @@
+"""The values a client may send, checked once for every field, whatever way it comes: a
+socket message or an action's JSON body (``json_decode``), a form (``form_text``), a query
+string (``param_int``), the admin (``TEXT_CHECKED``). See docs/protocol.md, "Values".
+
+Text holds no control character but tab and newline, no lone surrogate and no non-character
+U+FFFE/U+FFFF, so every export (UTF-8, XML, DOCX) can hold it. An integer fits the
+database's 64-bit columns; written in a query string, it is the digits 0 to 9 alone.
+"""
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Concatenate, ParamSpec
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+from .errors import InvalidInput, ProtocolError, WrongType
+
+INTEGER_MIN, INTEGER_MAX = -(2**63), 2**63 - 1
+MAX_DEPTH = 32  # levels of nested objects and lists in one message
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_DECIMAL = re.compile("[0-9]{1,19}")  # ASCII digits only: str.isdigit() takes '²'
+_NEWLINES = re.compile("\r\n?")
+
+
+def text_check(value: str, name: str) -> str:
+    found = _FORBIDDEN.search(value)
+    if found is not None:
+        raise InvalidInput(
+            f"'{name}' holds the control character U+{ord(found.group()):04X} at position "
+            f"{found.start()}: text may hold tabs and newlines, no other control character."
+        )
+    return value
+
+
+def integer_check(value: int, name: str) -> int:
+    if not INTEGER_MIN <= value <= INTEGER_MAX:
+        raise WrongType(f"'{name}' must be an integer between {INTEGER_MIN} and {INTEGER_MAX}.")
+    return value
+
+
+def decimal_or_none(raw: str) -> int | None:
+    """An id an operator typed, if it is one (digits 0 to 9 within the database's range)."""
+    if _DECIMAL.fullmatch(raw) is None:
+        return None
+    value = int(raw)
+    return value if value <= INTEGER_MAX else None
+
+
+def integer_parse(raw: str, name: str) -> int:
+    """A non-negative integer written in a query string or a form."""
+    if _DECIMAL.fullmatch(raw) is None:
+        raise WrongType(f"'{name}' must be a whole number written with the digits 0 to 9.")
+    return integer_check(int(raw), name)
+
+
+# JSON: socket messages and action bodies --------------------------------------------------
+
+
+def _no_constant(name: str) -> float:
+    raise ProtocolError("bad_json", f"{name} is not a number JSON knows.")
+
+
+def _integer(raw: str) -> int:
+    """Refused by its length first: int() raises a ValueError beyond 4300 digits."""
+    if len(raw) > 100:
+        raise WrongType(f"An integer of {len(raw)} digits is larger than any stored number.")
+    return int(raw)
+
+
+def _finite(raw: str) -> float:
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ProtocolError("bad_json", f"A number is too large: {raw[:20]}.")
+    return value
+
+
+def json_decode(raw: str | bytes, root: str) -> object:
+    """The JSON value of ``raw`` with every string and integer in it checked; ``root`` names
+    it in errors (``data.text``)."""
+    try:
+        value = json.loads(
+            raw, parse_constant=_no_constant, parse_float=_finite, parse_int=_integer
+        )
+    except json.JSONDecodeError as exc:
+        raise ProtocolError("bad_json", f"The message is not valid JSON: {exc.msg}.") from exc
+    except UnicodeDecodeError as exc:
+        raise ProtocolError("bad_json", "The message is not UTF-8.") from exc
+    except RecursionError as exc:
+        raise _too_deep() from exc
+    _values_check(value, root)
+    return value
+
+
+def _too_deep() -> ProtocolError:
+    return ProtocolError("bad_message", f"The message nests more than {MAX_DEPTH} levels.")
+
+
+def _values_check(value: object, root: str) -> None:
+    pending: list[tuple[object, str, int]] = [(value, root, 0)]
+    while pending:
+        item, name, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        if isinstance(item, str):
+            text_check(item, name or "message")
+        elif isinstance(item, int) and not isinstance(item, bool):
+            integer_check(item, name or "message")
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                text_check(key, "a field name")
+                pending.append((inner, f"{name}.{key}" if name else key, depth + 1))
+        elif isinstance(item, list):
+            pending.extend((inner, f"{name}[{n}]", depth + 1) for n, inner in enumerate(item))
+
+
+# Forms, query strings and the admin -------------------------------------------------------
+
+
+def form_text(params: Mapping[str, str], name: str) -> str:
+    """A form's text field; a browser's CRLF line ends become newlines."""
+    return text_check(_NEWLINES.sub("\n", params.get(name, "")), name)
+
+
+def param_int(params: Mapping[str, str], name: str) -> int | None:
+    """``?name=N``, or None where it is absent or empty."""
+    raw = params.get(name, "")
+    return integer_parse(raw, name) if raw else None
+
+
+P = ParamSpec("P")
+
+
+def answers_bad_input(
+    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """A page view whose refused input (``InvalidInput``) is answered 400 with the reason."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except InvalidInput as exc:
+            return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+
+    return checked
+
+
+def text_validator(value: str) -> None:
+    """The text check as a Django validator (admin forms; CRLF counts as a newline)."""
+    try:
+        text_check(_NEWLINES.sub("\n", value), "This field")
+    except InvalidInput as exc:
+        raise ValidationError(exc.message, code="invalid") from exc
+
+
+TEXT_CHECKED = {
+    models.CharField: {"validators": [text_validator]},
+    models.TextField: {"validators": [text_validator]},
+    models.EmailField: {"validators": [text_validator]},
+    models.URLField: {"validators": [text_validator]},
+}
+"""An admin's ``formfield_overrides``: every text field it edits is checked."""

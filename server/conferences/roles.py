@@ -1,0 +1,47 @@
+"""Who a participant is at the conference, and which meetings they may attend: the role
+predicates every app's permissions build on. Defined here once; rooms, negotiation, minutes
+and captions ask these."""
+
+from server.common.errors import Forbidden
+
+from .models import Meeting, Participant
+
+Role = Participant.Role
+PRESIDING_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.FACILITATOR})
+# The bureau and the secretariat serve every meeting, closed sessions included.
+STAFF_ROLES = PRESIDING_ROLES | {Role.SECRETARIAT}
+
+
+def is_presiding(participant: Participant) -> bool:
+    """The chair, a vice-chair or a facilitator."""
+    return participant.role in PRESIDING_ROLES
+
+
+def is_secretariat(participant: Participant) -> bool:
+    return participant.role == Role.SECRETARIAT
+
+
+def is_staff(participant: Participant) -> bool:
+    """A presiding officer or the secretariat: they serve every meeting."""
+    return participant.role in STAFF_ROLES
+
+
+def check_presiding(participant: Participant) -> None:
+    if not is_presiding(participant):
+        raise Forbidden("Only the chair, a vice-chair or a facilitator may do this.")
+
+
+def check_secretariat(participant: Participant) -> None:
+    if not is_secretariat(participant):
+        raise Forbidden("Only the secretariat may do this.")
+
+
+def may_attend(participant: Participant, meeting: Meeting) -> bool:
+    """A participant of the meeting's conference; for a closed session, only the staff and
+    the delegations admitted to it."""
+    if participant.conference_id != meeting.conference_id:
+        return False
+    if meeting.kind != Meeting.Kind.CLOSED or is_staff(participant):
+        return True
+    admitted = {delegation.pk for delegation in meeting.admitted_delegations.all()}
+    return participant.delegation_id in admitted
