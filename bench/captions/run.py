@@ -279,7 +279,14 @@ def measure(
     capture: np.ndarray,
     engine: Transcriber,
 ) -> Run:
-    finals = [e for e in events if e["type"] == "caption.final"]
+    # Finals of the probe tones after the last statement (Whisper hears "No," in a tone) are
+    # not the statements' words.
+    spoken_until = mic_started + (microphone.statements[-1].ends_at + 0.5) * 1000
+    finals = [
+        e
+        for e in events
+        if e["type"] == "caption.final" and iso_ms(e["data"]["start"]) < spoken_until
+    ]
     read = read_finals(finals)
     reference = " ".join(s.text for s in microphone.statements)
     arrived = {e["data"]["segment"]: e["at"] for e in finals}
