@@ -167,11 +167,12 @@ class TranslationRouter:
         sentences = []
         for sentence in split_sentences(text):
             if terms is None:
-                sentences.append(route.translate(sentence, source, target))
-                continue
-            protected = terms.protect(sentence, source, target)
-            translated = route.translate(protected.text, source, target)
-            sentences.append(terms.restore(translated, protected, target))
+                translated = route.translate(sentence, source, target)
+            else:
+                protected = terms.protect(sentence, source, target)
+                translated = route.translate(protected.text, source, target)
+                translated = terms.restore(translated, protected, target)
+            sentences.append(" ".join(translated.split()))  # a dropped word leaves two blanks
         return Translation(" ".join(sentences), source, target, route.name)
 
 

@@ -8,55 +8,35 @@ Captions do not travel here: they are room events on the room socket.
 """
 
 import asyncio
-import json
 import logging
-import time
-from urllib.parse import parse_qs
 
 from django.conf import settings
 
-from asr import (
-    SAMPLE_RATE,
-    AudioError,
-    EmptyAudio,
-    OddByteCount,
-    UndecodableAudio,
-    WrongSampleRate,
-)
 from server.common import metrics
 from server.common.asyncdb import db_async
 from server.common.errors import InvalidInput, PlenaryError
 from server.common.values import json_decode
-from server.conferences.models import Meeting, Participant
-from server.rooms import selectors as room_selectors
 from server.rooms.admission import AdmittedConsumer, close_code
 from server.rooms.events import PROTOCOL_VERSION, encode
-from server.rooms.hub import Member, ephemeral_send, get_hub
+from server.rooms.hub import ephemeral_send, get_hub
 
-from . import services
+from .audio_admission import (
+    CLOSE_FLOOR_CHANGED,
+    AudioTurn,
+    FloorWatch,
+    audio_admit,
+    refusal_close_code,
+)
 from .embedded import embedded_worker_start
 from .events import CaptionStatus
 from .intake import OVERSIZED, AudioIntake, FrameTooLarge
 from .link import LinkState, RecognitionLink
-from .models import Recording
-from .recorder import RecordingFile
 from .relay import frame_send, get_relay
 from .selectors import conference_languages
 from .speech import speech_engines_loading
+from .turn_recording import TurnRecording
 
 logger = logging.getLogger(__name__)
-
-CLOSE_FLOOR_CHANGED = 4409
-CLOSE_AUDIO_TAKEN = 4423  # the turn's audio already comes through another socket
-PROGRESS_EVERY = 5.0  # seconds between updates of the recording's row
-
-
-AUDIO_ERROR_CODES: dict[type[AudioError], str] = {
-    OddByteCount: "odd_byte_count",
-    WrongSampleRate: "wrong_sample_rate",
-    EmptyAudio: "empty_audio",
-    UndecodableAudio: "undecodable_audio",
-}
 
 
 def wire(message: dict[str, object]) -> str:
@@ -67,92 +47,47 @@ def error_wire(code: str, text: str) -> str:
     return wire({"type": "error", "code": code, "message": text})
 
 
-def _first(query: dict[str, list[str]], name: str) -> str | None:
-    values = query.get(name)
-    return values[0] if values else None
-
-
-def stream_parameters(query_string: bytes) -> tuple[str, str | None]:
-    """(format, language) from ``?format=…&rate=…&language=…``."""
-    query = parse_qs(query_string.decode("latin-1"))
-    format = _first(query, "format") or Recording.Format.PCM16
-    if format not in Recording.Format.values:
-        raise InvalidInput(f"Unknown audio format {format!r}: use pcm16, webm or ogg.")
-    rate = _first(query, "rate")
-    if format == Recording.Format.PCM16 and rate not in (None, str(SAMPLE_RATE)):
-        raise InvalidInput(f"PCM16 audio must be {SAMPLE_RATE} Hz mono, not {rate} Hz.")
-    language = _first(query, "language")
-    return format, services.check_language_code(language) if language else None
-
-
 class AudioConsumer(AdmittedConsumer):
-    meeting: Meeting
-    participant: Participant
-    recording: Recording
-    member: Member | None = None
-    floor_lost: "asyncio.Task[None] | None" = None
+    """Wires the turn's parts: admission (``audio_admission``), decoding (``intake``),
+    recording (``turn_recording``), the relay to listeners (``relay``) and the recognition
+    link (``link``)."""
+
+    turn: AudioTurn | None = None
 
     async def connect(self) -> None:
         await self.accept()
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         try:
             await self.enter(meeting_id)
-            format, language = stream_parameters(self.scope.get("query_string", b""))
-            hub = get_hub()
-            # Registered first, then checked: a change of floor from now on reaches us.
-            member = await hub.attach(meeting_id, self)
-            try:
-                self.recording, seq = await db_async(services.recording_open)(
-                    meeting=self.meeting, participant=self.participant, format=format
-                )
-            except PlenaryError:
-                await hub.detach(meeting_id, member)
-                raise
+            self.watch = FloorWatch(self.meeting, self.participant, self.end_of_turn)
+            turn = await audio_admit(self.watch, self.scope.get("query_string", b""))
         except PlenaryError as exc:
             metrics.AUDIO_FRAMES_REFUSED.labels(exc.code).inc()
             await self.send_error(exc.code, exc.message)
-            taken = isinstance(exc, services.AudioTaken)
-            await self.close(code=CLOSE_AUDIO_TAKEN if taken else close_code(exc))
+            await self.close(code=refusal_close_code(exc))
             return
-        self.file = RecordingFile(
-            settings.RECORDINGS_DIR / self.recording.path, format, settings.RECORDINGS_DIR
-        )
-        self.intake = AudioIntake(format)
-        self.received = 0.0  # seconds of audio so far: the stream time of the next frame
-        self.saved_at = time.monotonic()
-        self.gaps: list[list[float]] = []
+        self.recorder = TurnRecording(turn.recording, turn.format)
+        self.intake = AudioIntake(turn.format)
         self.ending = False
         if settings.ASR_WORKERS == "embedded":
             embedded_worker_start()
         self.link = RecognitionLink(
             self.channel_layer,
             self.channel_name,
-            self.recording.pk,
-            language,
+            turn.recording.pk,
+            turn.language,
             await db_async(conference_languages)(self.meeting),
             self.link_changed,
-            lambda start, end: self.gaps.append([round(start, 3), round(end, 3)]),
+            self.recorder.gap,
             starting=speech_engines_loading,
         )
         await self.link.open()
         self.ticker = asyncio.create_task(self.tick())
-        self.member = member
-        await hub.sync(meeting_id, member, seq)
+        self.turn = turn
+        await get_hub().sync(meeting_id, turn.member, turn.seq)
         await self.send_json(
-            {"type": "audio.ready", "recording": self.recording.pk, "turn": self.recording.turn_id}
+            {"type": "audio.ready", "recording": turn.recording.pk, "turn": turn.recording.turn_id}
         )
-
-    # RoomClient, for the hub: the room's events tell us when the floor changes -----------
-
-    @property
-    def delegation_id(self) -> int | None:
-        return self.participant.delegation_id
-
-    async def deliver(self, text: str) -> None:
-        kind = json.loads(text).get("type")
-        if kind in ("floor.granted", "meeting.status") and self.floor_lost is None:
-            # Not awaited here: ending detaches us from the hub that is calling us.
-            self.floor_lost = asyncio.create_task(self.end_of_turn())
 
     async def end_of_turn(self) -> None:
         await self.finish()
@@ -161,15 +96,8 @@ class AudioConsumer(AdmittedConsumer):
         )
         await self.close(code=CLOSE_FLOOR_CHANGED)
 
-    async def missed(self, after_seq: int, until: int) -> list[str]:
-        return await db_async(room_selectors.events_encoded)(
-            self.meeting, self.participant, after_seq, until
-        )
-
-    # Audio in -----------------------------------------------------------------------------
-
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.member is None or self.ending:
+        if self.turn is None or self.ending:
             return
         if bytes_data is None:
             await self.control(text_data or "")
@@ -179,17 +107,13 @@ class AudioConsumer(AdmittedConsumer):
         except PlenaryError as exc:
             await self.refuse(exc.code, exc.message)
             return
-        except AudioError as exc:
-            await self.refuse(AUDIO_ERROR_CODES.get(type(exc), "bad_audio"), str(exc))
-            return
         if self.ending:  # the turn ended while the frame was decoded
             return
-        if frame.stored:
-            self.file.write(frame.stored)
+        at = self.recorder.write(frame)
         if frame.pcm:
-            at = self.received
-            self.received += frame.seconds
-            await frame_send(self.channel_layer, self.meeting.pk, self.recording.turn_id, frame.pcm)
+            await frame_send(
+                self.channel_layer, self.meeting.pk, self.turn.recording.turn_id, frame.pcm
+            )
             await self.link.audio(at, frame.pcm)
         if frame.oversized:
             await self.refuse(FrameTooLarge.code, OVERSIZED)
@@ -214,8 +138,6 @@ class AudioConsumer(AdmittedConsumer):
         else:
             await self.send_error("unknown_type", f"Unknown control message {kind!r}.")
 
-    # Recognition --------------------------------------------------------------------------
-
     async def asr_opened(self, message: dict[str, object]) -> None:
         stream, worker = message.get("stream"), message.get("worker")
         if isinstance(stream, str) and isinstance(worker, str):
@@ -236,7 +158,7 @@ class AudioConsumer(AdmittedConsumer):
         status: CaptionStatus = {
             "v": PROTOCOL_VERSION,
             "type": "caption.status",
-            "turn": self.recording.turn_id,
+            "turn": self.recorder.recording.turn_id,
             "state": state.value,
             "lag": 0.0,
             "message": text,
@@ -248,30 +170,18 @@ class AudioConsumer(AdmittedConsumer):
             await asyncio.sleep(1.0)
             try:
                 await self.link.check()
-                if time.monotonic() - self.saved_at >= PROGRESS_EVERY:
-                    await self.save_progress(done=False)
+                await self.recorder.save_if_due()
             except Exception:
                 logger.exception("audio socket of meeting %s: housekeeping failed", self.meeting.pk)
 
-    async def save_progress(self, *, done: bool) -> None:
-        self.saved_at = time.monotonic()
-        await db_async(services.recording_progress)(
-            recording=self.recording,
-            seconds=self.received,
-            size=self.file.size,
-            gaps=self.gaps,
-            done=done,
-        )
-
     async def finish(self) -> None:
         """The turn's audio ends here: the recording is closed, recognition finishes."""
-        if self.member is None or self.ending:
+        if self.turn is None or self.ending:
             return
         self.ending = True
         self.ticker.cancel()
-        self.file.close()
-        await get_hub().detach(self.meeting.pk, self.member)
-        await self.save_progress(done=True)
+        await get_hub().detach(self.meeting.pk, self.turn.member)
+        await self.recorder.close()
         try:
             await self.link.close()
         except Exception:  # the layer itself may be what failed: the worker times out
@@ -279,8 +189,6 @@ class AudioConsumer(AdmittedConsumer):
 
     async def leave(self) -> None:
         await self.finish()
-
-    # Replies ------------------------------------------------------------------------------
 
     async def send_json(self, message: dict[str, object]) -> None:
         await self.send(text_data=wire(message))

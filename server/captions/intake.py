@@ -15,7 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
-from asr import SAMPLE_RATE, OpusChunkDecoder, pcm16_to_float
+from asr import (
+    SAMPLE_RATE,
+    AudioError,
+    EmptyAudio,
+    OddByteCount,
+    OpusChunkDecoder,
+    UndecodableAudio,
+    WrongSampleRate,
+    pcm16_to_float,
+)
 from asr.demux import MAX_PACKET_BYTES
 from server.common.errors import PlenaryError
 
@@ -30,6 +39,22 @@ class FrameTooLarge(PlenaryError):
 
 class TooFast(PlenaryError):
     code = "rate_limited"
+
+
+AUDIO_ERROR_CODES: dict[type[AudioError], str] = {
+    OddByteCount: "odd_byte_count",
+    WrongSampleRate: "wrong_sample_rate",
+    EmptyAudio: "empty_audio",
+    UndecodableAudio: "undecodable_audio",
+}
+
+
+class BadAudio(PlenaryError):
+    """A frame whose audio cannot be read; its code says why."""
+
+    def __init__(self, error: AudioError) -> None:
+        super().__init__(str(error))
+        self.code = AUDIO_ERROR_CODES.get(type(error), "bad_audio")
 
 
 @dataclass(frozen=True)
@@ -56,7 +81,7 @@ class AudioIntake:
         self.spent = 0.0  # seconds of the real-time budget used so far
 
     async def take(self, data: bytes) -> Frame:
-        """The frame, or an error that names what is wrong with it (``AudioError`` for audio
+        """The frame, or an error that names what is wrong with it (``BadAudio`` for audio
         that cannot be read); a refused frame costs nothing and changes nothing."""
         if len(data) > settings.AUDIO_MAX_FRAME_BYTES:
             raise FrameTooLarge(
@@ -65,14 +90,19 @@ class AudioIntake:
             )
         if self.spent > time.monotonic() - self.opened_at + settings.AUDIO_AHEAD_SECONDS:
             raise TooFast("Audio is arriving faster than real time; this frame was dropped.")
-        if self.decoder is None:
-            pcm16_to_float(data)  # raises for an empty or odd-sized frame
-            frame = Frame(data, data, oversized=False)
-        else:
-            chunk = await asyncio.to_thread(self.decoder.read, data)
-            frame = Frame(as_pcm16(chunk.samples), chunk.stored, chunk.oversized)
+        try:
+            frame = await self._decode(data)
+        except AudioError as exc:
+            raise BadAudio(exc) from exc
         self.spent += max(len(frame.pcm), len(data)) / BYTES_PER_SECOND
         return frame
+
+    async def _decode(self, data: bytes) -> Frame:
+        if self.decoder is None:
+            pcm16_to_float(data)  # raises for an empty or odd-sized frame
+            return Frame(data, data, oversized=False)
+        chunk = await asyncio.to_thread(self.decoder.read, data)
+        return Frame(as_pcm16(chunk.samples), chunk.stored, chunk.oversized)
 
 
 OVERSIZED = (

@@ -109,3 +109,17 @@ class SegmentTranslation(models.Model):
                 fields=["segment", "language"], name="one_translation_per_language"
             )
         ]
+
+
+class CaptionChoice(models.Model):
+    """The captions language a participant picked in a meeting (none: their preferred one).
+    Kept across their sockets and reconnects; counted for translation while they are present."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="caption_choice_unique")
+        ]

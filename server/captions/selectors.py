@@ -11,17 +11,21 @@ from server.rooms.events import ParticipantRef
 from server.rooms.models import RoomConnection
 from server.rooms.selectors import participant_ref, snapshot_part
 
-from .models import SegmentTranslation, TranscriptSegment
+from .models import CaptionChoice, SegmentTranslation, TranscriptSegment
 
 RECENT_CAPTIONS = 50
 
 
 def caption_languages(meeting_id: int) -> set[str]:
     """The languages the people in the room read captions in now: each present participant's
-    preferred language, and any other a socket picked."""
-    connections = RoomConnection.objects.filter(meeting_id=meeting_id)
-    preferred = connections.values_list("participant__preferred_language", flat=True)
-    picked = connections.exclude(caption_language="").values_list("caption_language", flat=True)
+    preferred language, and any other one they picked."""
+    present = RoomConnection.objects.filter(meeting_id=meeting_id).values("participant_id")
+    preferred = Participant.objects.filter(pk__in=present).values_list(
+        "preferred_language", flat=True
+    )
+    picked = CaptionChoice.objects.filter(
+        meeting_id=meeting_id, participant_id__in=present
+    ).values_list("language", flat=True)
     return {language for language in [*preferred, *picked] if language}
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.conferences.models import Meeting, Participant
-from server.rooms.models import FloorTurn, RoomConnection
+from server.rooms.models import FloorTurn
 from server.rooms.selectors import participant_ref
 from server.rooms.services import event_append, room_lock
 
@@ -25,7 +25,7 @@ from .events import (
     CaptionTranslationPayload,
     TranscriptRedonePayload,
 )
-from .models import Recording, SegmentTranslation, TranscriptSegment
+from .models import CaptionChoice, Recording, SegmentTranslation, TranscriptSegment
 
 EXTENSIONS: dict[str, str] = {
     Recording.Format.PCM16: "wav",
@@ -221,8 +221,12 @@ def check_language_code(language: str) -> str:
 def caption_language_pick(*, actor: Participant, meeting: Meeting, language: str | None) -> None:
     """The captions language ``actor`` reads in this room (None: their preferred one). Finals
     are translated into every language picked by someone present."""
-    code = check_language_code(language) if language else ""
-    RoomConnection.objects.filter(meeting=meeting, participant=actor).update(caption_language=code)
+    if language:
+        CaptionChoice.objects.update_or_create(
+            meeting=meeting, participant=actor, defaults={"language": check_language_code(language)}
+        )
+    else:
+        CaptionChoice.objects.filter(meeting=meeting, participant=actor).delete()
 
 
 @dataclass(frozen=True)

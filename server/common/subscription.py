@@ -4,13 +4,17 @@ A server process that serves many local sockets from one group (a meeting's even
 revocations of users' sockets) subscribes once, receives each message once and hands it to
 ``on_message``. When the layer fails (Redis restarted, and its groups with it) it joins the
 group again once the layer answers, then calls ``resumed`` to make up for what it missed.
+
+``LocalGroups`` keeps one such subscription per meeting while the process has sockets there
+(the room hub's events, the listening relay's audio).
 """
 
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Generic, Protocol, TypeVar
 
 from channels.layers import BaseChannelLayer, get_channel_layer
 
@@ -82,6 +86,64 @@ class GroupSubscription:
             await self.resumed()
         except Exception:
             logger.exception("%s: catching up after the layer failed", self.group)
+
+
+class LocalGroup(Protocol):
+    """A subscription that serves this process's sockets in one meeting."""
+
+    @property
+    def idle(self) -> bool:
+        """No local socket is left to serve."""
+        ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+G = TypeVar("G", bound=LocalGroup)
+
+
+class LocalGroups(Generic[G]):
+    """This process's subscriptions, one per meeting that has local sockets: started with
+    the first socket, stopped after the last."""
+
+    def __init__(self, layer: BaseChannelLayer, make: Callable[[int, BaseChannelLayer], G]) -> None:
+        self.layer = layer
+        self._make = make
+        self.groups: dict[int, G] = {}
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def joining(self, meeting_id: int) -> AsyncIterator[G]:
+        """The meeting's subscription, started if there was none, to add a socket to."""
+        async with self._lock:
+            group = self.groups.get(meeting_id)
+            if group is None:
+                group = self._make(meeting_id, self.layer)
+                await group.start()
+                self.groups[meeting_id] = group
+            try:
+                yield group
+            finally:
+                await self._stop_if_idle(meeting_id, group)
+
+    @asynccontextmanager
+    async def leaving(self, meeting_id: int) -> AsyncIterator[G | None]:
+        """The meeting's subscription (``None`` if there is none), to remove a socket from;
+        stopped when that was its last."""
+        async with self._lock:
+            group = self.groups.get(meeting_id)
+            try:
+                yield group
+            finally:
+                if group is not None:
+                    await self._stop_if_idle(meeting_id, group)
+
+    async def _stop_if_idle(self, meeting_id: int, group: G) -> None:
+        if group.idle:
+            del self.groups[meeting_id]
+            await group.stop()
 
 
 class PerLoop(Generic[T]):

@@ -22,7 +22,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
 from server.common.asyncdb import db_async
-from server.common.subscription import GroupSubscription, PerLoop
+from server.common.subscription import GroupSubscription, LocalGroups, PerLoop
 
 from . import services
 from .events import LayerEphemeral, LayerEvent, encode, group_name
@@ -71,6 +71,10 @@ class RoomFanout(GroupSubscription):
         self.members: set[Member] = set()
         self.last_seq = 0
         self._resyncs: set[asyncio.Task[None]] = set()
+
+    @property
+    def idle(self) -> bool:
+        return not self.members
 
     async def start(self) -> None:
         await self.subscribe()
@@ -200,35 +204,27 @@ class MeetingHub:
     """All room subscriptions of this process (one hub per event loop)."""
 
     def __init__(self, layer: BaseChannelLayer) -> None:
-        self.layer = layer
         self.server_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.rooms: dict[int, RoomFanout] = {}
-        self._lock = asyncio.Lock()
+        self._rooms = LocalGroups(layer, RoomFanout)
         self._housekeeping: asyncio.Task[None] | None = None
+
+    @property
+    def rooms(self) -> dict[int, RoomFanout]:
+        return self._rooms.groups
 
     async def attach(self, meeting_id: int, client: RoomClient) -> Member:
         """Start queueing the room's events for ``client``; call ``RoomFanout.sync`` once
         the client has its snapshot or replay."""
-        async with self._lock:
-            room = self.rooms.get(meeting_id)
-            if room is None:
-                room = RoomFanout(meeting_id, self.layer)
-                await room.start()
-                self.rooms[meeting_id] = room
+        async with self._rooms.joining(meeting_id) as room:
             member = Member(client)
             room.members.add(member)
         self._start_housekeeping()
         return member
 
     async def detach(self, meeting_id: int, member: Member) -> None:
-        async with self._lock:
-            room = self.rooms.get(meeting_id)
-            if room is None:
-                return
-            room.members.discard(member)
-            if not room.members:
-                del self.rooms[meeting_id]
-                await room.stop()
+        async with self._rooms.leaving(meeting_id) as room:
+            if room is not None:
+                room.members.discard(member)
 
     async def sync(self, meeting_id: int, member: Member, seq: int) -> None:
         room = self.rooms.get(meeting_id)

@@ -126,9 +126,6 @@ class RoomConnection(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="connections")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     server_id = models.CharField(max_length=64, db_index=True)
-    caption_language = models.CharField(
-        max_length=8, blank=True, help_text="Captions language picked on this socket, if any."
-    )
     opened_at = models.DateTimeField()
     last_seen = models.DateTimeField()
 

@@ -11,12 +11,12 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.captions import selectors, services
 from server.captions.actions import captions_language
-from server.captions.models import Recording, SegmentTranslation, TranscriptSegment
+from server.captions.models import CaptionChoice, Recording, SegmentTranslation, TranscriptSegment
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.conferences.models import Meeting, Participant
 from server.minutes.selectors import meeting_record
 from server.rooms import services as room_services
-from server.rooms.models import FloorTurn, RoomConnection, RoomEvent
+from server.rooms.models import FloorTurn, RoomEvent
 from server.rooms.selectors import room_snapshot
 
 pytestmark = [pytest.mark.django_db]
@@ -126,6 +126,12 @@ def test_translations_go_to_the_languages_of_those_present_and_those_picked(
     assert selectors.caption_languages(plenary.pk) == {"en", "es"}
     room_services.connection_close(channel_name="spain")
     assert selectors.caption_languages(plenary.pk) == {"en"}
+    # A pick outlives the socket: Kenya's French counts again when Kenya is back.
+    captions_language(person("kenya"), plenary, {"language": "fr"})
+    room_services.connection_close(channel_name="kenya")
+    assert selectors.caption_languages(plenary.pk) == set()
+    present("kenya")
+    assert selectors.caption_languages(plenary.pk) == {"en", "fr"}
 
 
 @pytest.mark.parametrize("language", ["español", "e$", "x" * 9])
@@ -143,7 +149,7 @@ def test_everyone_may_pick_their_captions_language(
         meeting=plenary, participant=actor, channel_name="c", server_id="t"
     )
     assert captions_language(actor, plenary, {"language": "es"}) is None
-    assert RoomConnection.objects.get(channel_name="c").caption_language == "es"
+    assert CaptionChoice.objects.get(meeting=plenary, participant=actor).language == "es"
 
 
 def test_the_snapshot_holds_recent_captions_as_of_its_sequence_number(

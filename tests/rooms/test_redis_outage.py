@@ -63,7 +63,7 @@ async def test_a_chat_committed_while_redis_is_down_is_acknowledged_and_delivere
 
     own_redis.stop()
     client = await db_async(logged_in)("chair")
-    with caplog.at_level(logging.WARNING, logger="server.rooms.services"):
+    with caplog.at_level(logging.WARNING, logger="server.rooms.services.room"):
         status, body = await db_async(chat_over_http)(client, plenary, "during the outage")
     assert status == 200, "a committed action is not an error"
     assert isinstance(body["seqs"], list)

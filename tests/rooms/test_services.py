@@ -9,12 +9,33 @@ from django.db import transaction
 from django.utils import timezone
 
 from server.common.errors import Conflict
-from server.conferences.models import Meeting, Participant
+from server.conferences.models import Conference, Meeting, Participant
 from server.rooms import selectors, services
 from server.rooms.models import RoomConnection, RoomEvent, RoomState
+from tests.support.builders import cast_build, conference_build, meeting_build
 
 pytestmark = [pytest.mark.django_db]
 People = Callable[[str], Participant]
+
+
+@pytest.fixture
+def conference() -> Conference:
+    return conference_build()
+
+
+@pytest.fixture
+def person(conference: Conference) -> People:
+    return cast_build(conference)
+
+
+@pytest.fixture
+def plenary(conference: Conference) -> Meeting:
+    return meeting_build(conference, status=Meeting.Status.OPEN)
+
+
+@pytest.fixture
+def closed_session(conference: Conference) -> Meeting:
+    return meeting_build(conference, kind=Meeting.Kind.CLOSED, status=Meeting.Status.OPEN)
 
 
 def seqs(meeting: Meeting) -> list[int]:
@@ -47,8 +68,9 @@ def test_a_failed_change_leaves_no_gap(plenary: Meeting, person: People) -> None
 def test_events_are_broadcast_only_after_commit(
     plenary: Meeting, person: People, django_capture_on_commit_callbacks: Callable[..., object]
 ) -> None:
+    kenya = person("kenya")
     with django_capture_on_commit_callbacks() as callbacks:  # type: ignore[attr-defined]
-        services.chat_send(actor=person("kenya"), meeting=plenary, text="x", scope="meeting")
+        services.chat_send(actor=kenya, meeting=plenary, text="x", scope="meeting")
     assert len(callbacks) == 1
 
 

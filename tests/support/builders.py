@@ -6,15 +6,19 @@ names and codes are made unique per call.
     kenya = delegation_build(conference, code="KEN")
     secretariat = participant_build(conference, role=Role.SECRETARIAT)
     closed = meeting_build(conference, kind=Meeting.Kind.CLOSED, admitted=[kenya])
+    draft = text_build(secretariat, clauses=[("op", "Decides to [act];")])
 """
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from server.conferences.models import AgendaItem, Conference, Delegation, Meeting, Participant
+from server.negotiation import selectors as negotiation_selectors
+from server.negotiation import services as negotiation_services
+from server.negotiation.models import NegotiationText
 from server.rooms.models import FloorTurn
 
 Role = Participant.Role
@@ -70,6 +74,50 @@ def participant_build(
     )
 
 
+# The demo's people by username (role, delegation code, language), for tests written with
+# its names: each is made only when a test first names them.
+CAST: dict[str, tuple[str, str | None, str]] = {
+    "chair": (Role.CHAIR, None, "en"),
+    "vicechair": (Role.VICE_CHAIR, None, "en"),
+    "facilitator": (Role.FACILITATOR, None, "en"),
+    "secretariat": (Role.SECRETARIAT, None, "en"),
+    "brazil": (Role.DELEGATE, "BRA", "es"),
+    "spain": (Role.DELEGATE, "ESP", "es"),
+    "france": (Role.DELEGATE, "FRA", "fr"),
+    "kenya": (Role.DELEGATE, "KEN", "en"),
+    "kenya2": (Role.ADVISER, "KEN", "en"),
+    "mexico": (Role.DELEGATE, "MEX", "es"),
+    "senegal": (Role.DELEGATE, "SEN", "fr"),
+    "japan": (Role.DELEGATE, "JPN", "en"),
+    "eu": (Role.DELEGATE, "EU", "en"),
+    "wmo": (Role.OBSERVER, "WMO", "en"),
+}
+CAST_KINDS = {"EU": Delegation.Kind.ORGANISATION, "WMO": Delegation.Kind.OBSERVER}
+
+
+def cast_build(conference: Conference) -> Callable[[str], Participant]:
+    """``person(username)``: the participant of that ``CAST`` name in ``conference``, made
+    when first asked for (delegations are shared: kenya and kenya2 are both KEN)."""
+    people: dict[str, Participant] = {}
+    delegations: dict[str, Delegation] = {}
+
+    def person(username: str) -> Participant:
+        if username not in people:
+            role, code, language = CAST[username]
+            delegation = None
+            if code is not None:
+                if code not in delegations:
+                    kind = CAST_KINDS.get(code, Delegation.Kind.MEMBER_STATE)
+                    delegations[code] = delegation_build(conference, code=code, kind=kind)
+                delegation = delegations[code]
+            people[username] = participant_build(
+                conference, role=role, delegation=delegation, username=username, language=language
+            )
+        return people[username]
+
+    return person
+
+
 def meeting_build(
     conference: Conference,
     *,
@@ -104,3 +152,32 @@ def floor_turn_build(meeting: Meeting, participant: Participant) -> FloorTurn:
         started_at=timezone.now(),
         granted_seq=0,
     )
+
+
+def text_build(
+    drafter: Participant,
+    *,
+    clauses: Iterable[tuple[str, str]] = (("op", "Decides to act;"),),
+    session: Meeting | None = None,
+) -> NegotiationText:
+    """A negotiation text set up through its services by ``drafter`` (the secretariat, or a
+    presiding officer in ``session``), with top-level ``clauses`` (kind, markup) in order:
+    their keys are 1, 2, ..."""
+    number = next(_serial)
+    text = negotiation_services.text_create(
+        actor=drafter, slug=f"text-{number}", title=f"Text {number}", meeting=session
+    )
+    for kind, markup in clauses:
+        text.refresh_from_db()
+        state = negotiation_selectors.text_state(text)
+        negotiation_services.clause_add(
+            actor=drafter,
+            text=text,
+            kind=kind,
+            markup=markup,
+            after=max(state.clauses, default=None),
+            meeting=session,
+            base_version=state.structure_version,
+        )
+    text.refresh_from_db()
+    return text

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("captions", "0002_recording_alive_at"),
+        ("captions", "0003_caption_choice"),
     ]
 
     operations = [

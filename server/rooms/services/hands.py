@@ -1,0 +1,41 @@
+"""Raised hands: a participant raises and lowers their own; the presiding officers may
+lower anyone's."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from server.conferences.models import Meeting, Participant
+from server.conferences.roles import check_presiding
+
+from ..events import EventType, HandPayload
+from ..models import RaisedHand, RoomEvent
+from ..selectors import participant_ref
+from .room import event_append, room_lock
+
+
+def hand_raise(*, actor: Participant, meeting: Meeting) -> RoomEvent | None:
+    with transaction.atomic():
+        state = room_lock(meeting)
+        _, created = RaisedHand.objects.get_or_create(
+            meeting=meeting, participant=actor, defaults={"raised_at": timezone.now()}
+        )
+        if not created:
+            return None
+        payload: HandPayload = {"participant": participant_ref(actor)}
+        return event_append(state=state, type=EventType.HAND_RAISED, data=payload, actor=actor)
+
+
+def hand_lower(
+    *, actor: Participant, meeting: Meeting, participant: Participant | None = None
+) -> RoomEvent | None:
+    """Lower one's own hand, or (presiding officers) someone else's."""
+    target = participant or actor
+    if target.pk != actor.pk:
+        check_presiding(actor)
+    with transaction.atomic():
+        state = room_lock(meeting)
+        deleted, _ = RaisedHand.objects.filter(meeting=meeting, participant=target).delete()
+        if not deleted:
+            return None
+        payload: HandPayload = {"participant": participant_ref(target)}
+        return event_append(state=state, type=EventType.HAND_LOWERED, data=payload, actor=actor)

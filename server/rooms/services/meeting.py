@@ -1,0 +1,57 @@
+"""The meeting as a whole: the agenda item under discussion and the meeting's status (open,
+suspended, resumed, closed)."""
+
+from django.db import transaction
+
+from server.common.errors import Conflict, InvalidInput, NotFound
+from server.conferences.models import AgendaItem, Meeting, Participant
+from server.conferences.roles import check_presiding
+
+from ..events import AgendaPayload, EventType, MeetingStatusPayload
+from ..models import RoomEvent
+from ..selectors import agenda_ref
+from .floor import floor_set
+from .room import event_append, room_lock
+from .speakers import Kind
+
+
+def agenda_switch(*, actor: Participant, meeting: Meeting, item_id: int) -> RoomEvent:
+    check_presiding(actor)
+    item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
+    if item is None:
+        raise NotFound(f"No agenda item {item_id} in this meeting.")
+    with transaction.atomic():
+        state = room_lock(meeting)
+        state.agenda_item = item
+        state.save(update_fields=["agenda_item"])
+        payload: AgendaPayload = {"item": agenda_ref(item)}
+        return event_append(state=state, type=EventType.AGENDA_SWITCHED, data=payload, actor=actor)
+
+
+Status = Meeting.Status
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "open": (frozenset({Status.SCHEDULED}), Status.OPEN),
+    "suspend": (frozenset({Status.OPEN}), Status.SUSPENDED),
+    "resume": (frozenset({Status.SUSPENDED}), Status.OPEN),
+    "close": (frozenset({Status.OPEN, Status.SUSPENDED}), Status.CLOSED),
+}
+
+
+def meeting_transition(*, actor: Participant, meeting: Meeting, action: str) -> RoomEvent:
+    check_presiding(actor)
+    if action not in TRANSITIONS:
+        raise InvalidInput(f"Unknown meeting action {action!r}.")
+    sources, target = TRANSITIONS[action]
+    with transaction.atomic():
+        state = room_lock(meeting)
+        meeting.refresh_from_db(fields=["status"])
+        previous = meeting.status
+        if previous not in sources:
+            raise Conflict(f"Cannot {action} a meeting that is {previous}.")
+        meeting.status = target
+        meeting.save(update_fields=["status"])
+        payload: MeetingStatusPayload = {"status": target, "previous": previous}
+        event = event_append(state=state, type=EventType.MEETING_STATUS, data=payload, actor=actor)
+        if target == Status.CLOSED and state.floor_holder_id is not None:
+            floor_set(state, actor, None, kind=Kind.SPEAKER)
+        return event
