@@ -10,7 +10,8 @@ PORT ?= 8000
 # The database, recordings and prepared models, for the server and the speech engines alike.
 export PLENARY_DATA_DIR ?= $(CURDIR)/var
 
-# Debian packages: speech synthesis and Apertium (real offline en<->es translation), Redis for
+# Debian packages: speech synthesis and Apertium (offline translation between en, es, fr, pt, it;
+# cg3 for its Italian pair), Redis for
 # the channel-layer tests, Chromium for the browser tests, pango and fonts for PDF exports.
 RUN_PACKAGES := apertium apertium-eng-spa apertium-fr-es apertium-es-pt apertium-spa-ita cg3 espeak-ng sox libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 # age and strace: the backup tests (encryption; no password on a command line); openssl:

@@ -11,6 +11,7 @@ from .audio import (
     decode_file,
     pcm16_to_float,
 )
+from .caption_sentences import SentenceGrouper, SentenceOptions, sentences_of
 from .engines import load_transcriber
 from .errors import (
     AsrError,
@@ -70,6 +71,8 @@ __all__ = [
     "Route",
     "Samples",
     "Segment",
+    "SentenceGrouper",
+    "SentenceOptions",
     "StreamingOptions",
     "StreamingTranscriber",
     "Term",
@@ -94,6 +97,7 @@ __all__ = [
     "models_status",
     "pcm16_to_float",
     "resolve_model",
+    "sentences_of",
     "split_sentences",
     "warm_up",
 ]

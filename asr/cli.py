@@ -8,6 +8,7 @@ import argparse
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,9 @@ from .translate.router import (
 from .translate.terms import TermBase, default_term_base
 
 FRAME = SAMPLE_RATE // 10  # feed 100 ms at a time
+# A conference's slug → its glossary, or None where there is no such conference: the server
+# gives one (``plenary translate --terms SLUG``); this package knows no conferences.
+ConferenceTerms = Callable[[str], TermBase | None]
 
 
 def _stamp(seconds: float) -> str:
@@ -153,12 +157,20 @@ def _models(args: argparse.Namespace) -> None:
         _models_status()
 
 
-def _terms(name: str) -> TermBase | None:
-    return default_term_base() if name == "default" else None
+def _terms(name: str, conference_terms: ConferenceTerms | None) -> TermBase | None:
+    if name in ("default", "none"):
+        return default_term_base() if name == "default" else None
+    found = conference_terms(name) if conference_terms is not None else None
+    if found is None:
+        raise AsrError(
+            f"--terms {name}: no such conference (default, none, or a conference's slug)"
+        )
+    return found
 
 
-def _translate(args: argparse.Namespace) -> None:
+def _translate(args: argparse.Namespace, conference_terms: ConferenceTerms | None) -> None:
     """Each line of the text (or of standard input) through the pair's route."""
+    terms = _terms(args.terms, conference_terms)
     router = default_router()
     route = router.chosen().get((args.source, args.target))
     if route is None and args.source != args.target:
@@ -172,7 +184,6 @@ def _translate(args: argparse.Namespace) -> None:
             file=sys.stderr,
         )
     lines = sys.stdin if args.text in (None, "-") else [args.text]
-    terms = _terms(args.terms)
     for line in lines:
         text = line.strip()
         if text:
@@ -199,7 +210,12 @@ def parser() -> argparse.ArgumentParser:
     translate = commands.add_parser("translate", help="Translate text, a sentence a line")
     translate.add_argument("--from", dest="source", type=str.lower, required=True, help="en, fr …")
     translate.add_argument("--to", dest="target", type=str.lower, required=True, help="en, fr …")
-    translate.add_argument("--terms", choices=["default", "none"], default="default")
+    translate.add_argument(
+        "--terms",
+        default="default",
+        metavar="CONFERENCE|default|none",
+        help="a conference's glossary (its slug), the default term base, or none",
+    )
     translate.add_argument("text", nargs="?", help="the text; - or none: standard input")
     models = commands.add_parser("models", help="Speech and translation models")
     models.add_argument("action", choices=["status", "prepare", "install", "score"])
@@ -213,7 +229,7 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], conference_terms: ConferenceTerms | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = parser().parse_args(argv)
     try:
@@ -221,7 +237,7 @@ def main(argv: list[str]) -> int:
             _models(args)
             return 0
         if args.command == "translate":
-            _translate(args)
+            _translate(args, conference_terms)
             return 0
         args.targets = [t for t in args.translate_to.split(",") if t]
         channels = decode_file(args.file)

@@ -17,7 +17,7 @@ cut at ``max_buffer`` seconds.
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,6 +42,9 @@ class StreamingOptions:
     max_buffer: float = 30.0  # an utterance longer than this is cut (at a committed word)
     preroll: float = 0.5  # audio kept before speech starts (VAD finds soft onsets late)
     prompt_chars: int = 200  # tail of final text given to Whisper as context
+    # Language → names and terms Whisper should spell as written in speech in that language;
+    # "" for speech whose language is not known yet (see TranscribeOptions.hotwords).
+    hotwords: dict[str, str] = field(default_factory=dict)
     draft_beam_size: int = 1
     final_beam_size: int = 3
     draft_window: float = 0.0  # seconds of encoder window for drafts (see TranscribeOptions)
@@ -126,6 +129,7 @@ class StreamingTranscriber:
         self.said: Samples = np.zeros(0, np.float32)  # the utterance's audio trimmed off
         self.pieces: list[int] = []  # the numbers of the utterance's committed finals
         self.numbered = 0  # finals and settled captions numbered so far
+        self.silent = True  # the last look found no speech in the buffer after final text
 
     # Input ---------------------------------------------------------------------------
 
@@ -170,6 +174,12 @@ class StreamingTranscriber:
         return self.buffer_start
 
     @property
+    def quiet_until(self) -> float:
+        """Stream time up to which the audio is final text or silence: all the audio fed
+        when the last look found no speech after the final text, else ``settled``."""
+        return self.received if self.silent else self.settled
+
+    @property
     def buffered(self) -> float:
         return len(self.buffer) / SAMPLE_RATE
 
@@ -181,6 +191,7 @@ class StreamingTranscriber:
     def _step(self, drafts: bool) -> list[Caption]:
         spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
         speaking = bool(self.committed or self.hypothesis)
+        self.silent = not spans
         if not spans:
             if speaking:  # what is left of the utterance after a trim is silence: it ended
                 return self._finalize(0.0)
@@ -234,6 +245,7 @@ class StreamingTranscriber:
             prompt=text[-self.options.prompt_chars :] if prompted and text else None,
             min_window=window,
             temperature_fallback=False,
+            hotwords=self.options.hotwords.get(language or "") or self.options.hotwords.get(""),
         )
         segments, info = self.engine.transcribe(audio, options, offset=offset)
         self.heard = info.language
@@ -328,6 +340,7 @@ class StreamingTranscriber:
         self.said = np.zeros(0, np.float32)
         self.before = (self.context, self.context_language)
         self.language = self.options.language
+        self.silent = True  # what is left after the utterance is the silence that ended it
         return captions
 
     def _trim(self) -> None:

@@ -13,6 +13,9 @@ class TranscribeOptions:
     language: str | None = None  # None: detect
     beam_size: int = 5
     prompt: str | None = None  # text that came before, to keep names and style
+    # Names and terms to spell as written (speakers, delegations, a term base): Whisper's
+    # hotwords, or the start of its prompt with an engine that has none.
+    hotwords: str | None = None
     word_timestamps: bool = True
     # Whisper encodes 30 s windows, whatever the audio's length. A shorter window (at least
     # this many seconds, and the audio's own length) costs a fraction of the time on a CPU,

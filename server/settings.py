@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "server.conferences",
     "server.rooms",
     "server.captions",
+    "server.glossary",
     "server.negotiation",
     "server.minutes",
     "server.web",
@@ -261,6 +262,10 @@ ASR_ENGINE = os.environ.get("PLENARY_ASR_ENGINE", "faster-whisper")
 ASR_PRELOAD = os.environ.get("PLENARY_ASR_PRELOAD", "1") != "0"
 ASR_THREADS = int(os.environ.get("PLENARY_ASR_THREADS", "1"))  # streams recognised at once
 ASR_CPU_THREADS = int(os.environ.get("PLENARY_ASR_CPU_THREADS", "0"))  # per recognition; 0: all
+# Give Whisper the speaker's and delegations' names and the glossary's terms as hotwords
+# (docs/captions.md). Off by default: Whisper base then appends words of the list to some
+# utterances ("… the draft decision American Union, Japan,").
+ASR_HOTWORDS = os.environ.get("PLENARY_ASR_HOTWORDS", "0") == "1"
 ASR_MAX_STREAMS = int(os.environ.get("PLENARY_ASR_MAX_STREAMS", "4"))  # per worker
 # Largest audio frame a speaker may send (64 KiB: 2 s of PCM16), and how long a stream may
 # wait for a worker before the speaker is told recognition is unavailable.

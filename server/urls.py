@@ -7,8 +7,10 @@ admin.site.site_title = "Plenary"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("server.rooms.urls")),
+    path("api/", include("server.api.urls")),
     path("", include("server.accounts.urls")),
     path("", include("server.web.urls")),
     path("negotiation/", include("server.negotiation.urls")),
     path("minutes/", include("server.minutes.urls")),
+    path("glossary/", include("server.glossary.urls")),
 ]

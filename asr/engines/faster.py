@@ -79,6 +79,7 @@ class FasterWhisperTranscriber:
                 language=options.language,
                 beam_size=options.beam_size,
                 initial_prompt=options.prompt or None,
+                hotwords=options.hotwords or None,
                 word_timestamps=options.word_timestamps,
                 condition_on_previous_text=False,
                 vad_filter=False,

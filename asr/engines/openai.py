@@ -48,7 +48,7 @@ class OpenAIWhisperTranscriber:
             self.model,
             audio,
             language=options.language,
-            initial_prompt=options.prompt,
+            initial_prompt=" ".join(filter(None, [options.hotwords, options.prompt])) or None,
             word_timestamps=options.word_timestamps,
             condition_on_previous_text=False,
             temperature=FALLBACK_TEMPERATURES if options.temperature_fallback else 0.0,

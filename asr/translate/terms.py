@@ -291,7 +291,9 @@ def _capital_kept(translated: str, restored: str) -> str:
 # The term base file -----------------------------------------------------------------------
 
 
-def _forms(cell: str) -> tuple[Form, ...]:
+def read_forms(cell: str) -> tuple[Form, ...]:
+    """``Señora Presidenta{f}|Presidenta{f}``: forms separated by ``|``, each followed by its
+    gender tag where it is not masculine singular."""
     forms = []
     for variant in cell.split("|"):
         tag = TAG.search(variant)
@@ -299,6 +301,13 @@ def _forms(cell: str) -> tuple[Form, ...]:
         if text:
             forms.append(Form(text, tag[1] if tag else "m"))
     return tuple(forms)
+
+
+def write_forms(forms: Iterable[Form]) -> str:
+    """The cell ``read_forms`` reads back as ``forms``."""
+    return "|".join(
+        form.text + ("" if form.gender == "m" else f"{{{form.gender}}}") for form in forms
+    )
 
 
 def read_terms(lines: Sequence[str]) -> list[Term]:
@@ -310,7 +319,7 @@ def read_terms(lines: Sequence[str]) -> list[Term]:
     terms = []
     for row in rows[1:]:
         cells = row.split("\t")
-        forms = {lang: _forms(cell) for lang, cell in zip(languages, cells, strict=False)}
+        forms = {lang: read_forms(cell) for lang, cell in zip(languages, cells, strict=False)}
         terms.append(Term({lang: f for lang, f in forms.items() if f}))
     return terms
 

@@ -6,4 +6,5 @@ class CaptionsConfig(AppConfig):
     label = "captions"
 
     def ready(self) -> None:
-        from . import actions, selectors  # noqa: F401  (registers room actions, snapshot part)
+        # Registers room actions, the snapshot part and the caption event payloads.
+        from . import actions, events, selectors  # noqa: F401

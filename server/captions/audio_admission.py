@@ -14,10 +14,14 @@ from server.common.errors import InvalidInput, PlenaryError
 from server.conferences.models import Meeting, Participant
 from server.rooms import selectors as room_selectors
 from server.rooms.admission import close_code
+from server.rooms.events import EventType
 from server.rooms.hub import Member, get_hub
 
 from . import services
 from .models import Recording
+
+# The room events after which the speaker's microphone is no longer taken.
+FLOOR_ENDING = (EventType.FLOOR_GRANTED, EventType.MEETING_STATUS)
 
 CLOSE_FLOOR_CHANGED = 4409
 CLOSE_AUDIO_TAKEN = 4423  # the turn's audio already comes through another socket
@@ -67,7 +71,7 @@ class FloorWatch:
 
     async def deliver(self, text: str) -> None:
         kind = json.loads(text).get("type")
-        if kind in ("floor.granted", "meeting.status") and self.lost is None:
+        if kind in FLOOR_ENDING and self.lost is None:
             # Not awaited here: ending detaches the socket from the hub that is calling us.
             self.lost = asyncio.create_task(self.floor_lost())
 

@@ -28,7 +28,7 @@ from .audio_admission import (
     refusal_close_code,
 )
 from .embedded import embedded_worker_start
-from .events import CaptionStatus
+from .events import CaptionEvent, CaptionStatus
 from .intake import OVERSIZED, AudioIntake, FrameTooLarge
 from .link import LinkState, RecognitionLink
 from .relay import frame_send, get_relay
@@ -157,7 +157,7 @@ class AudioConsumer(AdmittedConsumer):
         await self.send_json({"type": "audio.status", "state": state.value, "message": text})
         status: CaptionStatus = {
             "v": PROTOCOL_VERSION,
-            "type": "caption.status",
+            "type": CaptionEvent.STATUS.value,
             "turn": self.recorder.recording.turn_id,
             "state": state.value,
             "lag": 0.0,

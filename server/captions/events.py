@@ -5,10 +5,11 @@ ephemeral: broadcast without a sequence number, replaced by the next draft or fi
 same turn, never stored and never replayed.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, TypedDict
 
-from server.rooms.events import ParticipantRef
+from server.rooms.events import EventPayload, ParticipantRef
 
 
 class CaptionEvent(StrEnum):
@@ -19,7 +20,13 @@ class CaptionEvent(StrEnum):
     STATUS = "caption.status"  # ephemeral: recognition lag or trouble for a turn
 
 
-class CaptionFinalPayload(TypedDict):
+# The events broadcast without a sequence number (no payload class: never stored).
+EPHEMERAL_TYPES = (CaptionEvent.DRAFT, CaptionEvent.STATUS)
+
+
+@dataclass(frozen=True)
+class CaptionFinal(EventPayload):
+    TYPES = (CaptionEvent.FINAL,)
     segment: int
     turn: int
     speaker: ParticipantRef
@@ -33,7 +40,9 @@ class CaptionFinalPayload(TypedDict):
     replaces: list[int]
 
 
-class CaptionTranslationPayload(TypedDict):
+@dataclass(frozen=True)
+class CaptionTranslation(EventPayload):
+    TYPES = (CaptionEvent.TRANSLATION,)
     segment: int
     turn: int
     language: str
@@ -41,7 +50,9 @@ class CaptionTranslationPayload(TypedDict):
     engine: str
 
 
-class TranscriptRedonePayload(TypedDict):
+@dataclass(frozen=True)
+class TranscriptRedone(EventPayload):
+    TYPES = (CaptionEvent.REDONE,)
     recording: int
     turn: int
     segments: int  # new segments

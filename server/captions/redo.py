@@ -1,7 +1,7 @@
 """Recognition run again on stored floor audio (``plenary transcript redo``): each recording
 is decoded and fed, as fast as it goes, through the same streaming transcriber as live
-speech (so every utterance gets its own language), with finals only; each final is
-translated into the languages the conference reads."""
+speech (so every utterance gets its own language), with finals only, grouped into sentences
+as live captions are; each sentence is translated into the languages the conference reads."""
 
 from pathlib import Path
 
@@ -12,9 +12,13 @@ from asr import (
     Caption,
     StreamingOptions,
     StreamingTranscriber,
+    TermBase,
     TranslationUnavailable,
     decode_file,
+    final_captions,
+    sentences_of,
 )
+from server.glossary.selectors import hotwords
 
 from .models import Recording
 from .services import RedoSegment
@@ -30,21 +34,31 @@ def recording_file(recording: Recording) -> Path:
 def recording_finals(
     recording: Recording, engines: SpeechEngines, languages: set[str]
 ) -> list[Caption]:
+    """Recognition as live: in the conference's languages, the speaker's and delegations'
+    names and the glossary's terms spelt as written."""
     (audio,) = decode_file(recording_file(recording), mono=True)
-    options = StreamingOptions(languages=tuple(sorted(languages)))
+    conference = recording.meeting.conference_id
+    words = hotwords(conference, sorted(languages), recording.turn.participant)
+    options = StreamingOptions(languages=tuple(sorted(languages)), hotwords=words)
     stream = StreamingTranscriber(engines.transcriber, options)
     step = CHUNK_SECONDS * SAMPLE_RATE
     finals = []
     for start in range(0, len(audio), step):
         finals += stream.feed_samples(audio[start : start + step], drafts=False)
-    return finals + stream.flush()
+    # The sentences live readers were shown: of each utterance's settled text.
+    return sentences_of(final_captions(finals + stream.flush()))
 
 
-def redo_segment(caption: Caption, engines: SpeechEngines, languages: set[str]) -> RedoSegment:
+def redo_segment(
+    caption: Caption, engines: SpeechEngines, languages: set[str], terms: TermBase
+) -> RedoSegment:
+    """``caption`` translated as live captions are: with the conference's glossary."""
     translations = {}
     for target in sorted(languages - {caption.language}):
         try:
-            translation = engines.router.translate(caption.text, caption.language, target)
+            translation = engines.router.translate(
+                caption.text, caption.language, target, terms=terms
+            )
         except TranslationUnavailable:
             continue
         translations[target] = (translation.text, translation.engine)

@@ -12,6 +12,7 @@ from server.rooms.models import RoomConnection
 from server.rooms.selectors import participant_ref, snapshot_part
 
 from .models import CaptionChoice, SegmentTranslation, TranscriptSegment
+from .speech import translated_into
 
 RECENT_CAPTIONS = 50
 
@@ -104,14 +105,25 @@ def conference_languages(meeting: Meeting) -> list[str]:
     return sorted(set(languages))
 
 
+def caption_choices(meeting: Meeting) -> list[str]:
+    """The languages a reader may read captions in: the working languages, and those this
+    server machine-translates into."""
+    return sorted({*conference_languages(meeting), *translated_into()})
+
+
 class CaptionsPart(TypedDict):
     languages: list[str]
     recent: list[CaptionLine]
+    translated_into: dict[str, list[str]]  # target → the languages machine-translated into it
 
 
 @snapshot_part("captions")
 def captions_snapshot(meeting: Meeting, participant: Participant, seq: int) -> CaptionsPart:
-    return {"languages": conference_languages(meeting), "recent": recent_captions(meeting, seq)}
+    return {
+        "languages": conference_languages(meeting),
+        "recent": recent_captions(meeting, seq),
+        "translated_into": translated_into(),
+    }
 
 
 # What was said, in every language (the minutes read the transcript only through these)

@@ -19,12 +19,7 @@ from server.rooms.models import FloorTurn
 from server.rooms.selectors import participant_ref
 from server.rooms.services import event_append, room_lock
 
-from .events import (
-    CaptionEvent,
-    CaptionFinalPayload,
-    CaptionTranslationPayload,
-    TranscriptRedonePayload,
-)
+from .events import CaptionFinal, CaptionTranslation, TranscriptRedone
 from .models import CaptionChoice, Recording, SegmentTranslation, TranscriptSegment
 
 EXTENSIONS: dict[str, str] = {
@@ -160,20 +155,18 @@ def caption_commit(
         )
         replaced = sorted(pieces.values_list("pk", flat=True))
         pieces.update(superseded=True, settled_by=segment)
-        payload: CaptionFinalPayload = {
-            "segment": segment.pk,
-            "turn": turn.pk,
-            "speaker": participant_ref(turn.participant),
-            "language": language,
-            "text": text,
-            "start": segment.started_at.isoformat(),
-            "end": segment.ended_at.isoformat(),
-            "agenda_item": turn.agenda_item_id,
-            "replaces": replaced,
-        }
-        event = event_append(
-            state=state, type=CaptionEvent.FINAL, data=payload, actor=turn.participant
+        final = CaptionFinal(
+            segment=segment.pk,
+            turn=turn.pk,
+            speaker=participant_ref(turn.participant),
+            language=language,
+            text=text,
+            start=segment.started_at.isoformat(),
+            end=segment.ended_at.isoformat(),
+            agenda_item=turn.agenda_item_id,
+            replaces=replaced,
         )
+        event = event_append(state=state, payload=final, actor=turn.participant)
         segment.seq = event.seq
         segment.save(update_fields=["seq"])
     return segment
@@ -194,14 +187,10 @@ def translation_commit(
         translation = SegmentTranslation.objects.create(
             segment=segment, language=language, text=text, engine=engine, created_at=timezone.now()
         )
-        payload: CaptionTranslationPayload = {
-            "segment": segment.pk,
-            "turn": segment.turn_id,
-            "language": language,
-            "text": text,
-            "engine": engine,
-        }
-        event = event_append(state=state, type=CaptionEvent.TRANSLATION, data=payload, actor=None)
+        translated = CaptionTranslation(
+            segment=segment.pk, turn=segment.turn_id, language=language, text=text, engine=engine
+        )
+        event = event_append(state=state, payload=translated, actor=None)
         translation.seq = event.seq
         translation.save(update_fields=["seq"])
     return translation
@@ -272,11 +261,8 @@ def transcript_replace(
                 for language, (text, engine) in redo.translations.items()
             )
             created.append(segment)
-        payload: TranscriptRedonePayload = {
-            "recording": recording.pk,
-            "turn": turn.pk,
-            "segments": len(created),
-            "superseded": count,
-        }
-        event_append(state=state, type=CaptionEvent.REDONE, data=payload, actor=None)
+        redone = TranscriptRedone(
+            recording=recording.pk, turn=turn.pk, segments=len(created), superseded=count
+        )
+        event_append(state=state, payload=redone, actor=None)
     return created

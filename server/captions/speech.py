@@ -31,10 +31,29 @@ class SpeechEngines:
 
 
 _engines: SpeechEngines | None = None
+_router: TranslationRouter | None = None
 _lock = threading.Lock()
 _loading = False  # a thread is loading them now
 _preloader: threading.Thread | None = None
 _failure = ""  # why the preload failed
+_router_lock = threading.Lock()
+
+
+def translation_router() -> TranslationRouter:
+    """This process's translation router (cheap: engines start on their first sentence)."""
+    global _router
+    with _router_lock:
+        if _router is None:
+            _router = default_router()
+        return _router
+
+
+def translated_into() -> dict[str, list[str]]:
+    """Each language this server translates into → the languages it translates from."""
+    sources: dict[str, list[str]] = {}
+    for source, target in translation_router().available_pairs():
+        sources.setdefault(target, []).append(source)
+    return {target: sorted(found) for target, found in sorted(sources.items())}
 
 
 def speech_engines() -> SpeechEngines:
@@ -54,7 +73,7 @@ def _load() -> SpeechEngines:
     options = EngineOptions(engine=settings.ASR_ENGINE, cpu_threads=settings.ASR_CPU_THREADS)
     transcriber = load_transcriber(options)
     warm_up(transcriber)
-    router = default_router()
+    router = translation_router()
     logger.info(
         "speech engines loaded and warmed: %s; translation pairs %s",
         settings.ASR_ENGINE,

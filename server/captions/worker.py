@@ -37,13 +37,17 @@ from asr import (
     AudioError,
     Caption,
     CaptionKind,
+    SentenceGrouper,
     StreamingOptions,
     StreamingTranscriber,
+    TermBase,
     TranslationUnavailable,
+    final_captions,
     pcm16_to_float,
 )
 from server.common import metrics
 from server.common.asyncdb import db_async
+from server.glossary.selectors import conference_term_base, hotwords
 from server.rooms.events import PROTOCOL_VERSION, ParticipantRef
 from server.rooms.hub import ephemeral_send
 from server.rooms.selectors import participant_ref
@@ -75,16 +79,20 @@ class Speaker:
     """What drafts say about the stream's speaker."""
 
     meeting: int
+    conference: int
     turn: int
     ref: ParticipantRef
+    hotwords: dict[str, str]  # language → names and terms to spell as written
 
 
-def _speaker(recording_id: int) -> tuple[Recording, Speaker]:
-    recording = Recording.objects.select_related("turn__participant__delegation").get(
+def _speaker(recording_id: int, languages: list[str]) -> tuple[Recording, Speaker]:
+    recording = Recording.objects.select_related("meeting", "turn__participant__delegation").get(
         pk=recording_id
     )
-    turn = recording.turn
-    return recording, Speaker(recording.meeting_id, turn.pk, participant_ref(turn.participant))
+    turn, conference = recording.turn, recording.meeting.conference_id
+    words = hotwords(conference, languages, turn.participant)
+    ref = participant_ref(turn.participant)
+    return recording, Speaker(recording.meeting_id, conference, turn.pk, ref, words)
 
 
 @dataclass
@@ -99,12 +107,14 @@ class StreamJob:
     settled: float  # stream time up to which every final is stored (what is reported)
     heard_at: float = field(default_factory=time.monotonic)  # the socket's last message
     waiting: deque[tuple[float, np.ndarray]] = field(default_factory=deque)  # (arrived, samples)
-    pieces: dict[int, int] = field(default_factory=dict)  # stored finals: piece → segment
+    # The finals committed so far of the utterance going on: shown, stored once it settles.
+    held: list[Caption] = field(default_factory=list)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     closing: bool = False
     flush: bool = True
     lagging: bool = False
     calm_since: float | None = None  # since when the lag has been small
+    sentences: SentenceGrouper = field(default_factory=SentenceGrouper)
 
     @property
     def backlog(self) -> float:
@@ -196,13 +206,17 @@ class RecognitionWorker:
 
     async def _open(self, request: StreamOpen) -> None:
         assert self.engines is not None
-        recording, speaker = await db_async(_speaker)(request["recording"])
+        recording, speaker = await db_async(_speaker)(
+            request["recording"], [c for c in [request["language"], *request["languages"]] if c]
+        )
         if _socket_gone(recording):
             self.capacity.release()
             logger.info("stream %s: its audio socket has gone; request dropped", request["stream"])
             return
         options = StreamingOptions(
-            language=request["language"], languages=tuple(request["languages"])
+            language=request["language"],
+            languages=tuple(request["languages"]),
+            hotwords=speaker.hotwords,
         )
         transcriber = StreamingTranscriber(
             self.engines.transcriber, options, start=request["start"]
@@ -282,9 +296,8 @@ class RecognitionWorker:
                 await self._publish(job, captions)
             if job.closing:
                 if job.flush:
-                    await self._publish(
-                        job, await loop.run_in_executor(self.recognition, job.transcriber.flush)
-                    )
+                    rest = await loop.run_in_executor(self.recognition, job.transcriber.flush)
+                    await self._publish(job, rest, ended=True)
                 return
 
     async def _watch_lag(self, job: StreamJob) -> None:
@@ -314,21 +327,47 @@ class RecognitionWorker:
         metrics.ASR_QUEUE_SECONDS.labels(meeting).set(0.0 if clear else job.backlog)
         metrics.CAPTION_LAG_SECONDS.labels(meeting).set(0.0 if clear else job.lag)
 
-    async def _publish(self, job: StreamJob, captions: list[Caption]) -> None:
-        """Store the finals (each moves the settled mark once stored) and show the newest
-        draft; then the stream is settled as far as the transcriber is."""
+    async def _publish(
+        self, job: StreamJob, captions: list[Caption], *, ended: bool = False
+    ) -> None:
+        """Gather the settled text of each utterance into sentences and store each sentence
+        that ended (each moves the settled mark once stored); the finals committed while an
+        utterance goes on are held (shown, never stored): its settled text, decoded again
+        whole, replaces them. Show the sentence so far, the held finals and the newest draft
+        as one growing line. The stream is then settled as far as the transcriber is, or up
+        to the first words not stored yet (a worker that takes over hears them again)."""
         settled = job.transcriber.settled
+        ongoing = set(job.transcriber.pieces)
         drafts = [c for c in captions if c.kind == CaptionKind.DRAFT]
-        for caption in captions:
-            if caption.kind != CaptionKind.DRAFT:  # a final or an utterance's settled text
-                segment = await self._commit(job, caption)
-                job.pieces[caption.piece] = segment.pk
-                job.settled = max(job.settled, caption.end)
-                metrics.CAPTION_FINALS.inc()
-                self._spawn(self._translate(segment))
-            elif caption is drafts[-1]:  # only the newest draft of a batch is worth showing
-                await self._draft(job, caption)
-        job.settled = max(job.settled, settled)
+        ends: list[Caption] = []
+        for caption in final_captions(captions):  # a settled caption in place of its pieces
+            if caption.kind == CaptionKind.SETTLED:
+                job.held = [h for h in job.held if h.piece not in caption.replaces]
+            if caption.piece in ongoing:
+                job.held.append(caption)
+            else:  # an utterance's settled text (or its only final)
+                ends += job.sentences.add(caption)
+        if ended:  # nothing will settle what is still held
+            ends += [sentence for held in job.held for sentence in job.sentences.add(held)]
+        # Pieces of an utterance that ended with no settled text: its final pass heard no words.
+        job.held = [h for h in job.held if h.piece in ongoing and not ended]
+        quiet = job.transcriber.quiet_until
+        ends += job.sentences.flush() if ended else job.sentences.heard_until(quiet)
+        for sentence in ends:
+            await self._sentence(job, sentence)
+        pending = job.sentences.pending
+        open_start = min([c.start for c in (pending, *job.held[:1]) if c is not None], default=None)
+        job.settled = max(job.settled, settled if open_start is None else min(settled, open_start))
+        finals = len(captions) > len(drafts)
+        if drafts or (finals and (pending or job.held)):
+            # only the newest draft of a batch is worth showing
+            await self._draft(job, [c for c in (pending, *job.held, *drafts[-1:]) if c is not None])
+
+    async def _sentence(self, job: StreamJob, sentence: Caption) -> None:
+        segment = await self._commit(job, sentence)
+        job.settled = max(job.settled, sentence.end)
+        metrics.CAPTION_FINALS.inc()
+        self._spawn(self._translate(job, segment))
 
     async def _commit(self, job: StreamJob, caption: Caption) -> TranscriptSegment:
         """Store a final, trying again a few times; if it still fails, so does the stream
@@ -354,17 +393,17 @@ class RecognitionWorker:
             words=[(w.start, w.end, w.text) for w in caption.words],
             offset_start=caption.start,
             offset_end=caption.end,
-            replaces=[job.pieces.pop(p) for p in caption.replaces if p in job.pieces],
         )
 
-    async def _draft(self, job: StreamJob, caption: Caption) -> None:
+    async def _draft(self, job: StreamJob, parts: list[Caption]) -> None:
+        """The sentence so far (final words) and the words heard after them, as one line."""
         draft: CaptionDraft = {
             "v": PROTOCOL_VERSION,
             "type": CaptionEvent.DRAFT.value,
             "turn": job.speaker.turn,
             "speaker": job.speaker.ref,
-            "language": caption.language,
-            "text": caption.text,
+            "language": parts[-1].language,
+            "text": " ".join(part.text for part in parts),
         }
         await ephemeral_send(job.speaker.meeting, draft)
 
@@ -381,16 +420,19 @@ class RecognitionWorker:
 
     # Translation ------------------------------------------------------------------------
 
-    async def _translate(self, segment: TranscriptSegment) -> None:
+    async def _translate(self, job: StreamJob, segment: TranscriptSegment) -> None:
         targets = await db_async(selectors.caption_languages)(segment.meeting_id)
+        terms = await db_async(conference_term_base)(job.speaker.conference)
         await asyncio.gather(
-            *(self._translate_into(segment, t) for t in sorted(targets - {segment.language}))
+            *(self._translate_into(segment, t, terms) for t in sorted(targets - {segment.language}))
         )
 
-    async def _translate_into(self, segment: TranscriptSegment, target: str) -> None:
+    async def _translate_into(
+        self, segment: TranscriptSegment, target: str, terms: TermBase
+    ) -> None:
         assert self.engines is not None
         translate = functools.partial(
-            self.engines.router.translate, segment.text, segment.language, target
+            self.engines.router.translate, segment.text, segment.language, target, terms=terms
         )
         started = time.perf_counter()
         try:

@@ -23,7 +23,10 @@ from .errors import InvalidInput, ProtocolError, WrongType
 INTEGER_MIN, INTEGER_MAX = -(2**63), 2**63 - 1
 MAX_DEPTH = 32  # levels of nested objects and lists in one message
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_FORBIDDEN = re.compile(f"[{_FORBIDDEN_CHARACTERS}]")
+TEXT_PATTERN = f"^[^{_FORBIDDEN_CHARACTERS}]*$"
+"""Text as a JSON Schema pattern (the published documents)."""
 _DECIMAL = re.compile("[0-9]{1,19}")  # ASCII digits only: str.isdigit() takes '²'
 _NEWLINES = re.compile("\r\n?")
 

@@ -17,7 +17,13 @@ from server.conferences.models import Delegation, Meeting, Participant
 from server.conferences.roles import PRESIDING_ROLES, is_presiding
 from server.negotiation.diff import Run, word_diff
 from server.negotiation.selectors import meeting_outcomes
-from server.rooms.events import EventType
+from server.rooms.events import (
+    AgendaSwitched,
+    FloorGranted,
+    MeetingStatusChanged,
+    PresenceJoined,
+    PresenceLeft,
+)
 from server.rooms.selectors import Happening, floor_turns, meeting_happenings
 
 from .models import Minutes, SegmentRevision, StatementSummary
@@ -37,15 +43,9 @@ from .record import (
     record_from_json,
 )
 
-RECORDED_EVENTS = (
-    EventType.PRESENCE_JOINED,
-    EventType.PRESENCE_LEFT,
-    EventType.AGENDA_SWITCHED,
-    EventType.MEETING_STATUS,
-    EventType.FLOOR_GRANTED,
-)
 # The events whose actor presided over the meeting.
-PRESIDING_EVENTS = (EventType.AGENDA_SWITCHED, EventType.MEETING_STATUS, EventType.FLOOR_GRANTED)
+PRESIDING_EVENTS = (AgendaSwitched, MeetingStatusChanged, FloorGranted)
+RECORDED_EVENTS = (PresenceJoined, PresenceLeft, *PRESIDING_EVENTS)
 RULING = "ruling"
 
 
@@ -144,7 +144,7 @@ def _presiding(meeting: Meeting, events: list[Happening]) -> tuple[Person, ...]:
     found: dict[int, Person] = {}
     for event in events:
         actor = event.actor
-        if event.type not in PRESIDING_EVENTS or actor is None or actor.pk in found:
+        if not isinstance(event.payload, PRESIDING_EVENTS) or actor is None or actor.pk in found:
             continue
         if is_presiding(actor):
             found[actor.pk] = person_of(actor, actor.delegation)
@@ -163,10 +163,10 @@ def _attendance(events: list[Happening]) -> tuple[Attendee, ...]:
         actor = event.actor
         if actor is None:
             continue
-        if event.type == EventType.PRESENCE_JOINED:
+        if isinstance(event.payload, PresenceJoined):
             people.setdefault(actor.pk, person_of(actor, actor.delegation))
             stays.setdefault(actor.pk, []).append(Stay(event.at, None))
-        elif event.type == EventType.PRESENCE_LEFT and stays.get(actor.pk):
+        elif isinstance(event.payload, PresenceLeft) and stays.get(actor.pk):
             joined = stays[actor.pk][-1].joined
             stays[actor.pk][-1] = Stay(joined, event.at)
     attendees = [Attendee(people[pk], tuple(stays[pk])) for pk in people]
@@ -190,13 +190,11 @@ def _proceedings(events: list[Happening]) -> list[_Placed]:
     placed: list[_Placed] = []
     item: int | None = None
     for event in events:
-        data = event.data
-        if event.type == EventType.AGENDA_SWITCHED:
-            switched = data.get("item")
-            found = switched.get("id") if isinstance(switched, dict) else None
-            item = found if isinstance(found, int) else None
-        elif event.type == EventType.MEETING_STATUS:
-            kind = _status_change(str(data.get("status")), str(data.get("previous")))
+        payload = event.payload
+        if isinstance(payload, AgendaSwitched):
+            item = payload.item["id"] if payload.item else None
+        elif isinstance(payload, MeetingStatusChanged):
+            kind = _status_change(payload.status, payload.previous)
             placed.append(_Placed(Proceeding(kind, event.at), item))
     return placed
 

@@ -12,8 +12,9 @@ class NegotiationConfig(AppConfig):
     verbose_name = "Negotiation texts"
 
     def ready(self) -> None:
-        # Registers the negotiation operations with the room's action registry.
-        from . import actions  # noqa: F401
+        # Registers the negotiation operations with the room's action registry, and the
+        # negotiation event payloads with the room's event registry.
+        from . import actions, events  # noqa: F401
 
     def demo_load(self, conference: "Conference") -> str:
         """The demo's negotiation text (see ``server.conferences.demo.DemoPart``)."""

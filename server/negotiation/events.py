@@ -5,24 +5,29 @@ where it was made, so every participant sees it at once and a reconnecting clien
 up through the room's replay.
 """
 
-from typing import TypedDict
+from dataclasses import dataclass
 
-from server.common.json_types import JSON
+from pydantic import JsonValue
+
+from server.rooms.events import EventPayload
 
 from .state import EventKind
 
 PREFIX = "negotiation."
-ROOM_EVENT_TYPES = tuple(PREFIX + kind for kind in EventKind)
 
 
-class NegotiationRoomEvent(TypedDict):
+@dataclass(frozen=True)
+class NegotiationChange(EventPayload):
+    """One logged change to a text; its room event type is ``negotiation.<kind>``."""
+
+    TYPES = tuple(PREFIX + kind for kind in EventKind)
     text: int
     index: int  # the event's index in the text's log; the text's version is index + 1
-    kind: str  # an EventKind
+    kind: EventKind
     head: str  # the text's head hash after this event (hex)
     delegation: str | None  # the actor's delegation code
-    payload: JSON  # the logged payload
+    payload: JsonValue  # the logged payload
 
-
-def room_event_type(kind: str) -> str:
-    return PREFIX + kind
+    @property
+    def event_type(self) -> str:
+        return PREFIX + self.kind

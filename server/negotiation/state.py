@@ -9,6 +9,12 @@ it touched so that the projection can be updated with just that.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Annotated, Literal, NotRequired
+
+from pydantic import Field, JsonValue, TypeAdapter
+
+# pydantic validates TypedDicts only from typing_extensions on Python < 3.12
+from typing_extensions import TypedDict
 
 from server.common.json_types import JSON
 
@@ -180,121 +186,166 @@ def apply(state: TextState, event: LogEntry) -> Touched:
     return touched
 
 
-def _int(payload: dict[str, JSON], name: str) -> int:
-    """Payloads were written by our services, so a mismatch is a bug, not user input."""
-    value = payload[name]
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, not {value!r}")
-    return value
+# The logged payloads as the reducers read them: one TypedDict per kind of payload (and of
+# clause effect), validated (strictly) on the way in. Payloads were written by our services,
+# so a mismatch is a bug, not user input: ``pydantic.ValidationError``.
 
 
-def _opt_int(payload: dict[str, JSON], name: str) -> int | None:
-    return None if payload.get(name) is None else _int(payload, name)
+class CreateEffect(TypedDict):
+    op: Literal["create"]
+    clause: int
+    kind: str
+    parent: int | None
+    index: int
+    content: JsonValue
+    status: str
+    merged_from: NotRequired[list[int]]
 
 
-def _str(payload: dict[str, JSON], name: str) -> str:
-    value = payload[name]
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, not {value!r}")
-    return value
+class MoveEffect(TypedDict):
+    op: Literal["move"]
+    clause: int
+    parent: int | None
+    index: int
 
 
-def _dict(value: JSON) -> dict[str, JSON]:
-    if not isinstance(value, dict):
-        raise TypeError(f"expected an object, not {value!r}")
-    return value
+class ContentEffect(TypedDict):
+    op: Literal["content"]
+    clause: int
+    content: JsonValue
 
 
-def _list(value: JSON) -> list[JSON]:
-    if not isinstance(value, list):
-        raise TypeError(f"expected a list, not {value!r}")
-    return value
+class StatusEffect(TypedDict):
+    op: Literal["status"]
+    clause: int
+    status: str
 
 
-def _ints(value: JSON) -> tuple[int, ...]:
-    return tuple(_int({"n": item}, "n") for item in _list(value))
+class LabelEffect(TypedDict):
+    op: Literal["label"]
+    clause: int
+    label: str
 
 
-def _strs(value: JSON) -> tuple[str, ...]:
-    return tuple(_str({"s": item}, "s") for item in _list(value))
+ClauseEffect = Annotated[
+    CreateEffect | MoveEffect | ContentEffect | StatusEffect | LabelEffect,
+    Field(discriminator="op"),
+]
 
 
-def _effect_create(state: TextState, effect: dict[str, JSON], index: int, t: Touched) -> None:
-    key, parent = _int(effect, "clause"), _opt_int(effect, "parent")
+class EffectsLogged(TypedDict):
+    effects: NotRequired[list[ClauseEffect]]
+
+
+class ProposalTabled(TypedDict):
+    proposal: int
+    kind: str
+    clause: NotRequired[int | None]
+    sponsor: str
+    cosponsors: list[str]
+    rationale: str
+    operation: dict[str, JsonValue]
+    invited: NotRequired[list[str]]
+
+
+class CosponsorAnswered(TypedDict):
+    proposal: int
+    delegation: str
+
+
+class ProposalClosed(EffectsLogged):
+    proposal: int
+    state: str
+    into: NotRequired[int | None]
+
+
+class PositionTaken(TypedDict):
+    target: str
+    id: int
+    delegation: str
+    stance: str
+    comment: str
+
+
+_EFFECTS = TypeAdapter(EffectsLogged)
+_TABLED = TypeAdapter(ProposalTabled)
+_ANSWERED = TypeAdapter(CosponsorAnswered)
+_CLOSED = TypeAdapter(ProposalClosed)
+_POSITION = TypeAdapter(PositionTaken)
+
+
+def _effect_create(state: TextState, effect: CreateEffect, index: int, t: Touched) -> None:
+    key, parent = effect["clause"], effect["parent"]
     state.clauses[key] = Clause(
         key=key,
-        kind=_str(effect, "kind"),
+        kind=effect["kind"],
         parent=parent,
         content=from_json(effect["content"]),
-        status=_str(effect, "status"),
+        status=effect["status"],
         version=index,
-        merged_from=_ints(effect.get("merged_from", [])),
+        merged_from=tuple(effect.get("merged_from", [])),
     )
-    state.siblings(parent).insert(_int(effect, "index"), key)
+    state.siblings(parent).insert(effect["index"], key)
     state.structure_version = index
     t.parents.add(parent)
 
 
-def _effect_move(state: TextState, effect: dict[str, JSON], index: int, t: Touched) -> None:
-    clause = state.clauses[_int(effect, "clause")]
+def _effect_move(state: TextState, effect: MoveEffect, index: int, t: Touched) -> None:
+    clause = state.clauses[effect["clause"]]
     state.siblings(clause.parent).remove(clause.key)
     if not state.children[clause.parent]:
         del state.children[clause.parent]
     t.parents.add(clause.parent)
-    clause.parent = _opt_int(effect, "parent")
-    state.siblings(clause.parent).insert(_int(effect, "index"), clause.key)
+    clause.parent = effect["parent"]
+    state.siblings(clause.parent).insert(effect["index"], clause.key)
     state.structure_version = index
     t.parents.add(clause.parent)
 
 
-def _effect_content(state: TextState, effect: dict[str, JSON], index: int, t: Touched) -> None:
-    state.clauses[_int(effect, "clause")].content = from_json(effect["content"])
-
-
-def _effect_status(state: TextState, effect: dict[str, JSON], index: int, t: Touched) -> None:
-    status = _str(effect, "status")
-    state.clauses[_int(effect, "clause")].status = status
+def _effect_status(state: TextState, effect: StatusEffect, index: int) -> None:
+    status = effect["status"]
+    state.clauses[effect["clause"]].status = status
     if status == ClauseStatus.DELETED:
         state.structure_version = index
 
 
-def _effect_label(state: TextState, effect: dict[str, JSON], index: int, t: Touched) -> None:
-    state.clauses[_int(effect, "clause")].label = _str(effect, "label")
-
-
-EFFECTS = {
-    "create": _effect_create,
-    "move": _effect_move,
-    "content": _effect_content,
-    "status": _effect_status,
-    "label": _effect_label,
-}
-
-
 def _effects(state: TextState, event: LogEntry, touched: Touched) -> None:
-    for item in _list(event.payload.get("effects", [])):
-        effect = _dict(item)
-        EFFECTS[_str(effect, "op")](state, effect, event.index, touched)
-        key = _int(effect, "clause")
-        state.clauses[key].version = event.index
-        touched.clauses.add(key)
+    _effects_apply(
+        state, _EFFECTS.validate_python(event.payload, strict=True), event.index, touched
+    )
+
+
+def _effects_apply(state: TextState, logged: EffectsLogged, index: int, t: Touched) -> None:
+    for effect in logged.get("effects", []):
+        if effect["op"] == "create":
+            _effect_create(state, effect, index, t)
+        elif effect["op"] == "move":
+            _effect_move(state, effect, index, t)
+        elif effect["op"] == "content":
+            state.clauses[effect["clause"]].content = from_json(effect["content"])
+        elif effect["op"] == "status":
+            _effect_status(state, effect, index)
+        else:
+            state.clauses[effect["clause"]].label = effect["label"]
+        state.clauses[effect["clause"]].version = index
+        t.clauses.add(effect["clause"])
 
 
 def _proposal_tabled(state: TextState, event: LogEntry, touched: Touched) -> None:
-    p = event.payload
-    key = _int(p, "proposal")
+    tabled = _TABLED.validate_python(event.payload, strict=True)
+    key = tabled["proposal"]
     state.proposals[key] = Proposal(
         key=key,
-        kind=_str(p, "kind"),
-        clause=_opt_int(p, "clause"),
-        sponsor=_str(p, "sponsor"),
-        cosponsors=_strs(p["cosponsors"]),
-        rationale=_str(p, "rationale"),
-        operation=_dict(p["operation"]),
+        kind=tabled["kind"],
+        clause=tabled.get("clause"),
+        sponsor=tabled["sponsor"],
+        cosponsors=tuple(tabled["cosponsors"]),
+        rationale=tabled["rationale"],
+        operation=tabled["operation"],
         state=ProposalState.TABLED,
         version=event.index,
         tabled=event.index,
-        invited=_strs(p.get("invited", [])),
+        invited=tuple(tabled.get("invited", [])),
     )
     touched.proposals.add(key)
 
@@ -302,8 +353,9 @@ def _proposal_tabled(state: TextState, event: LogEntry, touched: Touched) -> Non
 def _cosponsor_answered(state: TextState, event: LogEntry, touched: Touched) -> None:
     """An invited delegation accepted to co-sponsor a proposal, or declined. Only then
     does it appear as a co-sponsor; the proposal's version does not change."""
-    proposal = state.proposals[_int(event.payload, "proposal")]
-    code = _str(event.payload, "delegation")
+    answered = _ANSWERED.validate_python(event.payload, strict=True)
+    proposal = state.proposals[answered["proposal"]]
+    code = answered["delegation"]
     proposal.invited = tuple(c for c in proposal.invited if c != code)
     if event.kind == EventKind.COSPONSOR_ACCEPTED:
         proposal.cosponsors = tuple(sorted({*proposal.cosponsors, code}))
@@ -314,23 +366,24 @@ def _cosponsor_answered(state: TextState, event: LogEntry, touched: Touched) -> 
 
 def _proposal_closed(state: TextState, event: LogEntry, touched: Touched) -> None:
     """Accepted, rejected, withdrawn or merged: the proposal leaves the table."""
-    proposal = state.proposals[_int(event.payload, "proposal")]
-    proposal.state = _str(event.payload, "state")
-    proposal.merged_into = _opt_int(event.payload, "into")
+    closed = _CLOSED.validate_python(event.payload, strict=True)
+    proposal = state.proposals[closed["proposal"]]
+    proposal.state = closed["state"]
+    proposal.merged_into = closed.get("into")
     proposal.version = event.index
     touched.proposals.add(proposal.key)
-    _effects(state, event, touched)
+    _effects_apply(state, closed, event.index, touched)
 
 
 def _position_taken(state: TextState, event: LogEntry, touched: Touched) -> None:
-    p = event.payload
-    key = (_str(p, "target"), _int(p, "id"), _str(p, "delegation"))
+    taken = _POSITION.validate_python(event.payload, strict=True)
+    key = (taken["target"], taken["id"], taken["delegation"])
     state.positions[key] = Position(
         target=key[0],
         target_key=key[1],
         delegation=key[2],
-        stance=_str(p, "stance"),
-        comment=_str(p, "comment"),
+        stance=taken["stance"],
+        comment=taken["comment"],
         version=event.index,
     )
     touched.positions.add(key)

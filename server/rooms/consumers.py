@@ -14,6 +14,7 @@ from django.conf import settings
 from server.common.asyncdb import db_async
 from server.common.errors import InvalidInput, PlenaryError, ProtocolError
 from server.common.ratelimit import user_bucket
+from server.common.schemas import operation_parse
 from server.common.values import integer_parse
 
 from . import selectors, services
@@ -21,7 +22,9 @@ from .actions import ACTIONS, ActionResult
 from .admission import AdmittedConsumer, close_code
 from .events import PROTOCOL_VERSION, encode
 from .hub import Member, get_hub
-from .protocol import ClientMessage, get_int, parse
+from .messages import Ack, ErrorMessage, EventsPage, Pong, Synced, YouChanged
+from .protocol import ClientMessage, parse
+from .schemas import EventsFetch
 
 logger = logging.getLogger(__name__)
 
@@ -97,9 +100,7 @@ class RoomConsumer(AdmittedConsumer):
             if not events:
                 break
             last_seq = events[-1]["seq"]
-        await self.send(
-            text_data=encode({"v": PROTOCOL_VERSION, "type": "synced", "seq": last_seq})
-        )
+        await self.send(text_data=encode(Synced(v=PROTOCOL_VERSION, type="synced", seq=last_seq)))
         return last_seq
 
     async def leave(self) -> None:
@@ -113,7 +114,7 @@ class RoomConsumer(AdmittedConsumer):
     async def participant_changed(self) -> None:
         you = selectors.participant_ref(self.participant)
         await self.send(
-            text_data=encode({"v": PROTOCOL_VERSION, "type": "you.changed", "you": you})
+            text_data=encode(YouChanged(v=PROTOCOL_VERSION, type="you.changed", you=you))
         )
 
     # Client messages ---------------------------------------------------------------------
@@ -157,9 +158,7 @@ class RoomConsumer(AdmittedConsumer):
 
     async def handle(self, message: ClientMessage) -> None:
         if message.type == "ping":
-            await self.send(
-                text_data=encode({"v": PROTOCOL_VERSION, "type": "pong", "id": message.id})
-            )
+            await self.send(text_data=encode(Pong(v=PROTOCOL_VERSION, type="pong", id=message.id)))
             return
         if message.type == "events.fetch":
             await self.fetch_events(message)
@@ -172,31 +171,23 @@ class RoomConsumer(AdmittedConsumer):
             [e.seq for e in result] if isinstance(result, list) else [result.seq] if result else []
         )
         await self.send(
-            text_data=encode({"v": PROTOCOL_VERSION, "type": "ack", "id": message.id, "seqs": seqs})
+            text_data=encode(Ack(v=PROTOCOL_VERSION, type="ack", id=message.id, seqs=seqs))
         )
 
     async def fetch_events(self, message: ClientMessage) -> None:
-        after = get_int(message.data, "after")
-        until = get_int(message.data, "until")
-        if until < after:
-            raise ProtocolError("wrong_type", "'until' must not be less than 'after'.")
-        limit = min(until - after, settings.ROOM_REPLAY_LIMIT)
+        wanted = operation_parse(EventsFetch, message.data)
+        limit = min(wanted.until - wanted.after, settings.ROOM_REPLAY_LIMIT)
         events = await db_async(selectors.events_after)(
-            self.meeting, self.participant, after, limit=limit, until=until
+            self.meeting, self.participant, wanted.after, limit=limit, until=wanted.until
         )
         await self.send(
             text_data=encode(
-                {"v": PROTOCOL_VERSION, "type": "events", "id": message.id, "events": events}
+                EventsPage(v=PROTOCOL_VERSION, type="events", id=message.id, events=events)
             )
         )
 
     async def send_error(self, code: str, text: str, message: ClientMessage | None = None) -> None:
-        error: dict[str, object] = {
-            "v": PROTOCOL_VERSION,
-            "type": "error",
-            "code": code,
-            "message": text,
-        }
+        error = ErrorMessage(v=PROTOCOL_VERSION, type="error", code=code, message=text)
         if message is not None:
             error["id"] = message.id
             error["ref"] = message.type

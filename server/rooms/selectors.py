@@ -3,25 +3,27 @@
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from server.common.json_types import JSON
 from server.conferences.models import AgendaItem, Delegation, Meeting, Participant
 from server.conferences.roles import may_attend
 
 from .events import (
     PROTOCOL_VERSION,
     AgendaRef,
-    ChatPayload,
+    ChatMessage,
+    EventPayload,
     LayerEvent,
     ParticipantRef,
     SpeakerRef,
     TimerState,
     WireEvent,
     encode,
+    event_payload,
+    payload_read,
 )
 from .models import FloorTurn, RaisedHand, RoomConnection, RoomEvent, RoomState, SpeakerEntry
 
@@ -135,31 +137,37 @@ def present_participants(meeting: Meeting) -> QuerySet[Participant]:
     return Participant.objects.filter(pk__in=ids).select_related("delegation")
 
 
+class ChatLineData(TypedDict):
+    scope: Literal["meeting", "delegation"]
+    text: str
+    delegation: str | None
+
+
 class ChatLine(TypedDict):
     seq: int
     ts: str
     actor: ParticipantRef | None
-    data: ChatPayload
+    data: ChatLineData
 
 
 def recent_chat(meeting: Meeting, participant: Participant) -> list[ChatLine]:
     events = (
-        RoomEvent.objects.filter(meeting=meeting, type="chat.message")
+        RoomEvent.objects.filter(meeting=meeting, type__in=ChatMessage.TYPES)
         .select_related("actor__delegation")
         .order_by("-seq")[:CHAT_HISTORY]
     )
     visible = [e for e in events if not is_sealed_for(e, participant)]
-    return [
-        {
-            "seq": e.seq,
-            "ts": e.created_at.isoformat(),
-            "actor": participant_ref(e.actor) if e.actor else None,
-            "data": ChatPayload(
-                scope=e.data["scope"], text=e.data["text"], delegation=e.data["delegation"]
-            ),
-        }
-        for e in reversed(visible)
-    ]
+    return [_chat_line(e) for e in reversed(visible)]
+
+
+def _chat_line(event: RoomEvent) -> ChatLine:
+    message = payload_read(ChatMessage, event.type, event.data)
+    return {
+        "seq": event.seq,
+        "ts": event.created_at.isoformat(),
+        "actor": participant_ref(event.actor) if event.actor else None,
+        "data": {"scope": message.scope, "text": message.text, "delegation": message.delegation},
+    }
 
 
 SnapshotPart = Callable[[Meeting, Participant, int], object]
@@ -267,26 +275,21 @@ def meetings_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[Meeting, 
 class Happening:
     """A room event as the record reads it: its actor comes with their delegation."""
 
-    type: str
     at: datetime
     actor: Participant | None
-    data: dict[str, JSON]
+    payload: EventPayload
 
 
-def meeting_happenings(meeting: Meeting, types: Collection[str]) -> list[Happening]:
-    """The meeting's events of these types, in order, in one query."""
+def meeting_happenings(meeting: Meeting, kinds: Collection[type[EventPayload]]) -> list[Happening]:
+    """The meeting's events with payloads of these kinds, in order, in one query."""
+    types = [name for kind in kinds for name in kind.TYPES]
     events = (
         RoomEvent.objects.filter(meeting=meeting, type__in=types)
         .select_related("actor__delegation")
         .order_by("seq")
     )
     return [
-        Happening(
-            event.type,
-            event.created_at,
-            event.actor,
-            event.data if isinstance(event.data, dict) else {},
-        )
+        Happening(event.created_at, event.actor, event_payload(event.type, event.data))
         for event in events
     ]
 

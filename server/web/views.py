@@ -7,13 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from server.captions.events import CaptionEvent
-from server.captions.selectors import conference_languages, language_name
+from server.captions.events import EPHEMERAL_TYPES
+from server.captions.selectors import caption_choices, language_name
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import is_presiding, may_attend
-from server.negotiation.events import ROOM_EVENT_TYPES as NEGOTIATION_EVENT_TYPES
+from server.negotiation.events import NegotiationChange
 from server.negotiation.selectors import texts_for
 from server.rooms import admission, selectors
+from server.rooms.events import EVENT_PAYLOADS
 from server.rooms.services import TRANSITIONS
 
 
@@ -39,7 +40,7 @@ def meeting_room(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "observer": participant.role == Participant.Role.OBSERVER,
         # The page's timers count against the server's clock, not the visitor's.
         "server_time_ms": round(timezone.now().timestamp() * 1000),
-        "caption_languages": [(c, language_name(c)) for c in conference_languages(meeting)],
+        "caption_languages": [(c, language_name(c)) for c in caption_choices(meeting)],
     }
     return render(request, "web/room.html", context)
 
@@ -48,7 +49,9 @@ def protocol_constants(request: HttpRequest) -> JsonResponse:
     """The room protocol's constants for the pages' modules (``frontend/static/js/
     protocol.js``), so no module keeps its own copy: the close codes after which a client
     does not reconnect, the meeting's status transitions, the event types broadcast without
-    a sequence number, and the negotiation events. Public, like the protocol document."""
+    a sequence number, the negotiation events, and every event type by a name for the
+    modules (``presence.joined`` as ``presence_joined``). Public, like the protocol
+    document."""
     constants = {
         "close_codes": {
             "logged_out": admission.CLOSE_LOGGED_OUT,
@@ -61,7 +64,10 @@ def protocol_constants(request: HttpRequest) -> JsonResponse:
             f"meeting.{action}": {"from": sorted(sources), "to": target}
             for action, (sources, target) in TRANSITIONS.items()
         },
-        "ephemeral_types": [CaptionEvent.DRAFT, CaptionEvent.STATUS],
-        "negotiation_event_types": list(NEGOTIATION_EVENT_TYPES),
+        "ephemeral_types": list(EPHEMERAL_TYPES),
+        "negotiation_event_types": list(NegotiationChange.TYPES),
+        "event_types": {
+            name.replace(".", "_"): name for name in [*EVENT_PAYLOADS, *EPHEMERAL_TYPES]
+        },
     }
     return JsonResponse(constants)

@@ -10,12 +10,13 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.captions import selectors, services
-from server.captions.actions import captions_language
 from server.captions.models import CaptionChoice, Recording, SegmentTranslation, TranscriptSegment
+from server.captions.speech import translation_router
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.conferences.models import Meeting, Participant
 from server.minutes.selectors import meeting_record
 from server.rooms import services as room_services
+from server.rooms.actions import ACTIONS
 from server.rooms.models import FloorTurn, RoomEvent
 from server.rooms.selectors import room_snapshot
 
@@ -120,14 +121,14 @@ def test_translations_go_to_the_languages_of_those_present_and_those_picked(
     present("kenya")
     present("spain")
     assert selectors.caption_languages(plenary.pk) == {"en", "es"}
-    captions_language(person("kenya"), plenary, {"language": "fr"})
+    ACTIONS["captions.language"](person("kenya"), plenary, {"language": "fr"})
     assert selectors.caption_languages(plenary.pk) == {"en", "es", "fr"}
-    captions_language(person("kenya"), plenary, {"language": None})
+    ACTIONS["captions.language"](person("kenya"), plenary, {"language": None})
     assert selectors.caption_languages(plenary.pk) == {"en", "es"}
     room_services.connection_close(channel_name="spain")
     assert selectors.caption_languages(plenary.pk) == {"en"}
     # A pick outlives the socket: Kenya's French counts again when Kenya is back.
-    captions_language(person("kenya"), plenary, {"language": "fr"})
+    ACTIONS["captions.language"](person("kenya"), plenary, {"language": "fr"})
     room_services.connection_close(channel_name="kenya")
     assert selectors.caption_languages(plenary.pk) == set()
     present("kenya")
@@ -137,7 +138,7 @@ def test_translations_go_to_the_languages_of_those_present_and_those_picked(
 @pytest.mark.parametrize("language", ["español", "e$", "x" * 9])
 def test_a_picked_language_must_be_a_code(plenary: Meeting, person: People, language: str) -> None:
     with pytest.raises(InvalidInput):
-        captions_language(person("kenya"), plenary, {"language": language})
+        ACTIONS["captions.language"](person("kenya"), plenary, {"language": language})
 
 
 @pytest.mark.parametrize("username", ["chair", "secretariat", "kenya", "kenya2", "wmo"])
@@ -148,7 +149,7 @@ def test_everyone_may_pick_their_captions_language(
     room_services.connection_open(
         meeting=plenary, participant=actor, channel_name="c", server_id="t"
     )
-    assert captions_language(actor, plenary, {"language": "es"}) is None
+    assert ACTIONS["captions.language"](actor, plenary, {"language": "es"}) is None
     assert CaptionChoice.objects.get(meeting=plenary, participant=actor).language == "es"
 
 
@@ -265,3 +266,18 @@ def test_final_pass_replaces_only_live_pieces_of_its_own_recording(
     assert event.data["replaces"] == [piece.pk]
     again = commit(recording, "Settled twice?", replaces=[piece.pk])
     assert RoomEvent.objects.get(meeting=plenary, seq=again.seq or 0).data["replaces"] == []
+
+
+def test_readers_are_told_what_the_server_translates_into_what(
+    plenary: Meeting, floor: Participant, person: Callable[[str], Participant]
+) -> None:
+    """Once, in the snapshot: French from English (through Spanish), Portuguese offered
+    besides the working languages, Arabic nowhere (no offline engine on this server)."""
+    pairs = translation_router().available_pairs()
+    if ("en", "fr") not in pairs or ("en", "pt") not in pairs:
+        pytest.skip("the Romance Apertium pairs are not installed (make test installs them)")
+    part = room_snapshot(plenary, person("france"))["parts"]["captions"]
+    assert isinstance(part, dict)
+    assert {"en", "es"} <= set(part["translated_into"]["fr"])
+    assert "ar" not in part["translated_into"]
+    assert {"en", "es", "fr", "pt", "it"} <= set(selectors.caption_choices(plenary))

@@ -37,7 +37,9 @@ def test_a_gap_is_logged_in_seconds_and_filled_with_silence(
     )
     speaker = Speaker(
         meeting=1,
+        conference=1,
         turn=1,
+        hotwords={},
         ref={"id": 1, "name": "A", "delegation": None, "delegation_name": None, "role": "delegate"},
     )
     job = StreamJob(request, Recording(), speaker, StreamingTranscriber(Unheard()), 0.0, 0.0)

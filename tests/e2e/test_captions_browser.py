@@ -16,7 +16,15 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from asr import SAMPLE_RATE, ApertiumTranslator, AsrError, Samples, decode_file
+from asr import (
+    SAMPLE_RATE,
+    ApertiumTranslator,
+    AsrError,
+    Samples,
+    decode_file,
+    default_router,
+    default_term_base,
+)
 from tests.captions.conftest import speech
 from tests.support.audio import level_db, similarity
 from tests.support.server import ServerProcess
@@ -130,9 +138,16 @@ def test_listeners_read_each_statement_in_their_own_language(
     english_in_spanish = apertium.translate(ENGLISH, "en", "es")
     spanish_in_english = apertium.translate(SPANISH, "es", "en")
 
+    router = default_router()
+    english_in = {
+        language: router.translate(ENGLISH, "en", language, terms=default_term_base()).text
+        for language in ("fr", "pt")
+    }
     chair, spain, japan = log_in("chair"), log_in("spain"), log_in("japan")
-    for page in (chair, spain, japan):
+    france, brazil = log_in("france"), log_in("brazil")
+    for page in (chair, spain, japan, france, brazil):
         enter_plenary(page)
+    brazil.get_by_test_id("caption-language").select_option("pt")
     expect(spain.get_by_test_id("caption-language")).to_have_value("es")
     expect(japan.get_by_test_id("caption-language")).to_have_value("en")
 
@@ -176,6 +191,22 @@ def test_listeners_read_each_statement_in_their_own_language(
             waited += 1000
         assert done(), f"captions shown: {shown_captions(reader)}"
     expect(spain.get_by_test_id("captions-list").locator("li").first).to_contain_text(OTIENO)
+    # French (through Spanish) and Portuguese readers read the English statement translated,
+    # marked as machine translation; every pair has a route, so no notice says otherwise.
+    for reader, language in ((france, "fr"), (brazil, "pt")):
+        expect(reader.get_by_test_id("caption-language")).to_have_value(language)
+        reader.wait_for_function(
+            "([expected, language]) => [...document.querySelectorAll('#captions-list li')]"
+            ".some(li => li.dataset.language === language && li.dataset.original === 'false')",
+            arg=[english_in[language], language],
+            timeout=30_000,
+        )
+        shown = text_of(shown_captions(reader), language, original=False)
+        assert overlap(english_in[language], shown) >= 0.5, shown
+        expect(
+            reader.locator("#captions-list li[data-original=false] .caption-machine").first
+        ).to_be_visible()
+        expect(reader.get_by_test_id("caption-untranslated")).to_be_hidden()
 
     # Picking "each speaker's own language" shows the originals.
     spain.get_by_test_id("caption-language").select_option("")

@@ -47,6 +47,13 @@ async def assert_still_works(socket: Socket) -> None:
         ('{"type": "chat.send", "data": {"text": "   "}}', "invalid", "empty"),
         ('{"type": "speakers.reorder", "data": {"entries": "1,2"}}', "wrong_type", "entries"),
         ('{"type": "events.fetch", "data": {"after": 5, "until": 2}}', "wrong_type", "until"),
+        ('{"type": "events.fetch", "data": {"after": 5}}', "missing_field", "data.until"),
+        (
+            '{"type": "negotiation.propose", "data": '
+            '{"text": 1, "base_version": 0, "kind": "amend", "cosponsors": "KEN"}}',
+            "wrong_type",
+            "data.cosponsors",
+        ),
         ('{"type": "chat.send", "data": {"text": "a\\u0000b"}}', "invalid", "U+0000"),
         (
             '{"type": "hand.lower", "data": {"participant": 1180591620717411303424}}',

@@ -11,6 +11,7 @@ from django.utils import timezone
 from server.common.errors import Conflict
 from server.conferences.models import Conference, Meeting, Participant
 from server.rooms import selectors, services
+from server.rooms.events import ChatMessage
 from server.rooms.models import RoomConnection, RoomEvent, RoomState
 from tests.support.builders import cast_build, conference_build, meeting_build
 
@@ -59,7 +60,8 @@ def test_a_failed_change_leaves_no_gap(plenary: Meeting, person: People) -> None
     services.chat_send(actor=person("kenya"), meeting=plenary, text="one", scope="meeting")
     with pytest.raises(RuntimeError), transaction.atomic():
         state = services.room_lock(plenary)
-        services.event_append(state=state, type="chat.message", data={}, actor=None)
+        message = ChatMessage(scope="meeting", text="lost", delegation=None)
+        services.event_append(state=state, payload=message, actor=None)
         raise RuntimeError("the change fails after its event was appended")
     services.chat_send(actor=person("kenya"), meeting=plenary, text="two", scope="meeting")
     assert seqs(plenary) == [1, 2]

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import RequestFactory
 
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms.selectors import room_snapshot
+from server.web.views import protocol_constants
 from tests.support.builders import Role, conference_build, meeting_build, participant_build
 from tests.support.room_sockets import Connect, Socket
 
@@ -37,6 +39,12 @@ def fold_in_node(tmp_path: Path, payload: dict[str, Any]) -> dict[str, Any]:
     if node is None:
         pytest.skip("node is not installed")
     shutil.copy(REDUCER, tmp_path / "room-state.mjs")
+    # The page's protocol.js fetches the constants from the server; here they are given as the
+    # server's own view writes them.
+    constants = protocol_constants(RequestFactory().get("/api/protocol/constants.json"))
+    (tmp_path / "protocol.js").write_text(
+        f"export const PROTOCOL = Object.freeze({constants.content.decode()});\n"
+    )
     (tmp_path / "replay.mjs").write_text(REPLAY)
     result = subprocess.run(
         [node, str(tmp_path / "replay.mjs")],

@@ -7,10 +7,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from server.captions.events import EPHEMERAL_TYPES, CaptionEvent
 from server.conferences.models import Conference, Meeting, Participant
 from server.negotiation.demo import negotiation_demo_load
-from server.negotiation.events import ROOM_EVENT_TYPES as NEGOTIATION_EVENT_TYPES
+from server.negotiation.events import NegotiationChange
 from server.rooms import admission
+from server.rooms.events import EVENT_PAYLOADS, EventType
 from server.rooms.services import TRANSITIONS
 
 pytestmark = [pytest.mark.django_db]
@@ -165,4 +167,7 @@ def test_the_protocol_constants_are_published_from_the_server_s_own() -> None:
         for action, t in constants["meeting_transitions"].items()
     } == {action: (set(sources), target) for action, (sources, target) in TRANSITIONS.items()}
     assert constants["ephemeral_types"] == ["caption.draft", "caption.status"]
-    assert constants["negotiation_event_types"] == list(NEGOTIATION_EVENT_TYPES)
+    assert constants["negotiation_event_types"] == list(NegotiationChange.TYPES)
+    assert constants["event_types"]["presence_joined"] == EventType.PRESENCE_JOINED
+    assert constants["event_types"]["caption_draft"] == CaptionEvent.DRAFT
+    assert set(constants["event_types"].values()) == {*EVENT_PAYLOADS, *EPHEMERAL_TYPES}

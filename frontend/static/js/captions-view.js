@@ -7,6 +7,8 @@ import { who } from "./room-view.js";
 const $ = (id) => document.getElementById(id);
 const STICKY_PX = 24;
 const PICKED = "plenary.captionLanguage";
+const NAMES = new Intl.DisplayNames(["en"], { type: "language" });
+const named = (code) => NAMES.of(code) ?? code;
 
 export class CaptionsView {
   constructor({ meetingId, pick }) {
@@ -16,6 +18,9 @@ export class CaptionsView {
     this.draftLine = $("caption-draft");
     this.latest = $("captions-latest");
     this.status = $("caption-status");
+    this.untranslated = $("caption-untranslated");
+    this.translatedInto = {};
+    this.spoken = [];
     this.key = `${PICKED}.${meetingId}`;
     this.pick = pick;
     this.lines = [];
@@ -41,6 +46,28 @@ export class CaptionsView {
     this.announce();
     this.list.replaceChildren();
     this.render(this.lines, { force: true });
+    this.sayUntranslated();
+  }
+
+  // What this server machine-translates into what (target → sources), and the languages
+  // spoken here: a pair with no route is said once, above the captions, not on every line.
+  routes(translatedInto, spoken) {
+    if (translatedInto === this.translatedInto && spoken === this.spoken) return;
+    this.translatedInto = translatedInto;
+    this.spoken = spoken;
+    this.sayUntranslated();
+  }
+
+  sayUntranslated() {
+    const language = this.language;
+    const from = this.translatedInto[language] ?? [];
+    const missing = language ? this.spoken.filter((code) => code !== language && !from.includes(code)) : [];
+    const all = missing.length === this.spoken.filter((code) => code !== language).length;
+    const which = all ? "" : ` from ${missing.map(named).join(", ")}`;
+    this.untranslated.textContent = missing.length
+      ? `No translation${which} into ${named(language)} on this server: ${all ? "captions" : "those captions"} are shown as spoken.`
+      : "";
+    this.untranslated.hidden = missing.length === 0;
   }
 
   scrolled() {
@@ -84,7 +111,10 @@ export class CaptionsView {
     speaker.textContent = who(line.speaker);
     const text = document.createElement("span");
     text.className = "caption-text";
-    li.append(speaker, ": ", text);
+    const machine = document.createElement("abbr");
+    machine.className = "caption-machine";
+    machine.textContent = "MT";
+    li.append(speaker, ": ", text, " ", machine);
     this.update(li, line);
     return li;
   }
@@ -96,7 +126,10 @@ export class CaptionsView {
     text.lang = shown.language;
     li.dataset.language = shown.language;
     li.dataset.original = String(shown.original);
-    li.title = shown.original ? `Original (${line.language})` : `Translated from ${line.language}`;
+    li.title = shown.original ? `Original (${named(line.language)})` : `Machine translation from ${named(line.language)}`;
+    const machine = li.querySelector(".caption-machine");
+    machine.hidden = !shown.machine;
+    machine.title = `Machine translation from ${named(line.language)}`;
   }
 
   // Drafts come without a sequence number and are replaced by the next draft or final.

@@ -1,5 +1,8 @@
 // The room's state as the client knows it, and how each event changes it.
 // Pure functions: no DOM, no socket. See docs/protocol.md.
+import { PROTOCOL } from "./protocol.js";
+
+const EVENT = PROTOCOL.event_types;
 
 export function fromSnapshot(snapshot) {
   return {
@@ -14,6 +17,8 @@ export function fromSnapshot(snapshot) {
     agendaItem: snapshot.agenda_item,
     chat: snapshot.chat.map((line) => ({ seq: line.seq, ts: line.ts, actor: line.actor, ...line.data })),
     captions: (snapshot.parts?.captions?.recent ?? []).map((line) => ({ ...line })),
+    captionLanguages: snapshot.parts?.captions?.languages ?? [],
+    translatedInto: snapshot.parts?.captions?.translated_into ?? {},
   };
 }
 
@@ -38,19 +43,19 @@ function captionTranslation(state, event) {
 const withoutParticipant = (list, participant) => list.filter((p) => p.id !== participant.id);
 
 const reducers = {
-  "presence.joined": (s, e) => ({ ...s, presence: [...withoutParticipant(s.presence, e.data.participant), e.data.participant] }),
-  "presence.left": (s, e) => ({ ...s, presence: withoutParticipant(s.presence, e.data.participant) }),
-  "chat.message": (s, e) => ({ ...s, chat: [...s.chat, { seq: e.seq, ts: e.ts, actor: e.actor, ...e.data }].slice(-200) }),
-  "hand.raised": (s, e) => ({ ...s, hands: [...withoutParticipant(s.hands, e.data.participant), e.data.participant] }),
-  "hand.lowered": (s, e) => ({ ...s, hands: withoutParticipant(s.hands, e.data.participant) }),
-  "speakers.changed": (s, e) => ({ ...s, speakers: e.data.speakers }),
-  "floor.granted": (s, e) => ({ ...s, floor: e.data }),
-  "timer.started": (s, e) => ({ ...s, floor: { ...s.floor, timer: e.data.timer } }),
-  "timer.stopped": (s, e) => ({ ...s, floor: { ...s.floor, timer: e.data.timer } }),
-  "agenda.switched": (s, e) => ({ ...s, agendaItem: e.data.item }),
-  "meeting.status": (s, e) => ({ ...s, meeting: { ...s.meeting, status: e.data.status } }),
-  "caption.final": captionFinal,
-  "caption.translation": captionTranslation,
+  [EVENT.presence_joined]: (s, e) => ({ ...s, presence: [...withoutParticipant(s.presence, e.data.participant), e.data.participant] }),
+  [EVENT.presence_left]: (s, e) => ({ ...s, presence: withoutParticipant(s.presence, e.data.participant) }),
+  [EVENT.chat_message]: (s, e) => ({ ...s, chat: [...s.chat, { seq: e.seq, ts: e.ts, actor: e.actor, ...e.data }].slice(-200) }),
+  [EVENT.hand_raised]: (s, e) => ({ ...s, hands: [...withoutParticipant(s.hands, e.data.participant), e.data.participant] }),
+  [EVENT.hand_lowered]: (s, e) => ({ ...s, hands: withoutParticipant(s.hands, e.data.participant) }),
+  [EVENT.speakers_changed]: (s, e) => ({ ...s, speakers: e.data.speakers }),
+  [EVENT.floor_granted]: (s, e) => ({ ...s, floor: e.data }),
+  [EVENT.timer_started]: (s, e) => ({ ...s, floor: { ...s.floor, timer: e.data.timer } }),
+  [EVENT.timer_stopped]: (s, e) => ({ ...s, floor: { ...s.floor, timer: e.data.timer } }),
+  [EVENT.agenda_switched]: (s, e) => ({ ...s, agendaItem: e.data.item }),
+  [EVENT.meeting_status]: (s, e) => ({ ...s, meeting: { ...s.meeting, status: e.data.status } }),
+  [EVENT.caption_final]: captionFinal,
+  [EVENT.caption_translation]: captionTranslation,
 };
 
 // The text of a caption line to show a reader of `language` ("" : the speaker's own),
@@ -58,7 +63,7 @@ const reducers = {
 export function captionText(line, language) {
   if (!language || language === line.language) return { text: line.text, language: line.language, original: true };
   const translated = line.translations[language];
-  if (translated !== undefined) return { text: translated, language, original: false };
+  if (translated !== undefined) return { text: translated, language, original: false, machine: true };
   return { text: line.text, language: line.language, original: true };
 }
 

@@ -2,6 +2,7 @@
 import { CaptionsView } from "./captions-view.js";
 import { FloorAudio } from "./listen.js";
 import { Microphone } from "./microphone.js";
+import { PROTOCOL } from "./protocol.js";
 import { RoomClient } from "./room-client.js";
 import { alert, connection, render, tick } from "./room-view.js";
 
@@ -22,6 +23,7 @@ window.plenaryMicrophone = microphone;
 client.addEventListener("change", (e) => {
   const { state } = e.detail;
   render(state, { presiding, act, clockOffset });
+  captions.routes(state.translatedInto, state.captionLanguages);
   captions.render(state.captions);
   floorChanged(state);
 });
@@ -31,8 +33,8 @@ client.addEventListener("status", (e) => {
 });
 client.addEventListener("error", (e) => alert(e.detail.message));
 client.addEventListener("ephemeral", (e) => {
-  if (e.detail.type === "caption.draft") captions.onDraft(e.detail);
-  if (e.detail.type === "caption.status") captions.onStatus(e.detail);
+  if (e.detail.type === PROTOCOL.event_types.caption_draft) captions.onDraft(e.detail);
+  if (e.detail.type === PROTOCOL.event_types.caption_status) captions.onStatus(e.detail);
 });
 
 // The microphone is offered to the floor holder only; the floor passing on turns it off.

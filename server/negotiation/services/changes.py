@@ -23,11 +23,11 @@ from server.rooms.services import event_append, room_lock
 from .. import projection, selectors
 from ..chain import GENESIS, EventRecord, chain_hash, leaf_hash
 from ..content import ContentError
-from ..events import NegotiationRoomEvent, room_event_type
+from ..events import NegotiationChange
 from ..models import ClauseEvent, NegotiationEvent, NegotiationText
 from ..operations import live_clause
 from ..permissions import may_read
-from ..state import LogEntry, TextState, apply
+from ..state import EventKind, LogEntry, TextState, apply
 
 Transcript = tuple[float, float] | None
 MAX_NOTE = 4000
@@ -140,17 +140,15 @@ def _announce(change: Change, entry: EventRecord, head: str) -> RoomEvent | None
     if change.room is None:
         return None
     delegation = change.actor.delegation
-    data: NegotiationRoomEvent = {
-        "text": entry.text,
-        "index": entry.index,
-        "kind": entry.kind,
-        "head": head,
-        "delegation": delegation.code if delegation else None,
-        "payload": entry.payload,
-    }
-    return event_append(
-        state=change.room, type=room_event_type(entry.kind), data=data, actor=change.actor
+    announced = NegotiationChange(
+        text=entry.text,
+        index=entry.index,
+        kind=EventKind(entry.kind),
+        head=head,
+        delegation=delegation.code if delegation else None,
+        payload=entry.payload,
     )
+    return event_append(state=change.room, payload=announced, actor=change.actor)
 
 
 def check_clause_version(change: Change, key: int, base_version: int) -> None:

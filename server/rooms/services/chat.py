@@ -5,7 +5,7 @@ from django.db import transaction
 from server.common.errors import InvalidInput
 from server.conferences.models import Meeting, Participant
 
-from ..events import ChatPayload, EventType
+from ..events import ChatMessage
 from ..models import RoomEvent
 from ..permissions import check_delegation_member
 from .room import event_append, room_lock
@@ -26,13 +26,11 @@ def chat_send(*, actor: Participant, meeting: Meeting, text: str, scope: str) ->
     if scope == "delegation":
         check_delegation_member(actor)
         audience = actor.delegation
-    payload: ChatPayload = {
-        "scope": "delegation" if audience else "meeting",
-        "text": text,
-        "delegation": audience.code if audience else None,
-    }
+    message = ChatMessage(
+        scope="delegation" if audience else "meeting",
+        text=text,
+        delegation=audience.code if audience else None,
+    )
     with transaction.atomic():
         state = room_lock(meeting)
-        return event_append(
-            state=state, type=EventType.CHAT_MESSAGE, data=payload, actor=actor, audience=audience
-        )
+        return event_append(state=state, payload=message, actor=actor, audience=audience)

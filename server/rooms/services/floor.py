@@ -8,7 +8,7 @@ from server.common.errors import Conflict, InvalidInput
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import check_presiding
 
-from ..events import EventType, FloorPayload, TimerPayload
+from ..events import FloorGranted, TimerStarted, TimerStopped
 from ..models import FloorTurn, RoomEvent, RoomState, SpeakerEntry
 from ..selectors import participant_ref, timer_state
 from .room import attendee, check_in_session, event_append, room_lock
@@ -57,12 +57,12 @@ def floor_set(
     state.floor_holder = holder
     state.floor_since = now if holder else None
     _timer_reset(state, state.meeting.speaking_time_seconds if timed else None, running=timed)
-    payload: FloorPayload = {
-        "holder": participant_ref(holder) if holder else None,
-        "since": state.floor_since.isoformat() if state.floor_since else None,
-        "timer": timer_state(state),
-    }
-    event = event_append(state=state, type=EventType.FLOOR_GRANTED, data=payload, actor=actor)
+    granted = FloorGranted(
+        holder=participant_ref(holder) if holder else None,
+        since=state.floor_since.isoformat() if state.floor_since else None,
+        timer=timer_state(state),
+    )
+    event = event_append(state=state, payload=granted, actor=actor)
     state.floor_turn = (
         FloorTurn.objects.create(
             meeting_id=state.pk,
@@ -93,8 +93,8 @@ def timer_start(*, actor: Participant, meeting: Meeting, limit: int | None) -> R
             state.timer_limit_seconds = limit
         state.timer_started_at = timezone.now()
         state.save()
-        payload: TimerPayload = {"timer": timer_state(state)}
-        return event_append(state=state, type=EventType.TIMER_STARTED, data=payload, actor=actor)
+        started = TimerStarted(timer=timer_state(state))
+        return event_append(state=state, payload=started, actor=actor)
 
 
 def timer_stop(*, actor: Participant, meeting: Meeting) -> RoomEvent:
@@ -106,5 +106,5 @@ def timer_stop(*, actor: Participant, meeting: Meeting) -> RoomEvent:
         state.timer_elapsed_seconds += (timezone.now() - state.timer_started_at).total_seconds()
         state.timer_started_at = None
         state.save()
-        payload: TimerPayload = {"timer": timer_state(state)}
-        return event_append(state=state, type=EventType.TIMER_STOPPED, data=payload, actor=actor)
+        stopped = TimerStopped(timer=timer_state(state))
+        return event_append(state=state, payload=stopped, actor=actor)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import check_presiding
 
-from ..events import EventType, HandPayload
+from ..events import HandLowered, HandRaised
 from ..models import RaisedHand, RoomEvent
 from ..selectors import participant_ref
 from .room import event_append, room_lock
@@ -21,8 +21,8 @@ def hand_raise(*, actor: Participant, meeting: Meeting) -> RoomEvent | None:
         )
         if not created:
             return None
-        payload: HandPayload = {"participant": participant_ref(actor)}
-        return event_append(state=state, type=EventType.HAND_RAISED, data=payload, actor=actor)
+        raised = HandRaised(participant=participant_ref(actor))
+        return event_append(state=state, payload=raised, actor=actor)
 
 
 def hand_lower(
@@ -37,5 +37,5 @@ def hand_lower(
         deleted, _ = RaisedHand.objects.filter(meeting=meeting, participant=target).delete()
         if not deleted:
             return None
-        payload: HandPayload = {"participant": participant_ref(target)}
-        return event_append(state=state, type=EventType.HAND_LOWERED, data=payload, actor=actor)
+        lowered = HandLowered(participant=participant_ref(target))
+        return event_append(state=state, payload=lowered, actor=actor)

@@ -7,7 +7,7 @@ from server.common.errors import Conflict, InvalidInput, NotFound
 from server.conferences.models import AgendaItem, Meeting, Participant
 from server.conferences.roles import check_presiding
 
-from ..events import AgendaPayload, EventType, MeetingStatusPayload
+from ..events import AgendaSwitched, MeetingStatusChanged
 from ..models import RoomEvent
 from ..selectors import agenda_ref
 from .floor import floor_set
@@ -24,8 +24,8 @@ def agenda_switch(*, actor: Participant, meeting: Meeting, item_id: int) -> Room
         state = room_lock(meeting)
         state.agenda_item = item
         state.save(update_fields=["agenda_item"])
-        payload: AgendaPayload = {"item": agenda_ref(item)}
-        return event_append(state=state, type=EventType.AGENDA_SWITCHED, data=payload, actor=actor)
+        switched = AgendaSwitched(item=agenda_ref(item))
+        return event_append(state=state, payload=switched, actor=actor)
 
 
 Status = Meeting.Status
@@ -50,8 +50,8 @@ def meeting_transition(*, actor: Participant, meeting: Meeting, action: str) -> 
             raise Conflict(f"Cannot {action} a meeting that is {previous}.")
         meeting.status = target
         meeting.save(update_fields=["status"])
-        payload: MeetingStatusPayload = {"status": target, "previous": previous}
-        event = event_append(state=state, type=EventType.MEETING_STATUS, data=payload, actor=actor)
+        changed = MeetingStatusChanged(status=target, previous=previous)
+        event = event_append(state=state, payload=changed, actor=actor)
         if target == Status.CLOSED and state.floor_holder_id is not None:
             floor_set(state, actor, None, kind=Kind.SPEAKER)
         return event

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from server.conferences.models import Meeting, Participant
 
-from ..events import EventType, PresencePayload
+from ..events import PresenceJoined, PresenceLeft
 from ..models import RoomConnection, RoomState
 from ..selectors import participant_ref
 from .room import event_append, room_lock
@@ -33,10 +33,8 @@ def connection_open(
             last_seen=now,
         )
         if first:
-            payload: PresencePayload = {"participant": participant_ref(participant)}
-            event_append(
-                state=state, type=EventType.PRESENCE_JOINED, data=payload, actor=participant
-            )
+            joined = PresenceJoined(participant=participant_ref(participant))
+            event_append(state=state, payload=joined, actor=participant)
 
 
 def connection_close(*, channel_name: str) -> None:
@@ -60,8 +58,8 @@ def _connections_drop(state: RoomState, connections: QuerySet[RoomConnection]) -
         "delegation"
     )
     for participant in gone:
-        payload: PresencePayload = {"participant": participant_ref(participant)}
-        event_append(state=state, type=EventType.PRESENCE_LEFT, data=payload, actor=participant)
+        left = PresenceLeft(participant=participant_ref(participant))
+        event_append(state=state, payload=left, actor=participant)
 
 
 def connections_heartbeat(*, server_id: str) -> None:

@@ -6,7 +6,6 @@ broadcast only after the transaction commits (``transaction.on_commit``).
 """
 
 import logging
-from collections.abc import Mapping
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -17,7 +16,7 @@ from server.common.errors import Conflict, NotFound
 from server.conferences.models import Delegation, Meeting, Participant
 from server.conferences.roles import may_attend
 
-from ..events import group_name
+from ..events import EventPayload, group_name, payload_check
 from ..models import RoomEvent, RoomState
 from ..selectors import layer_event
 
@@ -35,23 +34,25 @@ def room_lock(meeting: Meeting) -> RoomState:
 def event_append(
     *,
     state: RoomState,
-    type: str,
-    data: Mapping[str, object],
+    payload: EventPayload,
     actor: Participant | None,
     audience: Delegation | None = None,
 ) -> RoomEvent:
     """Write the room's next event; broadcast it once the transaction commits.
 
     ``state`` must be the row returned by ``room_lock`` in this transaction. Other apps
-    (captions, negotiation) append their events through this function too.
+    (captions, negotiation) append their events through this function too. The payload's
+    class is registered for its type (``events.EVENT_PAYLOADS``); one that is not, or whose
+    fields do not have their declared types, is a ``TypeError``.
     """
+    payload_check(payload)
     state.last_seq += 1
     RoomState.objects.filter(pk=state.pk).update(last_seq=state.last_seq)
     event = RoomEvent.objects.create(
         meeting_id=state.pk,
         seq=state.last_seq,
-        type=type,
-        data=dict(data),
+        type=payload.event_type,
+        data=payload.to_data(),
         actor=actor,
         audience=audience,
         created_at=timezone.now(),

@@ -9,7 +9,7 @@ from server.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import check_presiding
 
-from ..events import EventType, SpeakersPayload
+from ..events import SpeakersChanged
 from ..models import RoomEvent, RoomState, SpeakerEntry
 from ..selectors import speakers_ref
 from .room import attendee, check_in_session, event_append, room_lock
@@ -18,8 +18,8 @@ Kind = SpeakerEntry.Kind
 
 
 def speakers_changed(state: RoomState, meeting: Meeting, actor: Participant) -> RoomEvent:
-    payload: SpeakersPayload = {"speakers": speakers_ref(meeting)}
-    return event_append(state=state, type=EventType.SPEAKERS_CHANGED, data=payload, actor=actor)
+    changed = SpeakersChanged(speakers=speakers_ref(meeting))
+    return event_append(state=state, payload=changed, actor=actor)
 
 
 def _inscribe(meeting: Meeting, participant: Participant, kind: str) -> None:

@@ -14,6 +14,7 @@ from server.captions.selectors import conference_languages
 from server.captions.services import transcript_replace
 from server.captions.speech import speech_engines
 from server.conferences.models import Meeting
+from server.glossary.selectors import conference_term_base
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No meeting {meeting}.")
         recordings = Recording.objects.filter(meeting=found, deleted_at__isnull=True)
+        recordings = recordings.select_related("meeting", "turn__participant__delegation")
         if recording is not None:
             recordings = recordings.filter(pk=recording)
         present = [r for r in recordings.order_by("started_at") if recording_file(r).exists()]
@@ -37,9 +39,10 @@ class Command(BaseCommand):
             raise CommandError(f"Meeting {meeting} has no stored audio to transcribe.")
         engines = speech_engines()
         languages = set(conference_languages(found))
+        terms = conference_term_base(found.conference_id)
         total = 0
         for stored in tqdm(present, desc="recordings", unit="rec", disable=None):
             finals = recording_finals(stored, engines, languages)
-            segments = [redo_segment(c, engines, languages) for c in finals]
+            segments = [redo_segment(c, engines, languages, terms) for c in finals]
             total += len(transcript_replace(recording=stored, segments=segments))
         self.stdout.write(f"{len(present)} recording(s) transcribed again: {total} segment(s).")
