@@ -27,8 +27,16 @@ from .errors import (
     WrongSampleRate,
 )
 from .models import ModelStatus, data_dir, models_status, resolve_model
-from .results import Caption, CaptionKind, Segment, TranscriptionInfo, Translation, Word
-from .streaming import StreamingOptions, StreamingTranscriber
+from .results import (
+    Caption,
+    CaptionKind,
+    Segment,
+    TranscriptionInfo,
+    Translation,
+    Word,
+    final_captions,
+)
+from .streaming import StreamingOptions, StreamingTranscriber, warm_up
 from .transcriber import EngineOptions, TranscribeOptions, Transcriber
 from .translate.apertium import ApertiumTranslator
 from .translate.argos import ArgosTranslator
@@ -84,10 +92,12 @@ __all__ = [
     "decode_file",
     "default_router",
     "default_term_base",
+    "final_captions",
     "load_transcriber",
     "models_status",
     "pcm16_to_float",
     "resolve_model",
     "sentences_of",
     "split_sentences",
+    "warm_up",
 ]

@@ -85,7 +85,7 @@ def _stream(engine: Transcriber, channels: list[Samples], args: argparse.Namespa
                 time.sleep(max(0.0, due - time.monotonic()))
             for caption in stream.feed(pcm[offset : offset + FRAME * 2]):
                 _print_caption(prefix, caption, _arrival(started, caption, args.speed))
-                if caption.kind == CaptionKind.FINAL:
+                if caption.kind != CaptionKind.DRAFT:  # a final, or an utterance settled
                     _translations(router, caption.text, caption.language, args.targets)
         for caption in stream.flush():
             _print_caption(prefix, caption, _arrival(started, caption, args.speed))
@@ -101,7 +101,7 @@ def _arrival(started: float, caption: Caption, speed: float) -> float:
 
 def _print_caption(prefix: str, caption: Caption, latency: float) -> None:
     print(
-        f"{prefix}{caption.kind.value:<5} [{_stamp(caption.start)} → {_stamp(caption.end)}] "
+        f"{prefix}{caption.kind.value:<7} [{_stamp(caption.start)} → {_stamp(caption.end)}] "
         f"+{latency:.2f}s ({caption.language}) {caption.text}",
         flush=True,
     )

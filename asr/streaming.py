@@ -1,12 +1,17 @@
 """Live captions from a stream of audio.
 
 Feed 16 kHz mono PCM16 frames of any size. Silero VAD finds utterances. While one goes
-on, the buffer is transcribed about once a second: words that two successive hypotheses
-agree on are committed as final text (LocalAgreement-2), the rest is shown as a draft.
-When the speaker pauses, the whole utterance is transcribed once more and committed.
+on, the buffer is transcribed about once a second: whole words that two successive
+hypotheses agree on are committed as final text (LocalAgreement-2), a phrase of at least
+``commit_words`` at a time, the rest is shown as a draft. When the speaker pauses, the
+whole utterance is decoded once more with full context (the final pass: beam search, the
+prompt) and its text settles: a ``SETTLED`` caption that replaces the finals committed
+while it went on (or a plain final when none were). The final pass runs even when drafts
+are skipped (the caller is behind): late rather than wrong.
 Each utterance detects its own language (unless the speaker's is fixed), so a speaker who
 switches language is transcribed in the new one. The buffer is trimmed at committed
-sentence ends and never exceeds ``max_buffer`` seconds.
+sentence ends (the audio trimmed off is kept for the final pass), and an utterance is
+cut at ``max_buffer`` seconds.
 """
 
 import re
@@ -34,7 +39,7 @@ class StreamingOptions:
     vad_interval: float = 0.2  # how often to look for the end of an utterance
     end_silence: float = 0.5  # a pause this long ends an utterance
     trim_at: float = 8.0  # past this, trim the buffer at the last committed sentence end
-    max_buffer: float = 30.0  # never hold more audio than this
+    max_buffer: float = 30.0  # an utterance longer than this is cut (at a committed word)
     preroll: float = 0.5  # audio kept before speech starts (VAD finds soft onsets late)
     prompt_chars: int = 200  # tail of final text given to Whisper as context
     # Language → names and terms Whisper should spell as written in speech in that language;
@@ -45,10 +50,13 @@ class StreamingOptions:
     draft_window: float = 0.0  # seconds of encoder window for drafts (see TranscribeOptions)
     final_window: float = 0.0
     vad_threshold: float = 0.5
+    commit_words: int = 3  # a draft commits a phrase of at least this many words …
+    word_margin: float = 0.4  # … each whole: this much audio was heard after its end
 
 
 WORD = re.compile(r"[\w']+")
 RESTART_WORDS = 5
+PHRASE_END = (",", ";", ":", "\u3001", "\uff0c")  # a commit ends here when it can …
 SENTENCE_END = (".", "?", "!", "\u3002", "\uff1f", "\uff01")  # and their CJK forms
 
 
@@ -117,6 +125,10 @@ class StreamingTranscriber:
         self.remembered = 0  # how many of `committed` are in `context`
         self.context = ""  # final text whose audio has left the buffer: the prompt …
         self.context_language = "und"  # … and the language it is in
+        self.before = ("", "und")  # context and its language as the utterance began
+        self.said: Samples = np.zeros(0, np.float32)  # the utterance's audio trimmed off
+        self.pieces: list[int] = []  # the numbers of the utterance's committed finals
+        self.numbered = 0  # finals and settled captions numbered so far
         self.silent = True  # the last look found no speech in the buffer after final text
 
     # Input ---------------------------------------------------------------------------
@@ -145,11 +157,11 @@ class StreamingTranscriber:
         return self._step(drafts)
 
     def flush(self) -> list[Caption]:
-        """The stream ended: commit whatever speech is left."""
+        """The stream ended: commit whatever speech is left, and settle the utterance."""
         spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
-        if not spans:
-            return []
-        return self._finalize(spans[-1].end)
+        if spans:
+            return self._finalize(spans[-1].end)
+        return self._finalize(0.0) if self.committed or self.hypothesis else []
 
     # Policy --------------------------------------------------------------------------
 
@@ -171,22 +183,33 @@ class StreamingTranscriber:
     def buffered(self) -> float:
         return len(self.buffer) / SAMPLE_RATE
 
+    @property
+    def spoken(self) -> float:
+        """Seconds of audio of the current utterance (and the silence after it) held."""
+        return (len(self.said) + len(self.buffer)) / SAMPLE_RATE
+
     def _step(self, drafts: bool) -> list[Caption]:
         spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
+        speaking = bool(self.committed or self.hypothesis)
         self.silent = not spans
         if not spans:
+            if speaking:  # what is left of the utterance after a trim is silence: it ended
+                return self._finalize(0.0)
             self._drop_until(self.buffered - self.options.preroll)  # silence or noise
             return []
-        if not self.committed and not self.hypothesis:
+        if not speaking:
             self._drop_until(spans[0].start - self.options.preroll)  # leading silence
             spans = speech_spans(self.buffer, threshold=self.options.vad_threshold)
             if not spans:
                 return []
             self.utterance_start = self.buffer_start + spans[0].start
+            self.before = (self.context, self.context_language)
         if self.buffered - spans[-1].end >= self.options.end_silence:
             return self._finalize(spans[-1].end)
-        if self.buffered + self.options.vad_interval > self.options.max_buffer:
-            return self._finalize(self.buffered)
+        if self.spoken + self.options.vad_interval > self.options.max_buffer:
+            # Cut the utterance at its last committed word (a word boundary) if any.
+            cut = self.committed[-1].end - self.buffer_start if self.committed else 0.0
+            return self._finalize(cut if cut > 0 else self.buffered)
         # A draft that took longer than the interval would make the stream fall behind:
         # space drafts by what they cost. Finals are never skipped.
         if drafts and self.received - self.last_draft >= max(
@@ -199,29 +222,46 @@ class StreamingTranscriber:
             return captions
         return []
 
-    def _transcribe(self, until: float, beam_size: int, window: float) -> list[Word]:
-        audio = self.buffer[: int(until * SAMPLE_RATE)]
+    def _decode(
+        self,
+        audio: Samples,
+        offset: float,
+        beam_size: int,
+        window: float,
+        context: tuple[str, str],
+    ) -> list[Word]:
+        """The words of ``audio`` (which starts ``offset`` seconds into the stream), with the
+        tail of ``context`` (text, language) as the prompt."""
         language = self.language
         if language is None and self.options.languages:
             language, _ = self.engine.detect_language(audio, self.options.languages, window=window)
         # The prompt is context in its own language only: an English prompt over Spanish
         # speech makes Whisper repeat the prompt instead of hearing the audio.
-        prompted = (language or self.heard) == self.context_language
+        text, context_language = context
+        prompted = (language or self.heard) == context_language
         options = TranscribeOptions(
             language=language,
             beam_size=beam_size,
-            prompt=self.context[-self.options.prompt_chars :]
-            if prompted and self.context
-            else None,
+            prompt=text[-self.options.prompt_chars :] if prompted and text else None,
             min_window=window,
             temperature_fallback=False,
             hotwords=self.options.hotwords.get(language or "") or self.options.hotwords.get(""),
         )
-        segments, info = self.engine.transcribe(audio, options, offset=self.buffer_start)
+        segments, info = self.engine.transcribe(audio, options, offset=offset)
         self.heard = info.language
         if self.language is None and info.duration >= self.options.detect_after:
             self.language = info.language  # fixed for the rest of this utterance
-        words = [w for s in segments for w in s.words if _norm(w)]  # no bare "..."
+        return [w for s in segments for w in s.words if _norm(w)]  # no bare "..."
+
+    def _transcribe(self, until: float) -> list[Word]:
+        """A draft: the words of the buffer's first ``until`` seconds not committed yet."""
+        words = self._decode(
+            self.buffer[: int(until * SAMPLE_RATE)],
+            self.buffer_start,
+            self.options.draft_beam_size,
+            self.options.draft_window,
+            (self.context, self.context_language),
+        )
         said = self.committed[-50:]  # a loop may repeat what was already committed
         return repetition_guard(said + self._after_committed(words))[len(said) :]
 
@@ -240,12 +280,10 @@ class StreamingTranscriber:
         return fresh
 
     def _draft(self) -> list[Caption]:
-        words = self._transcribe(
-            self.buffered, self.options.draft_beam_size, self.options.draft_window
-        )
+        words = self._transcribe(self.buffered)
         # Agreement between hypotheses of very short audio is agreement on a guess.
         enough = self.received - self.utterance_start >= self.options.commit_after
-        agreed = _agreed_prefix(self.hypothesis, words) if enough else 0
+        agreed = self._phrase(words[: _agreed_prefix(self.hypothesis, words)]) if enough else 0
         captions = []
         if agreed:
             captions.append(self._final(words[:agreed]))
@@ -256,17 +294,51 @@ class StreamingTranscriber:
         self._trim()
         return captions
 
+    def _phrase(self, agreed: list[Word]) -> int:
+        """How many of the ``agreed`` words to commit: only whole words (audio was heard
+        after them), at least ``commit_words`` of them, up to a phrase end when there is one
+        far enough in, so that a reader sees phrases, not fragments."""
+        heard_until = self.received - self.options.word_margin
+        whole = len(agreed)
+        while whole and agreed[whole - 1].end > heard_until:
+            whole -= 1
+        if whole < self.options.commit_words:
+            return 0
+        ends = [
+            i + 1
+            for i, w in enumerate(agreed[:whole])
+            if w.text.rstrip().endswith(PHRASE_END + SENTENCE_END)
+        ]
+        if ends and ends[-1] >= self.options.commit_words:
+            return ends[-1]
+        return whole
+
     def _finalize(self, until: float) -> list[Caption]:
-        """Commit the rest of the utterance that ends ``until`` seconds into the buffer. Words
-        that start after the speech ended are Whisper talking over silence: dropped."""
-        words = self._transcribe(
-            min(until + 0.2, self.buffered), self.options.final_beam_size, self.options.final_window
+        """The final pass over the utterance that ends ``until`` seconds into the buffer: all
+        its audio (what was trimmed off too) decoded again, with the context it began with.
+        Its text settles the utterance: it replaces the finals committed while it went on.
+        Words that start after the speech ended are Whisper talking over silence: dropped."""
+        audio = np.concatenate(
+            [self.said, self.buffer[: int(min(until + 0.2, self.buffered) * SAMPLE_RATE)]]
         )
-        words = [w for w in words if w.start < self.buffer_start + until]
-        captions = [self._final(words)] if words else []
-        self._remember(self.committed[self.remembered :] + words)
+        words = self._decode(
+            audio,
+            self.buffer_start - len(self.said) / SAMPLE_RATE,
+            self.options.final_beam_size,
+            self.options.final_window,
+            self.before,
+        )
+        words = repetition_guard([w for w in words if w.start < self.buffer_start + until])
+        captions = []
+        if words:
+            kind = CaptionKind.SETTLED if self.pieces else CaptionKind.FINAL
+            captions.append(self._caption(kind, words, replaces=tuple(self.pieces)))
+        self.context, self.context_language = self.before  # what the utterance said, once:
+        self._remember(words or self.committed)
         self._drop_until(until)
-        self.committed, self.hypothesis, self.remembered = [], [], 0
+        self.committed, self.hypothesis, self.remembered, self.pieces = [], [], 0, []
+        self.said = np.zeros(0, np.float32)
+        self.before = (self.context, self.context_language)
         self.language = self.options.language
         self.silent = True  # what is left after the utterance is the silence that ended it
         return captions
@@ -285,11 +357,15 @@ class StreamingTranscriber:
         if seconds <= 0:
             return
         samples = int(seconds * SAMPLE_RATE)
+        if self.committed or self.hypothesis:  # the final pass will need it
+            self.said = np.concatenate([self.said, self.buffer[:samples]])
         self.buffer = self.buffer[samples:]
         self.buffer_start += samples / SAMPLE_RATE
 
     def _final(self, words: list[Word]) -> Caption:
-        return self._caption(CaptionKind.FINAL, words)
+        caption = self._caption(CaptionKind.FINAL, words)
+        self.pieces.append(caption.piece)
+        return caption
 
     def _remember(self, words: list[Word]) -> None:
         """Final words whose audio leaves the buffer become context for the prompt (Whisper
@@ -300,7 +376,13 @@ class StreamingTranscriber:
             self.context, self.context_language = "", language
         self.context = (self.context + text).strip()[-4 * self.options.prompt_chars :]
 
-    def _caption(self, kind: CaptionKind, words: list[Word]) -> Caption:
+    def _caption(
+        self, kind: CaptionKind, words: list[Word], *, replaces: tuple[int, ...] = ()
+    ) -> Caption:
+        piece = 0
+        if kind != CaptionKind.DRAFT:
+            self.numbered += 1
+            piece = self.numbered
         return Caption(
             kind=kind,
             text="".join(w.text for w in words).strip(),
@@ -308,4 +390,21 @@ class StreamingTranscriber:
             start=words[0].start,
             end=words[-1].end,
             words=tuple(words),
+            piece=piece,
+            replaces=replaces,
         )
+
+
+def warm_up(engine: Transcriber) -> None:
+    """What a stream's first utterance would otherwise pay for, paid up front: the VAD's model
+    loaded, a draft-sized and a final-sized decode run (the model's memory paged in, its
+    kernels set up), so the first utterance after a start costs what the tenth does."""
+    options = StreamingOptions()
+    quiet = np.random.default_rng(0).normal(0.0, 0.01, 2 * SAMPLE_RATE).astype(np.float32)
+    speech_spans(quiet, threshold=options.vad_threshold)
+    for beam_size in (options.draft_beam_size, options.final_beam_size):
+        engine.transcribe(
+            quiet,
+            TranscribeOptions(language="en", beam_size=beam_size, temperature_fallback=False),
+        )
+    engine.detect_language(quiet)

@@ -257,6 +257,9 @@ ASR_WORKERS = os.environ.get("PLENARY_ASR_WORKERS", "external" if PRODUCTION els
 if ASR_WORKERS not in {"embedded", "external"}:
     raise ImproperlyConfigured("PLENARY_ASR_WORKERS must be 'embedded' or 'external'")
 ASR_ENGINE = os.environ.get("PLENARY_ASR_ENGINE", "faster-whisper")
+# `plenary serve` with embedded workers loads and warms the recogniser as it starts (/readyz
+# waits for it); 0: on the first speaker's audio instead.
+ASR_PRELOAD = os.environ.get("PLENARY_ASR_PRELOAD", "1") != "0"
 ASR_THREADS = int(os.environ.get("PLENARY_ASR_THREADS", "1"))  # streams recognised at once
 ASR_CPU_THREADS = int(os.environ.get("PLENARY_ASR_CPU_THREADS", "0"))  # per recognition; 0: all
 # Give Whisper the speaker's and delegations' names and the glossary's terms as hotwords

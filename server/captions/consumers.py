@@ -33,6 +33,7 @@ from .intake import OVERSIZED, AudioIntake, FrameTooLarge
 from .link import LinkState, RecognitionLink
 from .relay import frame_send, get_relay
 from .selectors import conference_languages
+from .speech import speech_engines_loading
 from .turn_recording import TurnRecording
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class AudioConsumer(AdmittedConsumer):
             await db_async(conference_languages)(self.meeting),
             self.link_changed,
             self.recorder.gap,
+            starting=speech_engines_loading,
         )
         await self.link.open()
         self.ticker = asyncio.create_task(self.tick())

@@ -35,6 +35,9 @@ class CaptionFinal(EventPayload):
     start: str  # ISO time
     end: str
     agenda_item: int | None
+    # Earlier finals of the turn this one replaces: an utterance's settled text (its final
+    # pass) in place of the pieces committed while it went on. Empty for a piece.
+    replaces: list[int]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ KEEP_SECONDS = 90.0
 
 class LinkState(StrEnum):
     OPENING = "opening"  # a stream was asked for; no worker has answered yet
+    STARTING = "starting"  # the recogniser is loading: audio is kept, captioned once it is up
     LIVE = "live"
     RECOVERING = "recovering"  # the worker was lost: asking another
     UNAVAILABLE = "unavailable"  # no worker answered: audio is recorded, not captioned
@@ -44,7 +45,9 @@ class RecognitionLink:
         languages: list[str],
         notify: Notify,
         gap: Callable[[float, float], None],
+        starting: Callable[[], bool] = lambda: False,
     ) -> None:
+        """``starting``: whether recognition is still starting (its engines loading)."""
         self.layer = layer
         self.reply = reply
         self.recording = recording
@@ -52,6 +55,7 @@ class RecognitionLink:
         self.languages = languages
         self.notify = notify
         self.gap = gap
+        self.starting = starting
         self.state = LinkState.OPENING
         self.stream = ""
         self.worker: str | None = None
@@ -160,6 +164,15 @@ class RecognitionLink:
                 now - self.heard_at,
             )
             await self._replace("The recognition worker stopped answering.")
+        elif self.worker is None and self.starting():
+            if self.state != LinkState.STARTING:
+                self.state = LinkState.STARTING
+                await self.notify(
+                    self.state,
+                    "Captions are starting: the speech recogniser is loading. Your speech is "
+                    "kept and captioned as soon as it is ready.",
+                )
+            # Not asked again meanwhile: the worker takes the request once it is ready.
         elif self.worker is None and now - self.asked_at > self.timeout:
             if self.state != LinkState.UNAVAILABLE:
                 self.state = LinkState.UNAVAILABLE

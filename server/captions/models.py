@@ -73,7 +73,17 @@ class TranscriptSegment(models.Model):
         null=True, blank=True, help_text="The caption.final room event's seq (live only)."
     )
     superseded = models.BooleanField(
-        default=False, help_text="A re-transcription of its recording replaced it."
+        default=False,
+        help_text="Replaced: by its utterance's settled text (settled_by), or by a "
+        "re-transcription of its recording.",
+    )
+    settled_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pieces",
+        help_text="The final pass of its utterance, whose text replaced it (live only).",
     )
     created_at = models.DateTimeField()
 

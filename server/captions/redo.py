@@ -15,6 +15,7 @@ from asr import (
     TermBase,
     TranslationUnavailable,
     decode_file,
+    final_captions,
     sentences_of,
 )
 from server.glossary.selectors import hotwords
@@ -44,7 +45,8 @@ def recording_finals(
     finals = []
     for start in range(0, len(audio), step):
         finals += stream.feed_samples(audio[start : start + step], drafts=False)
-    return sentences_of(finals + stream.flush())  # the sentences live readers were shown
+    # The sentences live readers were shown: of each utterance's settled text.
+    return sentences_of(final_captions(finals + stream.flush()))
 
 
 def redo_segment(

@@ -46,9 +46,11 @@ def recent_captions(
     meeting: Meeting, until_seq: int, limit: int = RECENT_CAPTIONS
 ) -> list[CaptionLine]:
     """The last ``limit`` live finals up to ``until_seq``, with the translations stored by
-    then, oldest first (later ones reach the client as events)."""
+    then, oldest first (later ones reach the client as events); a final whose utterance had
+    settled by then is left out (its settled text is there)."""
     segments = (
         TranscriptSegment.objects.filter(meeting=meeting, seq__isnull=False, seq__lte=until_seq)
+        .exclude(settled_by__seq__lte=until_seq)
         .select_related("speaker__delegation")
         .prefetch_related(
             Prefetch("translations", SegmentTranslation.objects.filter(seq__lte=until_seq))

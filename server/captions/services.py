@@ -138,15 +138,23 @@ def caption_commit(
     words: Words,
     offset_start: float,
     offset_end: float,
+    replaces: Sequence[int] = (),
 ) -> TranscriptSegment:
     """Store a final caption of ``recording`` (times in seconds from its start) and append
-    its ``caption.final`` room event."""
+    its ``caption.final`` room event. ``replaces``: the live segments of the recording whose
+    text this one settles (the final pass of their utterance): they are marked superseded,
+    settled by it, and readers drop them."""
     turn = FloorTurn.objects.select_related("participant__delegation").get(pk=recording.turn_id)
     with transaction.atomic():
         state = room_lock(turn.meeting)
         segment = _segment_create(
             recording, turn, language, text, words, offset_start, offset_end, Source.LIVE
         )
+        pieces = TranscriptSegment.objects.filter(
+            pk__in=replaces, recording=recording, source=Source.LIVE, superseded=False
+        )
+        replaced = sorted(pieces.values_list("pk", flat=True))
+        pieces.update(superseded=True, settled_by=segment)
         final = CaptionFinal(
             segment=segment.pk,
             turn=turn.pk,
@@ -156,6 +164,7 @@ def caption_commit(
             start=segment.started_at.isoformat(),
             end=segment.ended_at.isoformat(),
             agenda_item=turn.agenda_item_id,
+            replaces=replaced,
         )
         event = event_append(state=state, payload=final, actor=turn.participant)
         segment.seq = event.seq
@@ -167,9 +176,12 @@ def translation_commit(
     *, segment: TranscriptSegment, language: str, text: str, engine: str
 ) -> SegmentTranslation | None:
     """Store a translation of a live segment and append its ``caption.translation`` event.
-    A second translation into the same language (a retried worker) is ignored: None."""
+    A second translation into the same language (a retried worker), or one of a segment
+    replaced meanwhile (its utterance settled), is ignored: None."""
     with transaction.atomic():
         state = room_lock(segment.meeting)
+        if TranscriptSegment.objects.filter(pk=segment.pk, superseded=True).exists():
+            return None
         if SegmentTranslation.objects.filter(segment=segment, language=language).exists():
             return None
         translation = SegmentTranslation.objects.create(

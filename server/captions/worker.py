@@ -4,12 +4,14 @@ A worker takes streams from the shared ``STREAMS_CHANNEL`` while it has room for
 feeds each stream's audio to its own ``StreamingTranscriber`` in a small thread pool (never
 on the event loop), commits finals through ``services.caption_commit`` (stored, sequenced,
 broadcast on commit), translates each final into the languages of the people present, and
-sends drafts to the room as ephemeral messages. A stream that falls behind skips drafts;
-its finals are never dropped: a final that cannot be stored is tried again, and a stream
-reports as settled only the audio whose finals are stored, so what could not be stored is
-recognised again by the stream that takes over. A stream request whose audio socket has
-closed is dropped when taken, and a stream whose socket stops sending is let go, so a slot
-is never held for nobody.
+sends drafts to the room as ephemeral messages. When an utterance ends, its settled text
+(the transcriber's final pass over all of it) is committed in place of the finals committed
+while it went on, and translated. A stream that falls behind skips drafts; its finals and
+final passes are never dropped (late rather than wrong): a final that cannot be stored is
+tried again, and a stream reports as settled only the audio whose finals are stored, so what
+could not be stored is recognised again by the stream that takes over. A stream request
+whose audio socket has closed is dropped when taken, and a stream whose socket stops sending
+is let go, so a slot is never held for nobody.
 
 The same class runs inside a web process (``PLENARY_ASR_WORKERS=embedded``, the in-process
 channel layer) and as ``plenary asr-worker`` processes on Redis (``external``).
@@ -40,6 +42,7 @@ from asr import (
     StreamingTranscriber,
     TermBase,
     TranslationUnavailable,
+    final_captions,
     pcm16_to_float,
 )
 from server.common import metrics
@@ -104,6 +107,8 @@ class StreamJob:
     settled: float  # stream time up to which every final is stored (what is reported)
     heard_at: float = field(default_factory=time.monotonic)  # the socket's last message
     waiting: deque[tuple[float, np.ndarray]] = field(default_factory=deque)  # (arrived, samples)
+    # The finals committed so far of the utterance going on: shown, stored once it settles.
+    held: list[Caption] = field(default_factory=list)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     closing: bool = False
     flush: bool = True
@@ -325,22 +330,38 @@ class RecognitionWorker:
     async def _publish(
         self, job: StreamJob, captions: list[Caption], *, ended: bool = False
     ) -> None:
-        """Gather the final words into sentences and store each sentence that ended (each
-        moves the settled mark once stored); show the sentence so far and the newest draft as
-        one growing line. The stream is then settled as far as the transcriber is, or up to
-        the sentence so far (its words are heard again by a worker that takes over)."""
+        """Gather the settled text of each utterance into sentences and store each sentence
+        that ended (each moves the settled mark once stored); the finals committed while an
+        utterance goes on are held (shown, never stored): its settled text, decoded again
+        whole, replaces them. Show the sentence so far, the held finals and the newest draft
+        as one growing line. The stream is then settled as far as the transcriber is, or up
+        to the first words not stored yet (a worker that takes over hears them again)."""
         settled = job.transcriber.settled
-        finals = [c for c in captions if c.kind == CaptionKind.FINAL]
+        ongoing = set(job.transcriber.pieces)
         drafts = [c for c in captions if c.kind == CaptionKind.DRAFT]
-        ends = [sentence for final in finals for sentence in job.sentences.add(final)]
+        ends: list[Caption] = []
+        for caption in final_captions(captions):  # a settled caption in place of its pieces
+            if caption.kind == CaptionKind.SETTLED:
+                job.held = [h for h in job.held if h.piece not in caption.replaces]
+            if caption.piece in ongoing:
+                job.held.append(caption)
+            else:  # an utterance's settled text (or its only final)
+                ends += job.sentences.add(caption)
+        if ended:  # nothing will settle what is still held
+            ends += [sentence for held in job.held for sentence in job.sentences.add(held)]
+        # Pieces of an utterance that ended with no settled text: its final pass heard no words.
+        job.held = [h for h in job.held if h.piece in ongoing and not ended]
         quiet = job.transcriber.quiet_until
         ends += job.sentences.flush() if ended else job.sentences.heard_until(quiet)
         for sentence in ends:
             await self._sentence(job, sentence)
         pending = job.sentences.pending
-        job.settled = max(job.settled, min(settled, pending.start) if pending else settled)
-        if drafts or (finals and pending):  # only the newest draft of a batch is worth showing
-            await self._draft(job, [c for c in (pending, *drafts[-1:]) if c is not None])
+        open_start = min([c.start for c in (pending, *job.held[:1]) if c is not None], default=None)
+        job.settled = max(job.settled, settled if open_start is None else min(settled, open_start))
+        finals = len(captions) > len(drafts)
+        if drafts or (finals and (pending or job.held)):
+            # only the newest draft of a batch is worth showing
+            await self._draft(job, [c for c in (pending, *job.held, *drafts[-1:]) if c is not None])
 
     async def _sentence(self, job: StreamJob, sentence: Caption) -> None:
         segment = await self._commit(job, sentence)

@@ -2,8 +2,9 @@
 
 * ``/healthz``: the process answers. Nothing else is checked, so a database outage does not
   make an orchestrator restart every web process at once.
-* ``/readyz``: the database answers a query and the channel layer accepts a message. A
-  process that is not ready is taken out of the load balancer until it is.
+* ``/readyz``: the database answers a query and the channel layer accepts a message, and a
+  process that recognises speech itself has its speech engines loaded and warmed. A process
+  that is not ready is taken out of the load balancer until it is.
 """
 
 import asyncio
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from channels.layers import get_channel_layer
 from django.db import connection
 
+from server.captions.speech import recognition_readiness
 from server.common.asyncdb import db_async
 
 CHECK_TIMEOUT_SECONDS = 2.0
@@ -56,4 +58,8 @@ async def readiness() -> Readiness:
     database = asyncio.ensure_future(_database_answers())
     layer = asyncio.ensure_future(_channel_layer_answers())
     results = await asyncio.gather(_outcome(database), _outcome(layer))
-    return Readiness({"database": results[0], "channel_layer": results[1]})
+    checks = {"database": results[0], "channel_layer": results[1]}
+    recognition = recognition_readiness()
+    if recognition is not None:
+        checks["recognition"] = recognition
+    return Readiness(checks)

@@ -18,7 +18,7 @@ import pytest
 
 from asr.audio import SAMPLE_RATE, Samples, decode_file
 from asr.engines.faster import FasterWhisperTranscriber
-from asr.results import Caption, CaptionKind
+from asr.results import Caption, final_captions
 from asr.streaming import StreamingOptions, StreamingTranscriber
 from asr.transcriber import EngineOptions
 
@@ -162,7 +162,8 @@ def stream(
 
 
 def finals(captions: list[Caption]) -> list[Caption]:
-    return [c for c in captions if c.kind == CaptionKind.FINAL]
+    """The finals a reader ends with (each settled caption in place of its pieces)."""
+    return final_captions(captions)
 
 
 def final_text(captions: list[Caption]) -> str:

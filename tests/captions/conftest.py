@@ -18,6 +18,7 @@ from server.asgi import application
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
+from tests.support.captions import read_finals
 from tests.support.room_sockets import ORIGIN, Socket, session_cookie
 
 FRAME_BYTES = SAMPLE_RATE // 10 * 2  # 100 ms of PCM16
@@ -61,7 +62,7 @@ async def events_until_quiet(socket: Socket, quiet: float = 4.0) -> list[dict[st
 
 
 def spoken(events: list[dict[str, Any]]) -> str:
-    return " ".join(e["data"]["text"] for e in events if e["type"] == "caption.final")
+    return " ".join(e["data"]["text"] for e in read_finals(events))
 
 
 async def events_until_heard(

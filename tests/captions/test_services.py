@@ -14,6 +14,7 @@ from server.captions.models import CaptionChoice, Recording, SegmentTranslation,
 from server.captions.speech import translation_router
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.conferences.models import Meeting, Participant
+from server.minutes.selectors import meeting_record
 from server.rooms import services as room_services
 from server.rooms.actions import ACTIONS
 from server.rooms.models import FloorTurn, RoomEvent
@@ -23,7 +24,9 @@ pytestmark = [pytest.mark.django_db]
 People = Callable[[str], Participant]
 
 
-def commit(recording: Recording, text: str, start: float = 0.0) -> TranscriptSegment:
+def commit(
+    recording: Recording, text: str, start: float = 0.0, replaces: list[int] | None = None
+) -> TranscriptSegment:
     return services.caption_commit(
         recording=recording,
         language="en",
@@ -31,6 +34,7 @@ def commit(recording: Recording, text: str, start: float = 0.0) -> TranscriptSeg
         words=[(start, start + 0.5, text)],
         offset_start=start,
         offset_end=start + 0.5,
+        replaces=replaces or [],
     )
 
 
@@ -205,6 +209,63 @@ def test_a_redo_supersedes_the_live_transcript_in_one_event(
         "segments": 1,
         "superseded": 1,
     }
+
+
+def test_final_pass_replaces_committed_pieces_in_storage_replay_translation_and_minutes(
+    plenary: Meeting, floor: Participant, person: People
+) -> None:
+    recording, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    before = commit(recording, "Thank you, Chair.")
+    first, second = commit(recording, "On operating", 2.0), commit(recording, "paragraph five", 3.0)
+    services.translation_commit(segment=first, language="es", text="Sobre operar", engine="x")
+    pieces_seen = second.seq or 0
+    settled = commit(recording, "On operative paragraph five.", 2.0, [first.pk, second.pk])
+    # Storage: the pieces are kept (they were broadcast), superseded by the settled text.
+    for piece in (first, second):
+        piece.refresh_from_db()
+        assert piece.superseded and piece.settled_by == settled
+    event = RoomEvent.objects.get(meeting=plenary, seq=settled.seq or 0)
+    assert event.type == "caption.final" and event.data["replaces"] == [first.pk, second.pk]
+    assert RoomEvent.objects.get(meeting=plenary, seq=first.seq or 0).data["replaces"] == []
+    # Translation: the settled text's; a piece's translation that comes late is dropped.
+    assert services.translation_commit(segment=second, language="es", text="x", engine="x") is None
+    translated = services.translation_commit(
+        segment=settled, language="es", text="Sobre el párrafo dispositivo cinco.", engine="x"
+    )
+    assert translated is not None
+    # Replay: a client joining now sees the settled line; one whose snapshot came before the
+    # settled text saw the pieces (the caption.final event replaces them for it).
+    now = selectors.recent_captions(plenary, until_seq=translated.seq or 0)
+    assert [(line["segment"], line["translations"]) for line in now] == [
+        (before.pk, {}),
+        (settled.pk, {"es": "Sobre el párrafo dispositivo cinco."}),
+    ]
+    then = selectors.recent_captions(plenary, until_seq=pieces_seen)
+    assert [line["segment"] for line in then] == [before.pk, first.pk, second.pk]
+    # Minutes: the statement says the settled text once.
+    (statement,) = meeting_record(plenary).statements()
+    assert [p.texts["en"] for p in statement.passages] == [
+        "Thank you, Chair.",
+        "On operative paragraph five.",
+    ]
+
+
+def test_final_pass_replaces_only_live_pieces_of_its_own_recording(
+    plenary: Meeting, floor: Participant
+) -> None:
+    """Bad input (a worker's stale or foreign ids) replaces nothing it should not."""
+    other, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    foreign = commit(other, "Another recording.")
+    services.recording_progress(recording=other, seconds=1.0, size=2, gaps=[], done=True)
+    recording, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    piece = commit(recording, "A piece.")
+    settled = commit(recording, "A piece, settled.", replaces=[piece.pk, foreign.pk, 10**9])
+    foreign.refresh_from_db()
+    assert not foreign.superseded and foreign.settled_by is None
+    event = RoomEvent.objects.get(meeting=plenary, seq=settled.seq or 0)
+    assert event.data["replaces"] == [piece.pk]
+    again = commit(recording, "Settled twice?", replaces=[piece.pk])
+    assert RoomEvent.objects.get(meeting=plenary, seq=again.seq or 0).data["replaces"] == []
 
 
 def test_readers_are_told_what_the_server_translates_into_what(

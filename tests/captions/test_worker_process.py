@@ -19,7 +19,7 @@ import websockets
 from asr.wer import word_error_rate
 from tests.support.server import PLENARY, REPO, ServerProcess
 
-from .conftest import frames, heard_once, speech
+from .conftest import frames, heard_once, speech, spoken
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
@@ -121,7 +121,7 @@ async def speak(microphone: Any, pcm: bytes) -> None:
 
 
 def finals_text(events: list[dict[str, Any]]) -> str:
-    return " ".join(e["data"]["text"] for e in events if e["type"] == "caption.final")
+    return spoken(events)
 
 
 async def test_a_worker_process_captions_a_speaker_for_every_listener(

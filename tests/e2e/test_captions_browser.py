@@ -2,9 +2,12 @@
 a WAV file (Chromium's fake capture device), an English statement made with espeak-ng and
 then a Spanish one; a listener who reads Spanish sees the first translated (Apertium) and
 the second as said, and a listener who reads English the reverse. Real Whisper base in
-the server's embedded recognition worker. Checked by word overlap, not exact text."""
+the server's embedded recognition worker. Checked by word overlap, not exact text. What
+the page sent is the microphone as it is: the stored recording matches the WAV resampled
+offline (no call processing reshaping the voice, no aliasing, no level lost)."""
 
 import re
+import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +16,17 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from asr import SAMPLE_RATE, ApertiumTranslator, default_router, default_term_base
+from asr import (
+    SAMPLE_RATE,
+    ApertiumTranslator,
+    AsrError,
+    Samples,
+    decode_file,
+    default_router,
+    default_term_base,
+)
 from tests.captions.conftest import speech
+from tests.support.audio import level_db, similarity
 from tests.support.server import ServerProcess
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, LogIn, enter_plenary, log_in_with_the_form
@@ -34,6 +46,17 @@ def words(text: str) -> set[str]:
 def overlap(expected: str, shown: str) -> float:
     """The share of the expected words that the page shows."""
     return len(words(expected) & words(shown)) / len(words(expected))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The server as deployed: its recogniser loaded and warmed before it says it is ready."""
+    process = ServerProcess(tmp_path_factory.mktemp("e2e"), {"PLENARY_ASR_PRELOAD": "1"})
+    process.prepare()
+    process.start()
+    process.wait_until_ready()
+    yield process
+    process.stop()
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +114,25 @@ def text_of(rows: list[dict[str, str]], language: str, *, original: bool) -> str
     return " ".join(r["text"] for r in rows if (r["language"], r["original"]) == (language, flag))
 
 
+def stored_capture(server: ServerProcess, seconds: float) -> Samples:
+    """The speaker's recording as the server stored it, once it holds ``seconds`` of audio
+    (the page may have closed before its microphone's file had played to the end)."""
+    deadline = time.monotonic() + 60
+    while True:
+        for path in (server.data_dir / "recordings").rglob("*.wav"):
+            try:
+                (audio,) = decode_file(path, mono=True)
+            except AsrError:
+                continue
+            if len(audio) >= seconds * SAMPLE_RATE:
+                return audio
+        found = {str(p): p.stat().st_size for p in server.data_dir.rglob("*.wav")}
+        assert time.monotonic() < deadline, f"no complete recording was stored: {found}"
+        time.sleep(0.5)
+
+
 def test_listeners_read_each_statement_in_their_own_language(
-    log_in: LogIn, speaker_browser: Browser, server: ServerProcess
+    log_in: LogIn, speaker_browser: Browser, server: ServerProcess, statements: Path
 ) -> None:
     apertium = ApertiumTranslator()
     english_in_spanish = apertium.translate(ENGLISH, "en", "es")
@@ -173,3 +213,10 @@ def test_listeners_read_each_statement_in_their_own_language(
     originals = shown_captions(spain)
     assert overlap(ENGLISH, text_of(originals, "en", original=True)) >= 0.5
     speaker.context.close()
+
+    # The page sent the voice as the microphone gave it: the browser's call processing
+    # (noise suppression, gain control) reshaped it and cost words (correlation 0.82).
+    (microphone,) = decode_file(statements, mono=True)
+    capture = stored_capture(server, 8.0)  # the English statement at least (the rest, if sent)
+    assert similarity(microphone, capture) >= 0.95
+    assert abs(level_db(microphone, capture)) <= 1.0

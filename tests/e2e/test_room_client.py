@@ -96,6 +96,24 @@ def test_each_event_changes_the_state_as_documented(page: Page) -> None:
     }
 
 
+def test_final_pass_a_settled_caption_replaces_the_pieces_it_names(page: Page) -> None:
+    result = run(
+        page,
+        """const line = (seq, segment, text, replaces = []) => event(seq, "caption.final",
+          {segment, turn: 4, speaker: KEN, language: "en", text, replaces});
+        const events = [
+          line(11, 1, "Thank you."),
+          line(12, 2, "On operating"),
+          event(13, "caption.translation", {segment: 2, turn: 4, language: "es", text: "x"}),
+          line(14, 3, "paragraph five,"),
+          line(15, 4, "On operative paragraph five, we agree.", [2, 3]),
+        ];
+        const s = events.reduce(state.apply, state.fromSnapshot(snapshot()));
+        return s.captions.map((l) => [l.segment, l.text]);""",
+    )
+    assert result == [[1, "Thank you."], [4, "On operative paragraph five, we agree."]]
+
+
 def test_the_timer_counts_down_only_while_it_runs(page: Page) -> None:
     result = run(
         page,

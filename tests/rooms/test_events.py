@@ -85,6 +85,7 @@ def every_payload() -> list[EventPayload]:
             start="2026-12-01T10:00:00+00:00",
             end="2026-12-01T10:00:02+00:00",
             agenda_item=None,
+            replaces=[7],
         ),
         CaptionTranslation(segment=1, turn=2, language="en", text="Thanks.", engine="argos"),
         TranscriptRedone(recording=4, turn=2, segments=3, superseded=2),

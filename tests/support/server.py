@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -73,7 +74,14 @@ class ServerProcess:
             for k, v in os.environ.items()
             if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
         }
-        env.update({"PLENARY_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"})
+        # Not the speech recogniser at start unless a test asks: most need none.
+        env.update(
+            {
+                "PLENARY_DATA_DIR": str(self.data_dir),
+                "PYTHONUNBUFFERED": "1",
+                "PLENARY_ASR_PRELOAD": "0",
+            }
+        )
         env.update(self.extra_env)
         return env
 
@@ -101,6 +109,20 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
         )
         wait_for_port(self.port)
+
+    def wait_until_ready(self, timeout: float = 300.0) -> None:
+        """Until ``/readyz`` says ready (with ``PLENARY_ASR_PRELOAD=1``: the recogniser is
+        loaded and warmed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/readyz", timeout=5):
+                    return
+            except urllib.error.HTTPError:
+                if time.monotonic() > deadline:
+                    message = f"not ready after {timeout} s: {self.log()[-2000:]}"
+                    raise TimeoutError(message) from None
+                time.sleep(0.5)
 
     def kill(self) -> None:
         """Stop abruptly, as a crash would: no disconnect handlers run."""

@@ -24,8 +24,11 @@ export class Microphone extends EventTarget {
     if (this.on) return;
     this.on = true;
     try {
+      // The voice as the microphone hears it: the browser's call processing (noise
+      // suppression, gain control, echo cancellation) gates and reshapes speech, and costs
+      // the recogniser words (bench/captions/run.py); Whisper copes with room noise itself.
       this.stream = await navigator.mediaDevices.getUserMedia({
-        audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+        audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
       });
       this.context = new AudioContext({ sampleRate: 16000 });
       await this.context.audioWorklet.addModule(this.workletUrl);

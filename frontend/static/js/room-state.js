@@ -24,9 +24,12 @@ export function fromSnapshot(snapshot) {
 
 const CAPTIONS_KEPT = 300;
 
+// A settled final (its utterance's final pass) replaces the pieces it names.
 function captionFinal(state, event) {
   const line = { ...event.data, seq: event.seq, translations: {} };
-  return { ...state, captions: [...state.captions, line].slice(-CAPTIONS_KEPT) };
+  const replaced = new Set(event.data.replaces ?? []);
+  const kept = state.captions.filter((old) => !replaced.has(old.segment));
+  return { ...state, captions: [...kept, line].slice(-CAPTIONS_KEPT) };
 }
 
 function captionTranslation(state, event) {

@@ -15,6 +15,8 @@ from daphne.cli import CommandLineInterface
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from server.captions.speech import speech_engines_preload
+
 
 class Command(BaseCommand):
     help = "Serve Plenary (HTTP and WebSockets) with Daphne."
@@ -39,6 +41,8 @@ class Command(BaseCommand):
         if workers > 1:
             self.serve_workers(host, port, workers, proxy_headers)
             return
+        if settings.ASR_WORKERS == "embedded" and settings.ASR_PRELOAD:
+            speech_engines_preload()  # the first speaker finds recognition ready
         where = ["--fd", str(fd)] if fd is not None else ["-b", host, "-p", str(port)]
         if fd is None:
             self.stdout.write(f"Plenary is serving on http://{host}:{port}/")

@@ -1,0 +1,79 @@
+"""The streaming transcriber's final pass and commit policy, with the real Whisper base on
+speech made by espeak-ng."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from asr.audio import SAMPLE_RATE
+from asr.engines.faster import FasterWhisperTranscriber
+from asr.results import Caption, CaptionKind, Word, final_captions
+from asr.streaming import StreamingOptions, StreamingTranscriber
+from asr.wer import word_error_rate
+
+from .conftest import FRAME, final_text, silence, speak, to_pcm
+
+STATEMENT = (
+    "On operative paragraph five, we propose to replace the word encourages with the words "
+    "calls upon, and we ask that this proposal be reflected in brackets in the next revision."
+)
+
+
+def _caption(kind: CaptionKind, text: str, piece: int, replaces: tuple[int, ...] = ()) -> Caption:
+    return Caption(kind, text, "en", 0.0, 1.0, (Word(0.0, 1.0, text),), piece, replaces)
+
+
+def test_final_pass_settled_captions_replace_the_pieces_they_name() -> None:
+    captions = [
+        _caption(CaptionKind.FINAL, "before", 1),
+        _caption(CaptionKind.FINAL, "on operating", 2),
+        _caption(CaptionKind.DRAFT, "paragraph", 0),
+        _caption(CaptionKind.FINAL, "paragraph five", 3),
+        _caption(CaptionKind.SETTLED, "On operative paragraph five", 4, replaces=(2, 3)),
+    ]
+    assert [c.text for c in final_captions(captions)] == ["before", "On operative paragraph five"]
+
+
+@pytest.mark.slow
+def test_final_pass_settles_the_utterance_and_committed_pieces_are_phrases(
+    engine: FasterWhisperTranscriber, tmp_path: Path
+) -> None:
+    options = StreamingOptions(language="en")
+    transcriber = StreamingTranscriber(engine, options, clock=lambda: 0.0)
+    pcm = to_pcm(np.concatenate([silence(0.5), speak(STATEMENT, "en", tmp_path), silence(1.5)]))
+    emitted: list[tuple[float, Caption]] = []
+    for offset in range(0, len(pcm), FRAME):
+        captions = transcriber.feed(pcm[offset : offset + FRAME])
+        emitted += [(transcriber.received, c) for c in captions]
+    emitted += [(transcriber.received, c) for c in transcriber.flush()]
+    pieces = [(at, c) for at, c in emitted if c.kind == CaptionKind.FINAL]
+    settled = [c for _, c in emitted if c.kind == CaptionKind.SETTLED]
+    assert pieces, "drafts committed nothing while the statement went on"
+    # Phrases of whole words: at least three words, the last one heard to its end.
+    for at, piece in pieces:
+        assert len(piece.words) >= options.commit_words, piece.text
+        assert piece.words[-1].end <= at - options.word_margin, piece.text
+    # One settled caption, over the whole utterance, in place of every piece.
+    assert len(settled) == 1
+    assert settled[0].replaces == tuple(c.piece for _, c in pieces)
+    assert settled[0].start <= pieces[0][1].start + 0.5
+    assert final_captions([c for _, c in emitted]) == settled
+    assert word_error_rate(STATEMENT, final_text([c for _, c in emitted])) <= 0.1
+
+
+@pytest.mark.slow
+def test_final_pass_runs_on_the_whole_utterance_when_drafts_are_skipped(
+    engine: FasterWhisperTranscriber, tmp_path: Path
+) -> None:
+    """A stream that is behind is fed in large lumps without drafts: the final pass still
+    decodes each utterance whole (late rather than wrong)."""
+    transcriber = StreamingTranscriber(engine, StreamingOptions(language="en"), clock=lambda: 0.0)
+    audio = np.concatenate([speak(STATEMENT, "en", tmp_path), silence(1.5)])
+    captions: list[Caption] = []
+    lump = 5 * SAMPLE_RATE
+    for start in range(0, len(audio), lump):
+        captions += transcriber.feed_samples(audio[start : start + lump], drafts=False)
+    captions += transcriber.flush()
+    assert [c.kind for c in captions] == [CaptionKind.FINAL]
+    assert word_error_rate(STATEMENT, captions[0].text) <= 0.1
