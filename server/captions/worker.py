@@ -192,8 +192,6 @@ class RecognitionWorker:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    # Streams in ---------------------------------------------------------------------------
-
     async def _take_streams(self) -> None:
         while True:
             await self.capacity.acquire()
@@ -256,8 +254,6 @@ class RecognitionWorker:
         if not isinstance(at, float | int) or not isinstance(pcm, bytes):
             raise ValueError("asr.audio needs 'at' (seconds) and 'pcm' (bytes)")
         job.push(float(at), pcm)
-
-    # Recognition ------------------------------------------------------------------------
 
     async def _run(self, job: StreamJob) -> None:
         stream = job.request["stream"]
@@ -418,8 +414,6 @@ class RecognitionWorker:
         }
         await ephemeral_send(job.speaker.meeting, status)
 
-    # Translation ------------------------------------------------------------------------
-
     async def _translate(self, job: StreamJob, segment: TranscriptSegment) -> None:
         targets = await db_async(selectors.caption_languages)(segment.meeting_id)
         terms = await db_async(conference_term_base)(job.speaker.conference)
@@ -458,8 +452,6 @@ class RecognitionWorker:
             self._taking.cancel()
         for job in list(self.jobs.values()):
             await self._fail(job, reason)
-
-    # Reports ----------------------------------------------------------------------------
 
     async def _report(self) -> None:
         while True:
