@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from server.common.json_types import JSON
+from server.common.values import text_check
 
 
 class ContentError(ValueError):
@@ -170,8 +171,8 @@ def _trimmed(content: Content) -> Content:
 
 def parse(markup: str, *, first_id: int = 1, by: tuple[str, ...] = ()) -> Content:
     """Read markup; new brackets and options are numbered from ``first_id`` and
-    attributed to ``by``."""
-    parser = _Parser(markup, first_id, by)
+    attributed to ``by``. Words hold no control character but tab and newline."""
+    parser = _Parser(text_check(markup, "words"), first_id, by)
     content = parser.content("")
     if parser.at != len(markup):
         raise ContentError(f"Unexpected '{markup[parser.at]}' at character {parser.at + 1}.")

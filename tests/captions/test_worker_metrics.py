@@ -2,13 +2,14 @@
 
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.support.server import PLENARY, REPO, ServerProcess, free_port, wait_for_port
+from tests.support.server import PLENARY, REPO, ServerProcess, free_port
 
 pytestmark = [pytest.mark.redis]
 
@@ -27,15 +28,21 @@ def worker_env(tmp_path: Path, redis_url: str) -> dict[str, str]:
 @contextmanager
 def metrics_of_a_worker(env: dict[str, str], *options: str) -> Iterator[int]:
     port = free_port()
+    log = Path(env["PLENARY_DATA_DIR"]) / f"worker-{port}.log"
     worker = subprocess.Popen(
         [*PLENARY, "asr-worker", "--metrics-port", str(port), *options],
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("wb"),
     )
     try:
-        wait_for_port(port)
+        # A worker imports the speech engines first: slow on a busy machine.
+        deadline = time.monotonic() + 120
+        while not answers("127.0.0.1", port):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the worker's metrics never answered:\n{log.read_text()}")
+            time.sleep(0.1)
         yield port
     finally:
         worker.kill()

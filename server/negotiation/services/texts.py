@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from server.common.errors import Conflict, InvalidInput
 from server.common.json_types import JSON
+from server.common.values import text_check
 from server.conferences.models import Meeting, Participant
 
 from ..content import MAX_MARKUP, ContentError, parse
@@ -32,6 +33,8 @@ def text_create(
     check_drafting(actor)
     if not title.strip() or not slug.strip():
         raise InvalidInput("A text needs a title and a short name.")
+    text_check(title, "title")
+    text_check(slug, "slug")
     if session is None and meeting is not None and meeting.kind == Meeting.Kind.CLOSED:
         session = meeting
     _check_session(actor, session, meeting)
