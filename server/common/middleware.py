@@ -1,4 +1,5 @@
-"""Requests whose address no page could want, answered before anything reads them."""
+"""Plenary's middleware base (async only, as the server runs under Daphne) and requests whose
+address no page could want, answered before anything reads them."""
 
 from collections.abc import Awaitable, Callable
 
@@ -13,14 +14,19 @@ MAX_URI_LENGTH = 8192
 GetResponse = Callable[[HttpRequest], Awaitable[HttpResponse]]
 
 
-class UriLengthMiddleware:
+class AsyncMiddleware:
+    """A middleware that is a coroutine: Django calls it as one, with no thread hop."""
+
     sync_capable = False
     async_capable = True
+    __call__: GetResponse  # each subclass's own coroutine
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         markcoroutinefunction(self)
 
+
+class UriLengthMiddleware(AsyncMiddleware):
     async def __call__(self, request: HttpRequest) -> HttpResponse:
         if len(request.get_full_path()) > MAX_URI_LENGTH:
             return HttpResponse(

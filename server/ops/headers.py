@@ -8,13 +8,10 @@ feature is off. A response that brings its own policy keeps it: the HTML exports
 are standalone documents with their style inline and no script at all (``EXPORT_POLICY``).
 """
 
-from collections.abc import Awaitable, Callable
-
-from asgiref.sync import markcoroutinefunction
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
-GetResponse = Callable[[HttpRequest], Awaitable[HttpResponse]]
+from server.common.middleware import AsyncMiddleware
 
 PAGE_POLICY = (
     "default-src 'self'",
@@ -65,14 +62,7 @@ def content_security_policy(request: HttpRequest) -> str:
     return "; ".join((*PAGE_POLICY, connect))
 
 
-class SecurityHeadersMiddleware:
-    sync_capable = False
-    async_capable = True
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-        markcoroutinefunction(self)
-
+class SecurityHeadersMiddleware(AsyncMiddleware):
     async def __call__(self, request: HttpRequest) -> HttpResponse:
         response = await self.get_response(request)
         if "Content-Security-Policy" not in response:

@@ -7,29 +7,19 @@ still, ``/readyz`` and ``/metrics`` answer only requests that reach the process 
 that came through a proxy (``X-Forwarded-For``) gets a 404, as nginx gives them itself.
 """
 
-from collections.abc import Awaitable, Callable
-
-from asgiref.sync import markcoroutinefunction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from server.common.middleware import AsyncMiddleware
 from server.rooms.hub import get_hub
 
 from .metrics import metrics_text
 from .probes import readiness
 
 INTERNAL = frozenset({"/readyz", "/metrics"})  # for the orchestrator and Prometheus only
-GetResponse = Callable[[HttpRequest], Awaitable[HttpResponse]]
 
 
-class OpsEndpointsMiddleware:
-    sync_capable = False
-    async_capable = True
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-        markcoroutinefunction(self)  # Django then calls it as the coroutine it is
-
+class OpsEndpointsMiddleware(AsyncMiddleware):
     async def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info == "/healthz":
             return JsonResponse({"status": "ok"})
