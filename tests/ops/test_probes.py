@@ -39,10 +39,11 @@ async def test_ready_when_the_database_and_redis_answer(
     use_redis(redis_layer_at, redis_url)
     response = await AsyncClient().get("/readyz", headers={"host": "10.1.2.3:8000"})
     assert response.status_code == 200
-    assert response.json() == {
-        "status": "ready",
-        "checks": {"database": "ok", "channel_layer": "ok"},
-    }
+    body = response.json()
+    assert body["status"] == "ready"
+    # "recognition" is checked only in a process that preloads it (an earlier test may have).
+    assert body["checks"].pop("recognition", "ok") == "ok"
+    assert body["checks"] == {"database": "ok", "channel_layer": "ok"}
 
 
 async def test_not_ready_while_redis_is_unreachable(redis_layer_at: SettingsWrapper) -> None:
