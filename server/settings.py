@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "server.glossary",
     "server.negotiation",
     "server.minutes",
+    "server.votes",
     "server.web",
     "server.ops",
 ]

@@ -4,7 +4,7 @@ and captions ask these."""
 
 from server.common.errors import Forbidden
 
-from .models import Meeting, Participant
+from .models import Delegation, Meeting, Participant
 
 Role = Participant.Role
 PRESIDING_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.FACILITATOR})
@@ -45,3 +45,23 @@ def may_attend(participant: Participant, meeting: Meeting) -> bool:
         return True
     admitted = {delegation.pk for delegation in meeting.admitted_delegations.all()}
     return participant.delegation_id in admitted
+
+
+def may_vote(participant: Participant) -> bool:
+    """A delegate (the head of delegation or an accredited alternate) of a delegation that is
+    not an observer: advisers, observers and staff do not vote (docs/votes.md)."""
+    delegation = participant.delegation
+    return (
+        participant.role == Role.DELEGATE
+        and delegation is not None
+        and delegation.kind != Delegation.Kind.OBSERVER
+    )
+
+
+def check_voting(participant: Participant) -> Delegation:
+    """The delegation on whose behalf ``participant`` votes or objects."""
+    if not may_vote(participant) or participant.delegation is None:
+        raise Forbidden(
+            "Only the head or an accredited alternate of a member delegation may do this."
+        )
+    return participant.delegation

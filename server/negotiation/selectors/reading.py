@@ -3,11 +3,20 @@ compilation clause by clause, and the diff between two versions."""
 
 from dataclasses import dataclass
 
-from ..content import Bracket, Options, counts, marks
+from ..content import Bracket, ContentError, Options, counts, is_clean, marks
 from ..diff import ClauseDiff, text_diff
 from ..models import NegotiationText
 from ..numbering import Placed, reading_order
-from ..state import AGREED_STATUSES, Position, Proposal, ProposalState, Target, TextState
+from ..operations import live_clause
+from ..state import (
+    AGREED_STATUSES,
+    ClauseStatus,
+    Position,
+    Proposal,
+    ProposalState,
+    Target,
+    TextState,
+)
 from .texts import text_as_of
 
 
@@ -32,6 +41,20 @@ def open_proposals(state: TextState) -> list[Proposal]:
 
 def agreed_clauses(state: TextState) -> list[Placed]:
     return [p for p in reading_order(state) if p.clause.status in AGREED_STATUSES]
+
+
+def clause_adoption_problem(state: TextState, key: int) -> str | None:
+    """Why the meeting cannot adopt this clause (make it agreed) now; None if it can."""
+    try:
+        key = live_clause(state, key)
+    except ContentError as exc:
+        return str(exc.args[0])
+    clause = state.clauses[key]
+    if clause.status == ClauseStatus.AGREED:
+        return f"Clause {key} is already agreed."
+    if not is_clean(clause.content):
+        return f"Clause {key} still has brackets or options; it cannot be agreed."
+    return None
 
 
 @dataclass(frozen=True)

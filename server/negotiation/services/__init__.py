@@ -4,7 +4,7 @@ operations: setting up a text, proposals, co-sponsorship, positions, clauses' st
 editorial fixes."""
 
 from .changes import MAX_NOTE, StaleVersion, Transcript
-from .clauses import clause_correct, clause_number, clause_status_set, correction_note
+from .clauses import clause_adopt, clause_correct, clause_number, clause_status_set, correction_note
 from .cosponsors import cosponsor_accept, cosponsor_decline
 from .positions import position_take
 from .proposals import (
@@ -21,6 +21,7 @@ __all__ = [
     "StaleVersion",
     "Transcript",
     "clause_add",
+    "clause_adopt",
     "clause_correct",
     "clause_number",
     "clause_status_set",

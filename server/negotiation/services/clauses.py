@@ -10,6 +10,7 @@ from ..content import RESERVED, ContentError, is_clean, to_json
 from ..edits import span_replace
 from ..models import NegotiationEvent, NegotiationText
 from ..permissions import check_drafting
+from ..selectors import clause_adoption_problem
 from ..state import AGREED_STATUSES, ClauseStatus, EventKind
 from .changes import (
     MAX_NOTE,
@@ -47,6 +48,30 @@ def clause_status_set(
         payload: dict[str, JSON] = {
             "previous": current.status,
             "effects": [{"op": "status", "clause": key, "status": status}],
+        }
+        return record(change, EventKind.CLAUSE_STATUS, payload)
+
+
+def clause_adopt(
+    *,
+    actor: Participant,
+    meeting: Meeting,
+    text: NegotiationText,
+    clause: int,
+    decision: dict[str, JSON],
+) -> NegotiationEvent:
+    """The meeting adopted the clause (without a vote, or by a vote): it becomes agreed, and
+    the event cites the ``decision`` (its id, kind, room event and result: server/votes)."""
+    check_presiding(actor)
+    with changing(text, actor, meeting, None) as change:
+        key = clause_key(change, clause)
+        problem = clause_adoption_problem(change.state, key)
+        if problem is not None:
+            raise Conflict(problem)
+        payload: dict[str, JSON] = {
+            "previous": change.state.clauses[key].status,
+            "decision": decision,
+            "effects": [{"op": "status", "clause": key, "status": ClauseStatus.AGREED}],
         }
         return record(change, EventKind.CLAUSE_STATUS, payload)
 
