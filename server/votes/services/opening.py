@@ -86,7 +86,7 @@ def _decision_create(
     check_in_session(meeting)
     if Decision.objects.filter(meeting=meeting, closed_at__isnull=True).exists():
         raise Conflict("Another decision is open in this meeting; close it first.")
-    decision = Decision.objects.create(
+    return Decision.objects.create(
         meeting=meeting,
         agenda_item_id=state.agenda_item_id,
         subject=question.subject,
