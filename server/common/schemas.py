@@ -90,6 +90,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
 _EXPECTED = {
     "string_type": "a string",
     "int_type": "an integer",
+    "bool_type": "true or false",
     "float_type": "a number",
     "list_type": "a list",
     "tuple_type": "a list",

@@ -25,6 +25,8 @@ class Room:
         conference = self.conference = conference_build()
         self.meeting = meeting_build(conference, status=Meeting.Status.OPEN)
         self.chair = participant_build(conference, role=Role.CHAIR)
+        self.vice_chair = participant_build(conference, role=Role.VICE_CHAIR)
+        self.facilitator = participant_build(conference, role=Role.FACILITATOR)
         self.secretariat = participant_build(conference, role=Role.SECRETARIAT)
         self.delegates: dict[str, Participant] = {}
         for name in NAMES:
@@ -43,7 +45,9 @@ class Room:
         question = Question(question="Draft resolution L.1", subject="text")
         if kind == "secret":
             question = Question(question="Election of the Rapporteur", subject="election")
-        candidates = rules.pop("candidates", ["Ms. Ana Souza", "Mr. Lars Holm"] * (kind == "secret"))
+        candidates = rules.pop(
+            "candidates", ["Ms. Ana Souza", "Mr. Lars Holm"] * (kind == "secret")
+        )
         event = services.vote_open(
             actor=self.chair,
             meeting=self.meeting,
@@ -53,7 +57,9 @@ class Room:
         )
         return int(event.data["decision"]["id"])
 
-    def cast(self, name: str, decision: int, choice: str | None, candidate: int | None = None) -> RoomEvent:
+    def cast(
+        self, name: str, decision: int, choice: str | None, candidate: int | None = None
+    ) -> RoomEvent:
         return services.vote_cast(
             actor=self.delegates[name],
             meeting=self.meeting,

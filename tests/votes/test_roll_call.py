@@ -33,7 +33,9 @@ def test_the_roll_starts_from_a_drawn_delegation_in_alphabetical_order(room: Roo
         start = codes.index(order[0])
         assert order == codes[start:] + codes[:start]
         starts.add(order[0])
-        Decision.objects.filter(pk=decision).update(closed_at=Decision.objects.get(pk=decision).opened_at)
+        Decision.objects.filter(pk=decision).update(
+            closed_at=Decision.objects.get(pk=decision).opened_at
+        )
     assert len(starts) > 1  # drawn by lot, not always the same
 
 
@@ -51,7 +53,11 @@ def test_a_delegation_absent_at_its_turn_is_called_again_at_the_end(room: Room) 
             room.cast(absent, decision, "yes")  # not its turn yet
         room.cast(name_of(room, called), decision, next(choices))
         called = turn(room, decision)
-    roll_call = RoomEvent.objects.filter(meeting=room.meeting).order_by("-seq")[0].data["decision"]["roll_call"]
+    roll_call = (
+        RoomEvent.objects.filter(meeting=room.meeting)
+        .order_by("-seq")[0]
+        .data["decision"]["roll_call"]
+    )
     assert roll_call["second_call"] is True and roll_call["order"][-1] == first
     with pytest.raises(Conflict, match="roll call is not over"):
         room.close(decision)
@@ -59,7 +65,12 @@ def test_a_delegation_absent_at_its_turn_is_called_again_at_the_end(room: Room) 
     assert turn(room, decision) is None
     result = room.close(decision)[0].data["decision"]["result"]
     assert result["not_voting"] == [absent]
-    assert (result["yes"], result["no"], result["abstain"], result["outcome"]) == (2, 1, 1, "adopted")
+    assert (result["yes"], result["no"], result["abstain"], result["outcome"]) == (
+        2,
+        1,
+        1,
+        "adopted",
+    )
 
 
 def test_an_absent_delegation_answering_its_second_call_votes(room: Room) -> None:

@@ -22,10 +22,10 @@ pytestmark = [pytest.mark.django_db]
 
 def every_row() -> list[tuple[str, tuple[object, ...]]]:
     """Every row of every table, read with SQL (not through the models' idea of them)."""
-    rows = []
+    rows: list[tuple[str, tuple[object, ...]]] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the schema
+            cursor.execute(f'SELECT * FROM "{table}"')
             rows.extend((table, row) for row in cursor.fetchall())
     return rows
 
@@ -47,7 +47,11 @@ def test_an_election_by_secret_ballot(room: Room) -> None:
         {"name": "Ms. Ana Souza", "votes": 2},
         {"name": "Mr. Lars Holm", "votes": 1},
     ]
-    assert (result["outcome"], result["elected"], result["required"]) == ("elected", "Ms. Ana Souza", 2)
+    assert (result["outcome"], result["elected"], result["required"]) == (
+        "elected",
+        "Ms. Ana Souza",
+        2,
+    )
     assert (result["abstain"], result["in_favour"], result["not_voting"]) == (1, [], [])
 
 

@@ -85,7 +85,11 @@ def test_a_ballot_is_refused_after_the_close_and_twice_unless_the_rule_allows(ro
     room.cast("Brazil", fixed, "yes")
     with pytest.raises(Conflict, match="does not allow changes"):
         services.vote_cast(
-            actor=room.alternate, meeting=room.meeting, decision_id=fixed, choice="no", candidate=None
+            actor=room.alternate,
+            meeting=room.meeting,
+            decision_id=fixed,
+            choice="no",
+            candidate=None,
         )
     room.close(fixed)
     with pytest.raises(Conflict, match="closed"):
@@ -93,7 +97,11 @@ def test_a_ballot_is_refused_after_the_close_and_twice_unless_the_rule_allows(ro
     changing = room.vote("recorded", changes_allowed=True)
     room.cast("Brazil", changing, "yes")
     services.vote_cast(
-        actor=room.alternate, meeting=room.meeting, decision_id=changing, choice="no", candidate=None
+        actor=room.alternate,
+        meeting=room.meeting,
+        decision_id=changing,
+        choice="no",
+        candidate=None,
     )
     [closed] = room.close(changing)
     assert closed.data["decision"]["result"]["against"] == ["Brazil"]
@@ -128,14 +136,20 @@ def test_majorities_count_the_members_present_and_voting(
 
 def test_a_two_thirds_vote_with_abstentions_and_a_quorum(room: Room) -> None:
     decision = room.vote("recorded", majority="two_thirds", quorum=4)
-    for name, choice in zip(("Brazil", "Chile", "Denmark", "Egypt"), ("yes", "yes", "no", "abstain")):
+    for name, choice in zip(
+        ("Brazil", "Chile", "Denmark", "Egypt"), ("yes", "yes", "no", "abstain"), strict=True
+    ):
         room.cast(name, decision, choice)
     result = room.close(decision)[0].data["decision"]["result"]
     assert (result["outcome"], result["required"], result["reached"]) == ("adopted", 2, True)
     short = room.vote("recorded", quorum=4)
     room.cast("Brazil", short, "yes")
     result = room.close(short)[0].data["decision"]["result"]
-    assert (result["outcome"], result["quorum_met"], result["reached"]) == ("no_quorum", False, False)
+    assert (result["outcome"], result["quorum_met"], result["reached"]) == (
+        "no_quorum",
+        False,
+        False,
+    )
 
 
 def test_a_show_of_hands_announces_counts_only(room: Room) -> None:
@@ -149,21 +163,33 @@ def test_a_show_of_hands_announces_counts_only(room: Room) -> None:
 
 def test_adoption_without_a_vote_and_an_objection(room: Room) -> None:
     question = Question(question="The agenda", subject="other")
-    opened = services.decision_open(actor=room.chair, meeting=room.meeting, question=question, pause=0)
+    opened = services.decision_open(
+        actor=room.chair, meeting=room.meeting, question=question, pause=0
+    )
     decision = opened.data["decision"]["id"]
     [closed] = room.close(decision)
     assert closed.data["decision"]["result"]["outcome"] == "adopted"
-    opened = services.decision_open(actor=room.chair, meeting=room.meeting, question=question, pause=600)
+    opened = services.decision_open(
+        actor=room.chair, meeting=room.meeting, question=question, pause=600
+    )
     decision = opened.data["decision"]["id"]
-    objected = services.decision_object(actor=room.delegates["Egypt"], meeting=room.meeting, decision_id=decision)
+    objected = services.decision_object(
+        actor=room.delegates["Egypt"], meeting=room.meeting, decision_id=decision
+    )
     assert objected.data["decision"]["objections"] == ["EGY"]
     with pytest.raises(Conflict, match="objected already"):
-        services.decision_object(actor=room.delegates["Egypt"], meeting=room.meeting, decision_id=decision)
+        services.decision_object(
+            actor=room.delegates["Egypt"], meeting=room.meeting, decision_id=decision
+        )
     with pytest.raises(Conflict, match="pause for objections runs"):
         room.close(decision)
-    Decision.objects.filter(pk=decision).update(closes_at=Decision.objects.get(pk=decision).opened_at)
+    Decision.objects.filter(pk=decision).update(
+        closes_at=Decision.objects.get(pk=decision).opened_at
+    )
     with pytest.raises(Conflict, match="pause for objections is over"):
-        services.decision_object(actor=room.delegates["Fiji"], meeting=room.meeting, decision_id=decision)
+        services.decision_object(
+            actor=room.delegates["Fiji"], meeting=room.meeting, decision_id=decision
+        )
     result = room.close(decision)[0].data["decision"]["result"]
     assert (result["outcome"], result["objections"]) == ("objected", ["Egypt"])
 
@@ -172,7 +198,9 @@ def test_one_decision_at_a_time_and_votes_in_time(room: Room) -> None:
     decision = room.vote("recorded", duration=60)
     with pytest.raises(Conflict, match="Another decision is open"):
         room.vote("recorded")
-    Decision.objects.filter(pk=decision).update(closes_at=Decision.objects.get(pk=decision).opened_at)
+    Decision.objects.filter(pk=decision).update(
+        closes_at=Decision.objects.get(pk=decision).opened_at
+    )
     with pytest.raises(Conflict, match="run out"):
         room.cast("Brazil", decision, "yes")
 
