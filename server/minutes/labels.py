@@ -6,6 +6,27 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class DecisionLabels:
+    """How the record states decisions and votes' results, in the UN's words."""
+
+    without_vote: str  # {question}
+    objected: str  # {question} {delegations}
+    by: dict[str, str]  # recorded, roll_call, show_of_hands: {yes} {no}
+    abstentions: tuple[str, str, str]  # none, one, {count}
+    adopted: str  # {question} {by} {abstentions}
+    rejected: str
+    no_quorum: str  # {question}
+    required: str  # {required}
+    in_favour: str  # {names}
+    against: str
+    abstaining: str
+    ballots: str  # {question} {voting} {blank} {required}
+    obtained: str  # {tallies}
+    elected: str  # {name}
+    not_elected: str
+
+
+@dataclass(frozen=True)
 class Labels:
     verbatim: str
     summary: str
@@ -41,6 +62,7 @@ class Labels:
     on_clause: str  # {clause} {document}
     on_text: str  # {document}
     agreed: dict[str, str]  # agreed, agreed_ad_ref: {clause} {document}
+    decisions: DecisionLabels
 
 
 ENGLISH = Labels(
@@ -91,6 +113,28 @@ ENGLISH = Labels(
         "agreed": "Paragraph {clause} of “{document}” was agreed:",
         "agreed_ad_ref": "Paragraph {clause} of “{document}” was agreed ad referendum:",
     },
+    decisions=DecisionLabels(
+        without_vote="{question} was adopted without a vote.",
+        objected="{question} was not adopted without a vote: {delegations} objected.",
+        by={
+            "recorded": "by a recorded vote of {yes} to {no}",
+            "roll_call": "by a roll-call vote of {yes} to {no}",
+            "show_of_hands": "by {yes} votes to {no}",
+        },
+        abstentions=("with no abstentions", "with 1 abstention", "with {count} abstentions"),
+        adopted="{question} was adopted {by}, {abstentions}.",
+        rejected="{question} was rejected {by}, {abstentions}.",
+        no_quorum="{question} was not decided: there was no quorum.",
+        required="Required majority: {required}.",
+        in_favour="In favour: {names}.",
+        against="Against: {names}.",
+        abstaining="Abstaining: {names}.",
+        ballots="{question}. Valid ballots: {voting}; blank ballots: {blank}; required "
+        "majority: {required}.",
+        obtained="Number of votes obtained: {tallies}.",
+        elected="Having obtained the required majority, {name} was elected.",
+        not_elected="No candidate obtained the required majority.",
+    ),
 )
 
 FRENCH = Labels(
@@ -141,6 +185,28 @@ FRENCH = Labels(
         "agreed": "Le paragraphe {clause} de « {document} » est adopté :",
         "agreed_ad_ref": "Le paragraphe {clause} de « {document} » est adopté ad referendum :",
     },
+    decisions=DecisionLabels(
+        without_vote="{question} est adopté sans vote.",
+        objected="{question} n'est pas adopté sans vote : {delegations} s'y opposent.",
+        by={
+            "recorded": "par {yes} voix contre {no}, à l'issue d'un vote enregistré",
+            "roll_call": "par {yes} voix contre {no}, à l'issue d'un vote par appel nominal",
+            "show_of_hands": "par {yes} voix contre {no}",
+        },
+        abstentions=("sans abstention", "avec 1 abstention", "avec {count} abstentions"),
+        adopted="{question} est adopté {by}, {abstentions}.",
+        rejected="{question} est rejeté {by}, {abstentions}.",
+        no_quorum="{question} n'est pas mis aux voix : le quorum n'est pas atteint.",
+        required="Majorité requise : {required}.",
+        in_favour="Ont voté pour : {names}.",
+        against="Ont voté contre : {names}.",
+        abstaining="Se sont abstenus : {names}.",
+        ballots="{question}. Bulletins valables : {voting} ; bulletins blancs : {blank} ; "
+        "majorité requise : {required}.",
+        obtained="Nombre de voix obtenues : {tallies}.",
+        elected="Ayant obtenu la majorité requise, {name} est élu(e).",
+        not_elected="Aucun candidat n'a obtenu la majorité requise.",
+    ),
 )
 
 SPANISH = Labels(
@@ -191,6 +257,28 @@ SPANISH = Labels(
         "agreed": "Se aprueba el párrafo {clause} de “{document}”:",
         "agreed_ad_ref": "Se aprueba ad referendum el párrafo {clause} de “{document}”:",
     },
+    decisions=DecisionLabels(
+        without_vote="Se aprueba sin votación {question}.",
+        objected="No se aprueba sin votación {question}: {delegations} se oponen.",
+        by={
+            "recorded": "en votación registrada, por {yes} votos contra {no}",
+            "roll_call": "en votación nominal, por {yes} votos contra {no}",
+            "show_of_hands": "por {yes} votos contra {no}",
+        },
+        abstentions=("sin abstenciones", "y 1 abstención", "y {count} abstenciones"),
+        adopted="Se aprueba {question} {by} {abstentions}.",
+        rejected="Se rechaza {question} {by} {abstentions}.",
+        no_quorum="No se decide sobre {question}: no hay quórum.",
+        required="Mayoría requerida: {required}.",
+        in_favour="Votos a favor: {names}.",
+        against="Votos en contra: {names}.",
+        abstaining="Abstenciones: {names}.",
+        ballots="{question}. Votos válidos: {voting}; votos en blanco: {blank}; mayoría "
+        "requerida: {required}.",
+        obtained="Número de votos obtenidos: {tallies}.",
+        elected="Habiendo obtenido la mayoría requerida, queda elegido/a {name}.",
+        not_elected="Ningún candidato obtiene la mayoría requerida.",
+    ),
 )
 
 LABELS = {"en": ENGLISH, "fr": FRENCH, "es": SPANISH}

@@ -16,7 +16,17 @@ from django.utils import formats, timezone, translation
 
 from .labels import Labels, labels_for
 from .models import Minutes
-from .record import Attendee, Entry, Item, Outcome, Passage, Proceeding, Record, Statement
+from .record import (
+    Attendee,
+    Decision,
+    Entry,
+    Item,
+    Outcome,
+    Passage,
+    Proceeding,
+    Record,
+    Statement,
+)
 from .selectors import RULING, attendance_order
 
 SPAN = "\N{EN DASH}"  # from one time to another
@@ -190,6 +200,8 @@ class _Layout:
             }[entry.kind]
             text = wording.format(time=local_time(entry.at))
             return (Paragraph(text, self.language, style="proceeding"),)
+        if isinstance(entry, Decision):
+            return self.decision(entry)
         return self.outcome(entry)
 
     def number(self) -> int:
@@ -282,3 +294,57 @@ class _Layout:
                 proposal=outcome.proposal, document=outcome.document
             )
         return (Paragraph(said, self.language, number=self.number(), style="decision"),)
+
+    def decision(self, decision: Decision) -> tuple[Paragraph, ...]:
+        """As UN records state them: "Draft resolution L.1 was adopted by a recorded vote of
+        25 to 3, with 4 abstentions.", then who voted how."""
+        said = self.decision_said(decision)
+        paragraphs = [Paragraph(said, self.language, number=self.number(), style="decision")]
+        words = self.labels.decisions
+        for label, names in (
+            (words.in_favour, decision.in_favour),
+            (words.against, decision.against),
+            (words.abstaining, decision.abstaining),
+        ):
+            if decision.kind in ("recorded", "roll_call") and decision.outcome != "no_quorum":
+                listed = ", ".join(names) or "\N{EM DASH}"
+                paragraphs.append(
+                    Paragraph(label.format(names=listed), self.language, style="quote")
+                )
+        return tuple(paragraphs)
+
+    def decision_said(self, decision: Decision) -> str:
+        words, question = self.labels.decisions, decision.question
+        if decision.kind == "without_vote":
+            if decision.outcome == "objected":
+                return words.objected.format(
+                    question=question, delegations=", ".join(decision.objections)
+                )
+            return words.without_vote.format(question=question)
+        if decision.outcome == "no_quorum":
+            return words.no_quorum.format(question=question)
+        if decision.kind == "secret":
+            return self.election_said(decision)
+        none, one, many = words.abstentions
+        count = decision.abstain
+        abstentions = none if count == 0 else one if count == 1 else many.format(count=count)
+        by = words.by[decision.kind].format(yes=decision.yes, no=decision.no)
+        wording = words.adopted if decision.outcome == "adopted" else words.rejected
+        said = wording.format(question=question, by=by, abstentions=abstentions)
+        return f"{said} {words.required.format(required=decision.required)}"
+
+    def election_said(self, decision: Decision) -> str:
+        words = self.labels.decisions
+        ballots = words.ballots.format(
+            question=decision.question,
+            voting=decision.yes,
+            blank=decision.abstain,
+            required=decision.required,
+        )
+        tallies = "; ".join(f"{c.name} ({c.votes})" for c in decision.candidates)
+        outcome = (
+            words.elected.format(name=decision.elected)
+            if decision.elected is not None
+            else words.not_elected
+        )
+        return f"{ballots} {words.obtained.format(tallies=tallies)} {outcome}"

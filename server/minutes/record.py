@@ -93,7 +93,37 @@ class Outcome:
     words: str  # what the proposal asks for, or the agreed clause's words
 
 
-Entry = Statement | Proceeding | Outcome
+@dataclass(frozen=True)
+class Tallied:
+    name: str
+    votes: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision the meeting took: adopted without a vote (or objected to), or a vote's
+    result with the majority required and, for a recorded or roll-call vote, the names."""
+
+    type: ClassVar[str] = "decision"
+    kind: str  # without_vote, recorded, roll_call, show_of_hands, secret
+    outcome: str  # adopted, rejected, objected, no_quorum, elected, not_elected
+    question: str
+    majority: str  # simple, two_thirds
+    at: datetime
+    yes: int
+    no: int
+    abstain: int
+    required: int
+    reached: bool
+    in_favour: tuple[str, ...]  # delegation names
+    against: tuple[str, ...]
+    abstaining: tuple[str, ...]
+    candidates: tuple[Tallied, ...]
+    elected: str | None
+    objections: tuple[str, ...]
+
+
+Entry = Statement | Proceeding | Outcome | Decision
 
 
 @dataclass(frozen=True)
@@ -145,7 +175,7 @@ def record_to_json(record: Record) -> dict[str, JSON]:
 def _encode(value: object) -> JSON:
     if is_dataclass(value) and not isinstance(value, type):
         out = {part.name: _encode(getattr(value, part.name)) for part in fields(value)}
-        if isinstance(value, Statement | Proceeding | Outcome):
+        if isinstance(value, Statement | Proceeding | Outcome | Decision):
             out["type"] = value.type
         return out
     if isinstance(value, datetime):
@@ -305,7 +335,31 @@ def _entry(value: JSON) -> Entry:
             clause=entry.string("clause"),
             words=entry.string("words"),
         )
+    if kind == Decision.type:
+        return _decision(entry)
     raise ValueError(f"unknown record entry {kind!r}")
+
+
+def _decision(entry: _Fields) -> Decision:
+    candidates = [_Fields(candidate) for candidate in entry.items("candidates")]
+    return Decision(
+        kind=entry.string("kind"),
+        outcome=entry.string("outcome"),
+        question=entry.string("question"),
+        majority=entry.string("majority"),
+        at=entry.moment("at"),
+        yes=entry.integer("yes"),
+        no=entry.integer("no"),
+        abstain=entry.integer("abstain"),
+        required=entry.integer("required"),
+        reached=entry.flag("reached"),
+        in_favour=entry.strings("in_favour"),
+        against=entry.strings("against"),
+        abstaining=entry.strings("abstaining"),
+        candidates=tuple(Tallied(c.string("name"), c.integer("votes")) for c in candidates),
+        elected=entry.opt_string("elected"),
+        objections=entry.strings("objections"),
+    )
 
 
 def _section(value: JSON) -> Section:

@@ -25,10 +25,12 @@ from server.rooms.events import (
     PresenceLeft,
 )
 from server.rooms.selectors import Happening, floor_turns, meeting_happenings
+from server.votes.selectors import meeting_decisions
 
 from .models import Minutes, SegmentRevision, StatementSummary
 from .record import (
     Attendee,
+    Decision,
     Entry,
     Header,
     Item,
@@ -40,6 +42,7 @@ from .record import (
     Section,
     Statement,
     Stay,
+    Tallied,
     record_from_json,
 )
 
@@ -66,7 +69,8 @@ def meeting_record(meeting: Meeting) -> Record:
     proceedings = _proceedings(events)
     statements = _statements(meeting)
     timeline = sorted(
-        [*proceedings, *statements, *_outcomes(meeting)], key=lambda placed: placed.at
+        [*proceedings, *statements, *_outcomes(meeting), *_decisions(meeting)],
+        key=lambda placed: placed.at,
     )
     opened = [placed.entry.at for placed in proceedings if placed.entry.kind == "opened"]
     closed = [placed.entry.at for placed in proceedings if placed.entry.kind == "closed"]
@@ -281,6 +285,33 @@ def _outcomes(meeting: Meeting) -> list[_Placed]:
         )
         for outcome in meeting_outcomes(meeting)
     ]
+
+
+def _decisions(meeting: Meeting) -> list[_Placed]:
+    """Decisions taken, and votes' results, in this meeting."""
+    placed = []
+    for taken in meeting_decisions(meeting):
+        result = taken.result
+        decision = Decision(
+            kind=taken.kind,
+            outcome=result["outcome"],
+            question=taken.question,
+            majority=taken.majority,
+            at=taken.at,
+            yes=result["yes"],
+            no=result["no"],
+            abstain=result["abstain"],
+            required=result["required"],
+            reached=result["reached"],
+            in_favour=tuple(result["in_favour"]),
+            against=tuple(result["against"]),
+            abstaining=tuple(result["abstaining"]),
+            candidates=tuple(Tallied(c["name"], c["votes"]) for c in result["candidates"]),
+            elected=result["elected"],
+            objections=tuple(result["objections"]),
+        )
+        placed.append(_Placed(decision, taken.agenda_item_id))
+    return placed
 
 
 # Minutes, summaries and the audit ---------------------------------------------------------

@@ -107,6 +107,7 @@ class DecisionTaken:
     kind: str
     subject: str
     question: str
+    majority: str
     agenda_item_id: int | None
     at: datetime
     result: ResultRef
@@ -123,6 +124,7 @@ def meeting_decisions(meeting: Meeting) -> list[DecisionTaken]:
             kind=decision.kind,
             subject=decision.subject,
             question=decision.question,
+            majority=decision.majority,
             agenda_item_id=decision.agenda_item_id,
             at=decision.closed_at,
             result=result,

@@ -218,12 +218,12 @@ def test_the_record_takes_as_many_queries_however_long_the_meeting(
     assert hold(["kenya"]) == hold(["spain", "france", "japan", "eu", "brazil"])
 
 
-def test_the_record_of_the_recorded_meeting_takes_nine_queries(
+def test_the_record_of_the_recorded_meeting_takes_ten_queries(
     recorded: Meeting, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     """The meeting, its agenda, its room events, floor turns, segments, their translations and
-    corrections, its negotiation events, and the log of the one text it changed."""
-    with django_assert_max_num_queries(9):
+    corrections, its negotiation events, the log of the one text it changed, and its decisions."""
+    with django_assert_max_num_queries(10):
         record = selectors.meeting_record(recorded)
     assert record.statements() and record.attendance
     assert any(
