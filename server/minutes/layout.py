@@ -30,6 +30,7 @@ from .record import (
 from .selectors import RULING, attendance_order
 
 SPAN = "\N{EN DASH}"  # from one time to another
+NAMED_VOTES = ("recorded", "roll_call")  # the record lists who voted how
 
 
 @dataclass(frozen=True)
@@ -300,17 +301,16 @@ class _Layout:
         25 to 3, with 4 abstentions.", then who voted how."""
         said = self.decision_said(decision)
         paragraphs = [Paragraph(said, self.language, number=self.number(), style="decision")]
+        if decision.kind not in NAMED_VOTES or decision.outcome == "no_quorum":
+            return tuple(paragraphs)
         words = self.labels.decisions
         for label, names in (
             (words.in_favour, decision.in_favour),
             (words.against, decision.against),
             (words.abstaining, decision.abstaining),
         ):
-            if decision.kind in ("recorded", "roll_call") and decision.outcome != "no_quorum":
-                listed = ", ".join(names) or "\N{EM DASH}"
-                paragraphs.append(
-                    Paragraph(label.format(names=listed), self.language, style="quote")
-                )
+            listed = ", ".join(names) or "\N{EM DASH}"
+            paragraphs.append(Paragraph(label.format(names=listed), self.language, style="quote"))
         return tuple(paragraphs)
 
     def decision_said(self, decision: Decision) -> str:
