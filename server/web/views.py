@@ -10,7 +10,7 @@ from django.utils import timezone
 from server.captions.events import EPHEMERAL_TYPES
 from server.captions.selectors import caption_choices, language_name
 from server.conferences.models import Meeting, Participant
-from server.conferences.roles import is_presiding, may_attend
+from server.conferences.roles import is_presiding, may_attend, may_vote
 from server.negotiation.events import NegotiationChange
 from server.negotiation.selectors import texts_for
 from server.rooms import admission, selectors
@@ -38,6 +38,7 @@ def meeting_room(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "participant": participant,
         "presiding": is_presiding(participant),
         "observer": participant.role == Participant.Role.OBSERVER,
+        "may_vote": may_vote(participant),
         # The page's timers count against the server's clock, not the visitor's.
         "server_time_ms": round(timezone.now().timestamp() * 1000),
         "caption_languages": [(c, language_name(c)) for c in caption_choices(meeting)],

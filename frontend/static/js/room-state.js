@@ -19,6 +19,7 @@ export function fromSnapshot(snapshot) {
     captions: (snapshot.parts?.captions?.recent ?? []).map((line) => ({ ...line })),
     captionLanguages: snapshot.parts?.captions?.languages ?? [],
     translatedInto: snapshot.parts?.captions?.translated_into ?? {},
+    decisions: snapshot.parts?.votes?.decisions ?? [],
   };
 }
 
@@ -40,6 +41,14 @@ function captionTranslation(state, event) {
   return { ...state, captions };
 }
 
+// Every decision event carries the decision's whole public state (docs/votes.md).
+function decisionChanged(state, event) {
+  const changed = event.data.decision;
+  const others = state.decisions.filter((d) => d.id !== changed.id);
+  return { ...state, decisions: [...others, changed].sort((a, b) => a.id - b.id) };
+}
+const DECISION_EVENTS = ["decision_opened", "decision_objected", "vote_cast", "vote_called", "decision_closed"];
+
 const withoutParticipant = (list, participant) => list.filter((p) => p.id !== participant.id);
 
 const reducers = {
@@ -56,6 +65,7 @@ const reducers = {
   [EVENT.meeting_status]: (s, e) => ({ ...s, meeting: { ...s.meeting, status: e.data.status } }),
   [EVENT.caption_final]: captionFinal,
   [EVENT.caption_translation]: captionTranslation,
+  ...Object.fromEntries(DECISION_EVENTS.map((name) => [EVENT[name], decisionChanged])),
 };
 
 // The text of a caption line to show a reader of `language` ("" : the speaker's own),

@@ -5,6 +5,7 @@ import { Microphone } from "./microphone.js";
 import { PROTOCOL } from "./protocol.js";
 import { RoomClient } from "./room-client.js";
 import { alert, connection, render, tick } from "./room-view.js";
+import { VotesPanel } from "./votes.js";
 
 const root = document.getElementById("room");
 const presiding = root.dataset.presiding === "true";
@@ -19,6 +20,7 @@ const captions = new CaptionsView({ meetingId, pick: (language) => act("captions
 const microphone = new Microphone(meetingId, root.dataset.worklet);
 const floorAudio = new FloorAudio(meetingId);
 window.plenaryMicrophone = microphone;
+const votes = new VotesPanel({ act, clockOffset });
 
 client.addEventListener("change", (e) => {
   const { state } = e.detail;
@@ -26,6 +28,7 @@ client.addEventListener("change", (e) => {
   captions.routes(state.translatedInto, state.captionLanguages);
   captions.render(state.captions);
   floorChanged(state);
+  votes.render(state);
 });
 client.addEventListener("status", (e) => {
   connection(e.detail);
@@ -63,6 +66,7 @@ listen.addEventListener("click", () => {
   listen.textContent = floorAudio.playing ? "Stop listening" : "Listen to the floor";
 });
 setInterval(() => client.state && tick(client.state, clockOffset), 250);
+setInterval(() => votes.tick(), 1000);
 
 const on = (id, type, handler) => document.getElementById(id)?.addEventListener(type, handler);
 const onForm = (id, handler) => on(id, "submit", (event) => {
