@@ -52,6 +52,8 @@ class Labels:
     spoke_in: str  # {language}
     point_of_order: str
     right_of_reply: str
+    explanation_before: str
+    explanation_after: str
     ruling: str
     roles: dict[str, str]  # presiding officers and the secretariat speak as their office
     no_transcript: str
@@ -90,6 +92,8 @@ ENGLISH = Labels(
     spoke_in="(spoke in {language})",
     point_of_order="(on a point of order)",
     right_of_reply="(in exercise of the right of reply)",
+    explanation_before="(in explanation of vote before the vote)",
+    explanation_after="(in explanation of vote after the vote)",
     ruling="(ruling on the point of order)",
     roles={
         "chair": "The Chair",
@@ -162,6 +166,8 @@ FRENCH = Labels(
     spoke_in="(parle en {language})",
     point_of_order="(motion d'ordre)",
     right_of_reply="(exerçant son droit de réponse)",
+    explanation_before="(explication de vote avant le vote)",
+    explanation_after="(explication de vote après le vote)",
     ruling="(décision sur la motion d'ordre)",
     roles={
         "chair": "La Présidence",
@@ -234,6 +240,8 @@ SPANISH = Labels(
     spoke_in="(habla en {language})",
     point_of_order="(plantea una cuestión de orden)",
     right_of_reply="(en ejercicio del derecho de respuesta)",
+    explanation_before="(en explicación de voto antes de la votación)",
+    explanation_after="(en explicación de voto después de la votación)",
     ruling="(decisión sobre la cuestión de orden)",
     roles={
         "chair": "La Presidencia",

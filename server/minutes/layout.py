@@ -240,6 +240,8 @@ class _Layout:
         capacity = {
             "point_of_order": labels.point_of_order,
             "right_of_reply": labels.right_of_reply,
+            "explanation_before": labels.explanation_before,
+            "explanation_after": labels.explanation_after,
             RULING: labels.ruling,
         }.get(statement.kind)
         if capacity:

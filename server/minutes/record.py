@@ -61,7 +61,7 @@ class Statement:
 
     type: ClassVar[str] = "statement"
     turn: int
-    kind: str  # speaker, point_of_order, right_of_reply, ruling
+    kind: str  # speaker, point_of_order, right_of_reply, explanation_before/after, ruling
     person: Person
     at: datetime
     ended_at: datetime | None

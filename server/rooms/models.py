@@ -68,10 +68,12 @@ class SpeakerEntry(models.Model):
         SPEAKER = "speaker", "Speaker"
         POINT_OF_ORDER = "point_of_order", "Point of order"
         RIGHT_OF_REPLY = "right_of_reply", "Right of reply"
+        EXPLANATION_BEFORE = "explanation_before", "Explanation of vote before the vote"
+        EXPLANATION_AFTER = "explanation_after", "Explanation of vote after the vote"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SPEAKER)
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.SPEAKER)
     position = models.IntegerField()
     added_at = models.DateTimeField()
 
@@ -109,7 +111,7 @@ class FloorTurn(models.Model):
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(
-        max_length=16, choices=SpeakerEntry.Kind.choices, default=SpeakerEntry.Kind.SPEAKER
+        max_length=24, choices=SpeakerEntry.Kind.choices, default=SpeakerEntry.Kind.SPEAKER
     )
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)

@@ -8,7 +8,9 @@ from pydantic import model_validator
 from server.common.errors import ProtocolError
 from server.common.schemas import Integer, NoInput, Operation, Text
 
-SpeakerKind = Literal["speaker", "point_of_order", "right_of_reply"]
+SpeakerKind = Literal[
+    "speaker", "point_of_order", "right_of_reply", "explanation_before", "explanation_after"
+]
 """The values of ``SpeakerEntry.Kind`` (tests/rooms/test_schemas.py holds them equal)."""
 
 

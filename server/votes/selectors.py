@@ -89,11 +89,16 @@ class VotesPart(TypedDict):
     decisions: list[DecisionRef]
 
 
+def meeting_decision_refs(meeting: Meeting) -> list[DecisionRef]:
+    """Every decision of the meeting, as everyone may see it now."""
+    decisions = decisions_with_parts().filter(meeting=meeting).order_by("id")
+    return [decision_ref(decision) for decision in decisions]
+
+
 @snapshot_part("votes")
 def votes_snapshot(meeting: Meeting, participant: Participant, seq: int) -> VotesPart:
-    """Every decision of the meeting, as of the snapshot."""
-    decisions = decisions_with_parts().filter(meeting=meeting).order_by("id")
-    return {"decisions": [decision_ref(decision) for decision in decisions]}
+    """Every decision of the meeting, as of the snapshot (taken under its ``seq``)."""
+    return {"decisions": meeting_decision_refs(meeting)}
 
 
 # The record (the minutes read decisions only through these)

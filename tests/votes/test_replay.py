@@ -8,6 +8,7 @@ import pytest
 
 from server.rooms.selectors import events_after, room_snapshot
 from server.votes import services
+from server.votes.selectors import meeting_decision_refs
 from server.votes.services.opening import Question
 from tests.rooms.test_snapshot_replay import fold_in_node
 
@@ -23,12 +24,13 @@ def test_a_snapshot_plus_the_decision_events_equals_a_fresh_snapshot(
     services.decision_open(actor=room.chair, meeting=room.meeting, question=question, pause=0)
     reader = room.delegates["Fiji"]
     snapshot = room_snapshot(room.meeting, reader)
-    opened = snapshot["parts"]["votes"]["decisions"][0]["id"]
+    opened = meeting_decision_refs(room.meeting)[0]["id"]
     room.close(opened)
     roll_call = room.vote("roll_call")
     services.vote_pass(actor=room.chair, meeting=room.meeting, decision_id=roll_call)
-    middle = room_snapshot(room.meeting, reader)
-    turn = middle["parts"]["votes"]["decisions"][-1]["roll_call"]["turn"]
+    roll = meeting_decision_refs(room.meeting)[-1]["roll_call"]
+    assert roll is not None
+    turn = roll["turn"]
     name = next(n for n in room.delegates if n[:3].upper() == turn)
     room.cast(name, roll_call, "yes")
     events = events_after(room.meeting, reader, snapshot["seq"], limit=1000)

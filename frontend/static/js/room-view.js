@@ -4,7 +4,8 @@ import { PROTOCOL } from "./protocol.js";
 import { timerRemaining } from "./room-state.js";
 
 const $ = (id) => document.getElementById(id);
-const KIND_TAG = { point_of_order: "Point of order", right_of_reply: "Right of reply" };
+const KIND_TAG = { point_of_order: "Point of order", right_of_reply: "Right of reply",
+  explanation_before: "Explanation of vote before the vote", explanation_after: "Explanation of vote after the vote" };
 const TRANSITIONS = Object.entries(PROTOCOL.meeting_transitions);
 const statusActions = (status) => TRANSITIONS.filter(([, t]) => t.from.includes(status)).map(([action]) => action);
 
