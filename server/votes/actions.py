@@ -5,7 +5,7 @@ from server.conferences.models import Meeting, Participant
 from server.rooms.actions import ActionResult, register
 
 from . import services
-from .schemas import BallotCast, DecisionPut, OnDecision, Put, VotePut
+from .schemas import DecisionPut, OnDecision, Put, VoteCast, VotePut
 from .services.opening import Question, Rules
 
 
@@ -50,8 +50,8 @@ def vote_open(actor: Participant, meeting: Meeting, data: VotePut) -> ActionResu
     )
 
 
-@register("vote.cast", BallotCast)
-def vote_cast(actor: Participant, meeting: Meeting, data: BallotCast) -> ActionResult:
+@register("vote.cast", VoteCast)
+def vote_cast(actor: Participant, meeting: Meeting, data: VoteCast) -> ActionResult:
     return services.vote_cast(
         actor=actor,
         meeting=meeting,

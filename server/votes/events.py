@@ -4,11 +4,20 @@ what it holds. While a vote is open that state says who has voted, never how; th
 with the names where the vote is recorded, comes with ``decision.closed``."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 # pydantic validates nested TypedDicts only from typing_extensions on Python < 3.12
 from typing_extensions import TypedDict
 
 from server.rooms.events import EventPayload
+
+
+class DecisionEventType(StrEnum):
+    DECISION_OPENED = "decision.opened"
+    DECISION_OBJECTED = "decision.objected"
+    BALLOT_CAST = "ballot.cast"
+    ROLL_CALLED = "roll.called"
+    DECISION_CLOSED = "decision.closed"
 
 
 class RollCall(TypedDict):
@@ -68,20 +77,20 @@ class DecisionNoted(EventPayload):
 
 
 class DecisionOpened(DecisionNoted):
-    TYPES = ("decision.opened",)
+    TYPES = (DecisionEventType.DECISION_OPENED,)
 
 
 class DecisionObjected(DecisionNoted):
-    TYPES = ("decision.objected",)
+    TYPES = (DecisionEventType.DECISION_OBJECTED,)
 
 
-class VoteCast(DecisionNoted):
-    TYPES = ("vote.cast",)
+class BallotCast(DecisionNoted):
+    TYPES = (DecisionEventType.BALLOT_CAST,)
 
 
-class VoteCalled(DecisionNoted):
-    TYPES = ("vote.called",)
+class RollCalled(DecisionNoted):
+    TYPES = (DecisionEventType.ROLL_CALLED,)
 
 
 class DecisionClosed(DecisionNoted):
-    TYPES = ("decision.closed",)
+    TYPES = (DecisionEventType.DECISION_CLOSED,)

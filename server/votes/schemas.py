@@ -44,7 +44,7 @@ class OnDecision(Operation):
     decision: Integer
 
 
-class BallotCast(OnDecision):
+class VoteCast(OnDecision):
     choice: Literal["yes", "no", "abstain"] | None = None
     candidate: Integer | None = None
     """A secret ballot: the candidate's place in the list (from 1); blank: ``choice``

@@ -40,13 +40,26 @@ from server.rooms.events import (
 )
 from server.rooms.models import RoomEvent
 from server.rooms.services import event_append, room_lock
+from server.votes.events import (
+    BallotCast,
+    DecisionClosed,
+    DecisionObjected,
+    DecisionOpened,
+    DecisionRef,
+    RollCalled,
+)
 from tests.support.builders import conference_build, meeting_build
 
 pytestmark = [pytest.mark.django_db]
 
 ROOT = Path(__file__).resolve().parents[2]
-# The modules that name event types: the registry (rooms) and the captions' event kinds.
-REGISTRY = {ROOT / "server/rooms/events.py", ROOT / "server/captions/events.py"}
+# The modules that name event types: the registry (rooms), the captions' and the decisions'
+# event kinds.
+REGISTRY = {
+    ROOT / "server/rooms/events.py",
+    ROOT / "server/captions/events.py",
+    ROOT / "server/votes/events.py",
+}
 
 WHO: ParticipantRef = {
     "id": 7,
@@ -58,6 +71,41 @@ WHO: ParticipantRef = {
 TIMER: TimerState = {"limit": 180, "running_since": "2026-12-01T10:00:00+00:00", "elapsed": 12.5}
 
 STOPPED: TimerState = {"limit": None, "running_since": None, "elapsed": 0.0}
+DECISION: DecisionRef = {
+    "id": 1,
+    "kind": "roll_call",
+    "subject": "clause",
+    "question": "Operative paragraph 3",
+    "text": 1,
+    "clause": 3,
+    "agenda_item": None,
+    "majority": "two_thirds",
+    "quorum": 5,
+    "changes_allowed": False,
+    "opened_at": "2026-12-01T10:00:00+00:00",
+    "closes_at": None,
+    "closed_at": "2026-12-01T10:05:00+00:00",
+    "voted": ["KEN"],
+    "objections": [],
+    "candidates": [],
+    "roll_call": {"order": ["KEN", "BRA", "BRA"], "turn": None, "second_call": True},
+    "result": {
+        "outcome": "no_quorum",
+        "yes": 1,
+        "no": 0,
+        "abstain": 0,
+        "required": 1,
+        "reached": False,
+        "quorum_met": False,
+        "in_favour": ["Kenya"],
+        "against": [],
+        "abstaining": [],
+        "not_voting": ["Brazil"],
+        "candidates": [{"name": "Ms. Souza", "votes": 0}],
+        "elected": None,
+        "objections": [],
+    },
+}
 
 
 def every_payload() -> list[EventPayload]:
@@ -89,6 +137,11 @@ def every_payload() -> list[EventPayload]:
         ),
         CaptionTranslation(segment=1, turn=2, language="en", text="Thanks.", engine="argos"),
         TranscriptRedone(recording=4, turn=2, segments=3, superseded=2),
+        DecisionOpened(decision={**DECISION, "closed_at": None, "result": None}),
+        DecisionObjected(decision=DECISION),
+        BallotCast(decision=DECISION),
+        RollCalled(decision=DECISION),
+        DecisionClosed(decision=DECISION),
         *(
             NegotiationChange(
                 text=1,

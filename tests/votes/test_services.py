@@ -56,7 +56,7 @@ def test_before_the_close_everyone_sees_who_voted_and_nobody_how(room: Room) -> 
     room.cast("Brazil", decision, "yes")
     room.cast("Denmark", decision, "no")
     before = stored(room)
-    assert [e.type for e in before] == ["decision.opened", "vote.cast", "vote.cast"]
+    assert [e.type for e in before] == ["decision.opened", "ballot.cast", "ballot.cast"]
     assert before[-1].data["decision"]["voted"] == ["BRA", "DEN"]
     assert before[-1].data["decision"]["result"] is None
     for event in before:
@@ -75,7 +75,7 @@ def test_the_events_replayed_after_a_reconnect_rebuild_the_vote(room: Room) -> N
     room.cast("Brazil", decision, "yes")
     room.close(decision)
     replayed = events_after(room.meeting, room.delegates["Fiji"], seen, limit=1000)
-    assert [e["type"] for e in replayed] == ["decision.opened", "vote.cast", "decision.closed"]
+    assert [e["type"] for e in replayed] == ["decision.opened", "ballot.cast", "decision.closed"]
     fresh = room_snapshot(room.meeting, room.delegates["Fiji"])["parts"]["votes"]
     assert fresh == {"decisions": [replayed[-1]["data"]["decision"]]}
 

@@ -47,7 +47,7 @@ function decisionChanged(state, event) {
   const others = state.decisions.filter((d) => d.id !== changed.id);
   return { ...state, decisions: [...others, changed].sort((a, b) => a.id - b.id) };
 }
-const DECISION_EVENTS = ["decision_opened", "decision_objected", "vote_cast", "vote_called", "decision_closed"];
+const DECISION_EVENTS = ["decision_opened", "decision_objected", "ballot_cast", "roll_called", "decision_closed"];
 
 const withoutParticipant = (list, participant) => list.filter((p) => p.id !== participant.id);
 

@@ -16,9 +16,10 @@ from server.rooms.models import RoomEvent
 from server.rooms.services import room_lock
 from server.rooms.services.room import check_in_session
 
-from ..events import DecisionObjected, VoteCalled, VoteCast
+from ..events import BallotCast, DecisionObjected, RollCalled
 from ..models import Ballot, Candidate, Decision, Objection, Voter
 from .decision import check_in_time, check_open, decision_announce, decision_in
+from .opening import MAX_CANDIDATES
 
 Kind = Decision.Kind
 
@@ -32,8 +33,11 @@ def _secret_cast(
         raise Conflict("Your delegation has voted; a secret ballot cannot be changed.")
     if candidate is None:
         Decision.objects.filter(pk=decision.pk).update(blank=F("blank") + 1)
-    elif not Candidate.objects.filter(decision=decision, position=candidate).update(
-        votes=F("votes") + 1
+    elif not (
+        1 <= candidate <= MAX_CANDIDATES
+        and Candidate.objects.filter(decision=decision, position=candidate).update(
+            votes=F("votes") + 1
+        )
     ):
         raise NotFound(f"No candidate {candidate} in this election.")
     Voter.objects.create(decision=decision, delegation=delegation)
@@ -93,7 +97,7 @@ def vote_cast(
             _secret_cast(decision, delegation, choice, candidate)
         else:
             _ballot_cast(decision, actor, delegation, choice, candidate)
-        return decision_announce(state, decision, VoteCast, actor)
+        return decision_announce(state, decision, BallotCast, actor)
 
 
 def vote_pass(*, actor: Participant, meeting: Meeting, decision_id: int) -> RoomEvent:
@@ -113,7 +117,7 @@ def vote_pass(*, actor: Participant, meeting: Meeting, decision_id: int) -> Room
             decision.roll = [*decision.roll, decision.roll[decision.turn]]
         decision.turn += 1
         decision.save(update_fields=["roll", "turn"])
-        return decision_announce(state, decision, VoteCalled, actor)
+        return decision_announce(state, decision, RollCalled, actor)
 
 
 def decision_object(*, actor: Participant, meeting: Meeting, decision_id: int) -> RoomEvent:
