@@ -1,9 +1,13 @@
 """An open meeting of a small conference: a chair, five member delegations voting through
 their delegates (Brazil with an alternate too), an adviser, an observer and the secretariat."""
 
+import re
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection
 
 from server.conferences.models import Delegation, Meeting, Participant
 from server.rooms.models import RoomEvent
@@ -75,3 +79,18 @@ class Room:
 @pytest.fixture
 def room(db: None) -> Room:
     return Room()
+
+
+TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
+
+
+class Undo(Exception):
+    """Rolls a scenario back to its savepoint."""
+
+
+def ids_restart() -> None:
+    """Each table's next id as if the rows rolled back had never been written (PostgreSQL's
+    sequences do not roll back; SQLite's do): two runs of a scenario then write the same ids."""
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)

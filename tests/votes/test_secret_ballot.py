@@ -2,20 +2,17 @@
 database, and every room event, is searched for a link between a delegation and its choice."""
 
 import contextlib
-import re
 from collections import Counter
 from datetime import date, datetime
 
 import pytest
-from django.apps import apps
-from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from server.common.errors import Conflict, InvalidInput, NotFound
 from server.rooms.models import RoomEvent
 from server.votes.models import Voter
 
-from .conftest import Room
+from .conftest import TIME, Room, Undo, ids_restart
 
 pytestmark = [pytest.mark.django_db]
 
@@ -55,13 +52,6 @@ def test_an_election_by_secret_ballot(room: Room) -> None:
     assert (result["abstain"], result["in_favour"], result["not_voting"]) == (1, [], [])
 
 
-class _Undo(Exception):
-    """Rolls a scenario back to its savepoint."""
-
-
-TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
-
-
 def _timeless(value: object) -> object:
     return "<time>" if isinstance(value, datetime | date) else value
 
@@ -71,10 +61,8 @@ def stored_after(room: Room, choices: dict[str, int]) -> Counter[tuple[str, str]
     the candidate given, then undone. Times are left out (they differ from run to run), and
     the tables' id sequences start where they did, so ids are the same on each run."""
     rows: Counter[tuple[str, str]] = Counter()
-    with contextlib.suppress(_Undo), transaction.atomic():
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
-                cursor.execute(statement)
+    with contextlib.suppress(Undo), transaction.atomic():
+        ids_restart()
         decision = room.vote("secret")
         for name, candidate in choices.items():
             room.cast(name, decision, None, candidate=candidate)
@@ -83,7 +71,7 @@ def stored_after(room: Room, choices: dict[str, int]) -> Counter[tuple[str, str]
             (table, TIME.sub("<time>", repr(tuple(_timeless(value) for value in row))))
             for table, row in every_row()
         )
-        raise _Undo
+        raise Undo
     return rows
 
 
