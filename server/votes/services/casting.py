@@ -121,8 +121,8 @@ def vote_pass(*, actor: Participant, meeting: Meeting, decision_id: int) -> Room
 
 
 def decision_object(*, actor: Participant, meeting: Meeting, decision_id: int) -> RoomEvent:
-    """ "Is there any objection?" A delegation objects, during the pause: the question is
-    then not adopted without a vote."""
+    """A delegation answers "Is there any objection?" by objecting, during the pause: the
+    question is then not adopted without a vote."""
     delegation = check_voting(actor)
     with transaction.atomic():
         state = room_lock(meeting)

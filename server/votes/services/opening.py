@@ -102,8 +102,8 @@ def _decision_create(
 def decision_open(
     *, actor: Participant, meeting: Meeting, question: Question, pause: int
 ) -> RoomEvent:
-    """ "Is there any objection?": the question is adopted without a vote at the close unless
-    a delegation objects within ``pause`` seconds."""
+    """Ask "Is there any objection?": the question is adopted without a vote at the close
+    unless a delegation objects within ``pause`` seconds."""
     check_presiding(actor)
     _question_checked(question)
     wait = _seconds_checked(pause, "pause for objections")
