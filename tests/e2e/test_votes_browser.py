@@ -2,6 +2,8 @@
 everyone sees who has voted (not how) and then the result, and the minutes' export lists the
 names. Its own module: its own server, so the vote does not meet another test's."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -63,3 +65,20 @@ def test_the_chair_opens_a_recorded_vote_three_delegations_vote_all_see_the_resu
     text = export.text()
     assert f"{QUESTION} was adopted by a recorded vote of 2 to 1, with no abstentions." in text
     assert "In favour: Kenya, Spain." in text and "Against: France." in text
+
+
+def test_a_roll_call_shows_everyone_whose_turn_it_is(log_in: LogIn) -> None:
+    chair, kenya = log_in("chair"), log_in("kenya")
+    for page in (chair, kenya):
+        enter_plenary(page)
+    chair.get_by_label("Question").fill("Draft decision CF/2026/L.2")
+    chair.get_by_label("Decide").select_option("roll_call")
+    chair.get_by_role("button", name="Put the question").click()
+    turn = kenya.get_by_test_id("vote-turn")
+    expect(turn).to_have_text(re.compile(r"^Called: [A-Z]+$"))
+    first = turn.text_content()
+    expect(chair.get_by_test_id("vote-turn")).to_have_text(first or "")
+    expect(kenya.get_by_test_id("vote-ballot")).to_be_visible(visible=first == "Called: KEN")
+    chair.get_by_role("button", name="Pass over (no answer)").click()
+    expect(turn).not_to_have_text(first or "")
+    expect(chair.get_by_test_id("vote-turn")).to_have_text(turn.text_content() or "")
