@@ -51,10 +51,10 @@ def recording_open(
         state = room_lock(meeting)
         meeting.refresh_from_db(fields=["status"])
         turn = state.floor_turn
+        if turn_id is not None and (turn is None or turn.pk != turn_id):
+            raise Conflict(f"Floor turn {turn_id} is over: the floor has changed since.")
         if turn is None or turn.participant_id != participant.pk:
             raise Forbidden("You do not hold the floor: only the speaker's audio is taken.")
-        if turn_id is not None and turn.pk != turn_id:
-            raise Conflict(f"Floor turn {turn_id} is over: the floor has changed since.")
         if meeting.status != Meeting.Status.OPEN:
             raise Conflict(f"The meeting is {meeting.get_status_display().lower()}, not open.")
         now = timezone.now()
