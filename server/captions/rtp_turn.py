@@ -49,6 +49,10 @@ class ForwardSocket(asyncio.DatagramProtocol):
         self.source: tuple[str, int] | None = None  # fixed by the first packet of the stream
         self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE_DATAGRAMS + 1)
         self.told: set[str] = set()
+        self.port = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.port = transport.get_extra_info("sockname")[1]
 
     def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
         reason = self.refusal(data, (str(addr[0]), int(addr[1])))
@@ -71,7 +75,7 @@ class ForwardSocket(asyncio.DatagramProtocol):
         metrics.RTP_PACKETS_DROPPED.labels(reason).inc()
         if reason not in self.told:  # once per reason and turn: a flood stays out of the logs
             self.told.add(reason)
-            logger.warning("RTP port %s: dropped a datagram from %s (%s)", self, addr, reason)
+            logger.warning("RTP port %s: dropped a datagram from %s (%s)", self.port, addr, reason)
 
 
 class ForwardIntake:

@@ -151,7 +151,7 @@ async def test_rtp_speech_is_captioned_heard_recorded_and_redone_and_intruders_a
         if real is not None:
             gateway.send(real)
         if real is not None and real is datagrams[40]:
-            gateway.send(b"\x80\x6f garbage with the right header" + bytes(4))
+            gateway.send(b"\x40" + real[1:])  # RTP version 1
             gateway.send(rtp_packet(b"", 9, 9, gateway.ssrc))  # an empty payload
         await asyncio.sleep(0.02)
     messages = await room_messages_until_heard(spain, STATEMENT)
