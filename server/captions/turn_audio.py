@@ -58,6 +58,9 @@ class TurnAudio:
         )
         self.ending = False
         self.ticker: asyncio.Task[None] | None = None
+        # Audio and the worker's answers one at a time, as a consumer handles its messages:
+        # a worker that opened a stream gets the kept audio before any new frame.
+        self.one_at_a_time = asyncio.Lock()
 
     @classmethod
     async def start(
@@ -81,12 +84,14 @@ class TurnAudio:
 
     async def take(self, frame: Frame) -> None:
         """Store the frame, and send its audio to listeners and to recognition."""
-        if self.ending:
-            return
-        at = self.recorder.write(frame)
-        if frame.pcm:
-            await frame_send(self.layer, self.meeting.pk, self.turn.recording.turn_id, frame.pcm)
-            await self.link.audio(at, frame.pcm)
+        async with self.one_at_a_time:
+            if self.ending:
+                return
+            at = self.recorder.write(frame)
+            if frame.pcm:
+                turn = self.turn.recording.turn_id
+                await frame_send(self.layer, self.meeting.pk, turn, frame.pcm)
+                await self.link.audio(at, frame.pcm)
 
     async def answer(self, message: dict[str, object]) -> None:
         """A message of the recognition worker to ``reply``."""
@@ -94,12 +99,13 @@ class TurnAudio:
         settled = message.get("settled")
         if not isinstance(stream, str):
             return
-        if kind == "asr.opened" and isinstance(worker, str):
-            await self.link.opened(stream, worker)
-        elif kind == "asr.progress" and isinstance(settled, float | int):
-            await self.link.progress(stream, float(settled), bool(message.get("closed")))
-        elif kind == "asr.failed" and isinstance(settled, float | int):
-            await self.link.failed(stream, float(settled), str(message.get("reason", "")))
+        async with self.one_at_a_time:
+            if kind == "asr.opened" and isinstance(worker, str):
+                await self.link.opened(stream, worker)
+            elif kind == "asr.progress" and isinstance(settled, float | int):
+                await self.link.progress(stream, float(settled), bool(message.get("closed")))
+            elif kind == "asr.failed" and isinstance(settled, float | int):
+                await self.link.failed(stream, float(settled), str(message.get("reason", "")))
 
     async def link_changed(self, state: LinkState, text: str) -> None:
         if self.speaker is not None:
@@ -131,8 +137,11 @@ class TurnAudio:
         if self.ticker is not None:
             self.ticker.cancel()
         await get_hub().detach(self.meeting.pk, self.turn.member)
-        await self.recorder.close()
-        try:
-            await self.link.close()
-        except Exception:  # the layer itself may be what failed: the worker times out
-            logger.warning("meeting %s: could not tell the worker the turn ended", self.meeting.pk)
+        async with self.one_at_a_time:  # after the frame being taken, if any
+            await self.recorder.close()
+            try:
+                await self.link.close()
+            except Exception:  # the layer itself may be what failed: the worker times out
+                logger.warning(
+                    "meeting %s: could not tell the worker the turn ended", self.meeting.pk
+                )
