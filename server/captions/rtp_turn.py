@@ -25,6 +25,7 @@ from server.common import metrics
 from server.common.asyncdb import db_async
 from server.common.errors import NotFound
 from server.conferences.models import Meeting, Participant
+from server.rooms.hub import get_hub
 from server.rooms.models import FloorTurn
 
 from .audio_admission import FloorWatch, turn_admit
@@ -66,7 +67,7 @@ class ForwardSocket(asyncio.DatagramProtocol):
     def refusal(self, data: bytes, source: tuple[str, int]) -> str | None:
         if source[0] != self.source_host or self.source not in (None, source):
             return "source"
-        if int.from_bytes(data[8:12], "big") != self.ssrc or len(data) < 12:
+        if len(data) < 12 or int.from_bytes(data[8:12], "big") != self.ssrc:
             return "ssrc"
         self.source = source
         return None
@@ -143,25 +144,32 @@ class RtpTurn:
             lambda: self.socket, local_addr=(settings.RTP_HOST, 0)
         )
         try:
-            turn = await turn_admit(self.watch, Recording.Format.OGG, None, self.turn_id)
+            await self._open()
         except BaseException:
             self.transport.close()
             raise
-        layer = get_channel_layer()
-        assert layer is not None, "CHANNEL_LAYERS must be configured"
-        reply = await layer.new_channel()
-        self.audio = await TurnAudio.start(layer, reply, self.meeting, turn)
-        self.tasks = [
-            asyncio.create_task(self.pump()),
-            asyncio.create_task(self.answers(layer, reply)),
-        ]
-        self.started.set()
         host, port = self.transport.get_extra_info("sockname")[:2]
         try:
             await forward(host, port, self.socket.ssrc)
         except BaseException:
             await self.stop()
             raise
+
+    async def _open(self) -> None:
+        turn = await turn_admit(self.watch, Recording.Format.OGG, None, self.turn_id)
+        layer = get_channel_layer()
+        assert layer is not None, "CHANNEL_LAYERS must be configured"
+        try:
+            reply = await layer.new_channel()
+            self.audio = await TurnAudio.start(layer, reply, self.meeting, turn)
+        except BaseException:
+            await get_hub().detach(self.meeting.pk, turn.member)
+            raise
+        self.tasks = [
+            asyncio.create_task(self.pump()),
+            asyncio.create_task(self.answers(layer, reply)),
+        ]
+        self.started.set()
 
     @property
     def recording(self) -> Recording:

@@ -278,3 +278,29 @@ async def test_rtp_turn_ends_when_the_floor_changes_and_keeps_what_came(
     with av.open(io.BytesIO(data), mode="r") as container:
         frames = list(container.decode(audio=0))
     assert sum(f.samples for f in frames) / 48000 == pytest.approx(len(packets) * 0.02, abs=0.05)
+
+
+class ForwardRefused(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("layer", ["memory"], indirect=True)
+async def test_rtp_turn_whose_forward_fails_is_closed_and_frees_the_turn(
+    layer: str, floor: Participant, plenary: Meeting, gateway: Gateway, settings: SettingsWrapper
+) -> None:
+    settings.ASR_WORKERS = "external"
+
+    async def refuse(host: str, port: int, ssrc: int) -> None:
+        await gateway.forward(host, port, ssrc)
+        raise ForwardRefused("the gateway has no such publisher")
+
+    turn_id = await floor_turn(plenary)
+    with pytest.raises(ForwardRefused):
+        await rtp_turn_start(plenary.pk, turn_id, refuse)
+    recording = await Recording.objects.aget(turn_id=turn_id)
+    assert recording.ended_at is not None
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(gateway.target)  # the port was given back
+    turn = await rtp_turn_start(plenary.pk, turn_id, gateway.forward)  # the turn is free
+    await turn.stop()
