@@ -85,6 +85,24 @@ class DecodedChunk:
     oversized: bool
 
 
+class OpusPacketDecoder:
+    """The Opus packets of one stream, whose header is ``opus_head``, decoded one by one into
+    16 kHz mono samples."""
+
+    def __init__(self, opus_head: bytes) -> None:
+        self._codec = av.CodecContext.create("opus", "r")
+        self._codec.extradata = opus_head
+        self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+
+    def decode(self, packet: bytes) -> Samples:
+        try:
+            frames = self._codec.decode(av.Packet(packet))
+        except av.error.FFmpegError as exc:
+            raise UndecodableAudio(f"Not decodable as Opus: {exc}") from exc
+        blocks = [out.to_ndarray()[0] for f in frames for out in self._resampler.resample(f)]
+        return np.concatenate([np.zeros(0, np.float32), *blocks]).astype(np.float32)
+
+
 class OpusChunkDecoder:
     """A browser's MediaRecorder stream (WebM/Opus or Ogg/Opus, told apart by the first
     chunk) decoded chunk by chunk into 16 kHz mono samples. Only the first chunk carries the
@@ -93,8 +111,7 @@ class OpusChunkDecoder:
 
     def __init__(self) -> None:
         self._demuxer: Demuxer | None = None
-        self._codec: av.AudioCodecContext | None = None
-        self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        self._packets: OpusPacketDecoder | None = None
 
     def decode(self, chunk: bytes) -> Samples:
         return self.read(chunk).samples
@@ -106,26 +123,12 @@ class OpusChunkDecoder:
         packets = demuxer.push(chunk)
         self._demuxer = demuxer
         if packets.opus_head is not None:
-            self._codec = _opus_decoder(packets.opus_head)
-        codec = self._codec
-        if codec is None:
+            self._packets = OpusPacketDecoder(packets.opus_head)
+        decoder = self._packets
+        if decoder is None:
             if packets.audio:
                 raise UndecodableAudio("Opus audio came before the stream's header.")
             return DecodedChunk(np.zeros(0, np.float32), packets.stored, packets.oversized)
-        blocks = [self._decode_packet(codec, packet) for packet in packets.audio]
+        blocks = [decoder.decode(packet) for packet in packets.audio]
         samples = np.concatenate([np.zeros(0, np.float32), *blocks])
         return DecodedChunk(samples, packets.stored, packets.oversized)
-
-    def _decode_packet(self, codec: av.AudioCodecContext, packet: bytes) -> Samples:
-        try:
-            frames = codec.decode(av.Packet(packet))
-        except av.error.FFmpegError as exc:
-            raise UndecodableAudio(f"Not decodable as Opus: {exc}") from exc
-        blocks = [out.to_ndarray()[0] for f in frames for out in self._resampler.resample(f)]
-        return np.concatenate([np.zeros(0, np.float32), *blocks]).astype(np.float32)
-
-
-def _opus_decoder(opus_head: bytes) -> av.AudioCodecContext:
-    codec = av.CodecContext.create("opus", "r")
-    codec.extradata = opus_head
-    return codec

@@ -275,6 +275,11 @@ AUDIO_MAX_FRAME_BYTES = 64 * 1024
 # refused: a sender faster than speech would only flood recognition.
 AUDIO_AHEAD_SECONDS = 5.0
 ASR_WORKER_TIMEOUT_SECONDS = float(os.environ.get("PLENARY_ASR_WORKER_TIMEOUT", "5"))
+# The floor holder's audio forwarded by Janus as RTP (server/captions/rtp_turn.py): each
+# turn takes a UDP port on this address, and only packets sent from RTP_SOURCE_HOST (Janus)
+# with the turn's SSRC are heard.
+RTP_HOST = os.environ.get("PLENARY_RTP_HOST", "127.0.0.1")
+RTP_SOURCE_HOST = os.environ.get("PLENARY_RTP_SOURCE_HOST", RTP_HOST)
 # A worker drops a stream whose audio socket has sent nothing (audio or keep-alive) this long.
 ASR_STREAM_IDLE_SECONDS = float(os.environ.get("PLENARY_ASR_STREAM_IDLE", "15"))
 # `plenary asr-worker` serves its Prometheus metrics on this port (0: none), on this address

@@ -1,6 +1,7 @@
 """Who may send audio, and on what terms (docs/captions.md, "Sockets"): the stream's format
 and language from the socket's address, the turn's recording opened for the floor holder
-alone, and a watch on the room that ends the turn when the floor changes."""
+alone (whose audio comes through their socket or an RTP forward), and a watch on the room
+that ends the turn when the floor changes."""
 
 import asyncio
 import json
@@ -94,14 +95,23 @@ class AudioTurn:
 
 
 async def audio_admit(watch: FloorWatch, query_string: bytes) -> AudioTurn:
-    """Open the turn's recording for the floor holder, or raise what refuses them."""
+    """Open the turn's recording for the floor holder's audio socket, or raise what refuses
+    them."""
     format, language = stream_parameters(query_string)
+    return await turn_admit(watch, format, language)
+
+
+async def turn_admit(
+    watch: FloorWatch, format: str, language: str | None, turn_id: int | None = None
+) -> AudioTurn:
+    """Open the recording of the turn the watch's participant holds (turn ``turn_id`` when
+    given), or raise what refuses it."""
     hub = get_hub()
     # Registered first, then checked: a change of floor from now on reaches the watch.
     member = await hub.attach(watch.meeting.pk, watch)
     try:
         recording, seq = await db_async(services.recording_open)(
-            meeting=watch.meeting, participant=watch.participant, format=format
+            meeting=watch.meeting, participant=watch.participant, format=format, turn_id=turn_id
         )
     except PlenaryError:
         await hub.detach(watch.meeting.pk, member)

@@ -7,36 +7,17 @@
 Captions do not travel here: they are room events on the room socket.
 """
 
-import asyncio
-import logging
-
-from django.conf import settings
-
 from server.common import metrics
-from server.common.asyncdb import db_async
 from server.common.errors import InvalidInput, PlenaryError
 from server.common.values import json_decode
 from server.rooms.admission import AdmittedConsumer, close_code
 from server.rooms.events import PROTOCOL_VERSION, encode
-from server.rooms.hub import ephemeral_send, get_hub
 
-from .audio_admission import (
-    CLOSE_FLOOR_CHANGED,
-    AudioTurn,
-    FloorWatch,
-    audio_admit,
-    refusal_close_code,
-)
-from .embedded import embedded_worker_start
-from .events import CaptionEvent, CaptionStatus
+from .audio_admission import CLOSE_FLOOR_CHANGED, FloorWatch, audio_admit, refusal_close_code
 from .intake import OVERSIZED, AudioIntake, FrameTooLarge
-from .link import LinkState, RecognitionLink
-from .relay import frame_send, get_relay
-from .selectors import conference_languages
-from .speech import speech_engines_loading
-from .turn_recording import TurnRecording
-
-logger = logging.getLogger(__name__)
+from .link import LinkState
+from .relay import get_relay
+from .turn_audio import TurnAudio
 
 
 def wire(message: dict[str, object]) -> str:
@@ -48,11 +29,11 @@ def error_wire(code: str, text: str) -> str:
 
 
 class AudioConsumer(AdmittedConsumer):
-    """Wires the turn's parts: admission (``audio_admission``), decoding (``intake``),
-    recording (``turn_recording``), the relay to listeners (``relay``) and the recognition
-    link (``link``)."""
+    """The speaker's socket: admission (``audio_admission``) and decoding (``intake``); the
+    turn's audio then goes where an RTP forward's goes (``turn_audio``: recording, relay to
+    listeners, recognition)."""
 
-    turn: AudioTurn | None = None
+    audio: TurnAudio | None = None
 
     async def connect(self) -> None:
         await self.accept()
@@ -66,25 +47,10 @@ class AudioConsumer(AdmittedConsumer):
             await self.send_error(exc.code, exc.message)
             await self.close(code=refusal_close_code(exc))
             return
-        self.recorder = TurnRecording(turn.recording, turn.format)
         self.intake = AudioIntake(turn.format)
-        self.ending = False
-        if settings.ASR_WORKERS == "embedded":
-            embedded_worker_start()
-        self.link = RecognitionLink(
-            self.channel_layer,
-            self.channel_name,
-            turn.recording.pk,
-            turn.language,
-            await db_async(conference_languages)(self.meeting),
-            self.link_changed,
-            self.recorder.gap,
-            starting=speech_engines_loading,
+        self.audio = await TurnAudio.start(
+            self.channel_layer, self.channel_name, self.meeting, turn, self.link_changed
         )
-        await self.link.open()
-        self.ticker = asyncio.create_task(self.tick())
-        self.turn = turn
-        await get_hub().sync(meeting_id, turn.member, turn.seq)
         await self.send_json(
             {"type": "audio.ready", "recording": turn.recording.pk, "turn": turn.recording.turn_id}
         )
@@ -97,7 +63,7 @@ class AudioConsumer(AdmittedConsumer):
         await self.close(code=CLOSE_FLOOR_CHANGED)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.turn is None or self.ending:
+        if self.audio is None or self.audio.ending:
             return
         if bytes_data is None:
             await self.control(text_data or "")
@@ -107,14 +73,7 @@ class AudioConsumer(AdmittedConsumer):
         except PlenaryError as exc:
             await self.refuse(exc.code, exc.message)
             return
-        if self.ending:  # the turn ended while the frame was decoded
-            return
-        at = self.recorder.write(frame)
-        if frame.pcm:
-            await frame_send(
-                self.channel_layer, self.meeting.pk, self.turn.recording.turn_id, frame.pcm
-            )
-            await self.link.audio(at, frame.pcm)
+        await self.audio.take(frame)  # nothing, if the turn ended while the frame was decoded
         if frame.oversized:
             await self.refuse(FrameTooLarge.code, OVERSIZED)
 
@@ -138,54 +97,19 @@ class AudioConsumer(AdmittedConsumer):
         else:
             await self.send_error("unknown_type", f"Unknown control message {kind!r}.")
 
+    # The recognition worker's answers (``TurnAudio.answer``).
     async def asr_opened(self, message: dict[str, object]) -> None:
-        stream, worker = message.get("stream"), message.get("worker")
-        if isinstance(stream, str) and isinstance(worker, str):
-            await self.link.opened(stream, worker)
+        if self.audio is not None:
+            await self.audio.answer(message)
 
-    async def asr_progress(self, message: dict[str, object]) -> None:
-        stream, settled = message.get("stream"), message.get("settled")
-        if isinstance(stream, str) and isinstance(settled, float | int):
-            await self.link.progress(stream, float(settled), bool(message.get("closed")))
-
-    async def asr_failed(self, message: dict[str, object]) -> None:
-        stream, settled = message.get("stream"), message.get("settled")
-        if isinstance(stream, str) and isinstance(settled, float | int):
-            await self.link.failed(stream, float(settled), str(message.get("reason", "")))
+    asr_progress = asr_failed = asr_opened
 
     async def link_changed(self, state: LinkState, text: str) -> None:
         await self.send_json({"type": "audio.status", "state": state.value, "message": text})
-        status: CaptionStatus = {
-            "v": PROTOCOL_VERSION,
-            "type": CaptionEvent.STATUS.value,
-            "turn": self.recorder.recording.turn_id,
-            "state": state.value,
-            "lag": 0.0,
-            "message": text,
-        }
-        await ephemeral_send(self.meeting.pk, status)
-
-    async def tick(self) -> None:
-        while True:
-            await asyncio.sleep(1.0)
-            try:
-                await self.link.check()
-                await self.recorder.save_if_due()
-            except Exception:
-                logger.exception("audio socket of meeting %s: housekeeping failed", self.meeting.pk)
 
     async def finish(self) -> None:
-        """The turn's audio ends here: the recording is closed, recognition finishes."""
-        if self.turn is None or self.ending:
-            return
-        self.ending = True
-        self.ticker.cancel()
-        await get_hub().detach(self.meeting.pk, self.turn.member)
-        await self.recorder.close()
-        try:
-            await self.link.close()
-        except Exception:  # the layer itself may be what failed: the worker times out
-            logger.warning("meeting %s: could not tell the worker the turn ended", self.meeting.pk)
+        if self.audio is not None:
+            await self.audio.finish()
 
     async def leave(self) -> None:
         await self.finish()

@@ -39,17 +39,20 @@ AUDIO_SOCKET_GONE_SECONDS = 20.0
 
 
 def recording_open(
-    *, meeting: Meeting, participant: Participant, format: str
+    *, meeting: Meeting, participant: Participant, format: str, turn_id: int | None = None
 ) -> tuple[Recording, int]:
-    """Start storing the audio of the floor turn ``participant`` holds. Returns the recording
-    and the room's sequence number as of the check: any change of floor comes after it.
-    One audio socket per turn: while another one is open, ``AudioTaken``."""
+    """Start storing the audio of the floor turn ``participant`` holds (which must be turn
+    ``turn_id`` when given). Returns the recording and the room's sequence number as of the
+    check: any change of floor comes after it. One audio stream per turn (an audio socket
+    or an RTP forward): while another one is open, ``AudioTaken``."""
     if format not in Recording.Format.values:
         raise InvalidInput(f"Unknown audio format {format!r}.")
     with transaction.atomic():
         state = room_lock(meeting)
         meeting.refresh_from_db(fields=["status"])
         turn = state.floor_turn
+        if turn_id is not None and (turn is None or turn.pk != turn_id):
+            raise Conflict(f"Floor turn {turn_id} is over: the floor has changed since.")
         if turn is None or turn.participant_id != participant.pk:
             raise Forbidden("You do not hold the floor: only the speaker's audio is taken.")
         if meeting.status != Meeting.Status.OPEN:

@@ -34,3 +34,9 @@ TRANSLATION_SECONDS = Histogram(
 AUDIO_FRAMES_REFUSED = Counter(
     "plenary_audio_frames_refused_total", "Speaker audio frames refused, by reason.", ["reason"]
 )
+RTP_PACKETS_DROPPED = Counter(
+    "plenary_rtp_packets_dropped_total",
+    "Datagrams on a floor turn's RTP port not taken: from elsewhere (source), of another "
+    "stream (ssrc), not a packet of the stream (bad_packet, late), or beyond the queue (full).",
+    ["reason"],
+)

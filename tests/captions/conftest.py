@@ -1,20 +1,24 @@
 """Captions fixtures: the demo plenary with someone holding the floor, speech made with
 espeak-ng, and the speech sockets (the speaker's microphone, listening)."""
 
+import asyncio
 import shutil
 import subprocess
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import pytest
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from asr import SAMPLE_RATE, decode_file
 from asr.wer import normalised_words, word_error_rate
 from server.asgi import application
+from server.captions.speech import speech_engines
+from server.captions.worker import RecognitionWorker
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
@@ -147,3 +151,30 @@ async def open_speech(layer: str) -> AsyncIterator[OpenSpeech]:
     yield open_socket
     for socket in opened:
         await socket.close()
+
+
+StartWorker = Callable[[], Awaitable[tuple[RecognitionWorker, "asyncio.Task[None]"]]]
+
+
+@pytest.fixture
+def external(settings: SettingsWrapper, layer: str) -> None:
+    settings.ASR_WORKERS = "external"  # the test runs the workers itself
+
+
+@pytest.fixture
+async def start_worker(external: None) -> AsyncIterator[StartWorker]:
+    """``await start_worker()``: a recognition worker (real Whisper) on the test's layer."""
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start() -> tuple[RecognitionWorker, asyncio.Task[None]]:
+        layer = get_channel_layer()
+        assert layer is not None
+        worker = RecognitionWorker(layer, speech_engines, max_streams=2, threads=1)
+        task = asyncio.create_task(worker.run())
+        tasks.append(task)
+        await asyncio.wait_for(worker.ready.wait(), 60)
+        return worker, task
+
+    yield start
+    for task in tasks:
+        task.cancel()

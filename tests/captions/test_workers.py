@@ -6,7 +6,7 @@ test_worker_process.py)."""
 import asyncio
 import itertools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,6 @@ from asr.wer import word_error_rate
 from server.captions import services
 from server.captions.messages import STREAMS_CHANNEL, StreamOpen
 from server.captions.models import Recording, TranscriptSegment
-from server.captions.speech import speech_engines
-from server.captions.worker import RecognitionWorker
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms import services as room_services
@@ -30,6 +28,7 @@ from tests.support.room_sockets import Connect
 from .conftest import (
     OpenSpeech,
     SpeechSocket,
+    StartWorker,
     events_until_heard,
     events_until_quiet,
     frames,
@@ -48,30 +47,6 @@ pytestmark = [
 
 FIRST = "The delegation of Kenya thanks the chair for convening this meeting."
 SECOND = "We believe that adaptation finance must double by the end of this decade."
-StartWorker = Callable[[], Awaitable[tuple[RecognitionWorker, "asyncio.Task[None]"]]]
-
-
-@pytest.fixture
-def external(settings: SettingsWrapper, layer: str) -> None:
-    settings.ASR_WORKERS = "external"  # the test runs the workers itself
-
-
-@pytest.fixture
-async def start_worker(external: None) -> AsyncIterator[StartWorker]:
-    tasks: list[asyncio.Task[None]] = []
-
-    async def start() -> tuple[RecognitionWorker, asyncio.Task[None]]:
-        layer = get_channel_layer()
-        assert layer is not None
-        worker = RecognitionWorker(layer, speech_engines, max_streams=2, threads=1)
-        task = asyncio.create_task(worker.run())
-        tasks.append(task)
-        await asyncio.wait_for(worker.ready.wait(), 60)
-        return worker, task
-
-    yield start
-    for task in tasks:
-        task.cancel()
 
 
 async def speak(microphone: SpeechSocket, pcm: bytes) -> None:
