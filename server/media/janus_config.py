@@ -48,7 +48,10 @@ def _value(value: str | int | bool) -> str:
     return str(value) if isinstance(value, int) else json.dumps(value)
 
 
-def _jcfg(sections: dict[str, dict[str, str | int | bool]]) -> str:
+Section = dict[str, str | int | bool]
+
+
+def _jcfg(sections: dict[str, Section]) -> str:
     """libconfig text, as Janus reads its ``.jcfg`` files."""
     lines = []
     for name, entries in sections.items():
@@ -73,12 +76,12 @@ def janus_config_write(directory: Path, config: JanusConfig) -> Path:
     _link_folder(directory / "plugins", PLUGINS, JANUS_LIBRARIES / "plugins")
     _link_folder(directory / "transports", TRANSPORTS, JANUS_LIBRARIES / "transports")
     (directory / "none").mkdir(exist_ok=True)
-    nat: dict[str, str | int | bool] = {"ignore_mdns": True}
+    nat: Section = {"ignore_mdns": True}
     if config.interface:
         nat["ice_enforce_list"] = config.interface
     if config.public_ip:
         nat["nat_1_1_mapping"] = config.public_ip
-    files = {
+    files: dict[str, dict[str, Section]] = {
         "janus.jcfg": {
             "general": {
                 "configs_folder": str(directory),

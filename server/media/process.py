@@ -29,7 +29,7 @@ class JanusProcess:
         directory: Path,
         config: JanusConfig,
         binary: str = "janus",
-        restarted: Callable[[], None] | None = None,
+        restarted: Callable[[], object] | None = None,
     ) -> None:
         self.directory = directory
         self.config = config

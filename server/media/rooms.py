@@ -1,7 +1,7 @@
 """Janus rooms are Plenary's: created at run time for each meeting (never ``permanent``),
 with signed tokens and a secret of the server's, and created again when Janus restarted.
 
-A meeting's rooms are numbered ``meeting × ROOM_CHANNELS + channel``: channel 0 carries the
+A meeting's rooms are numbered ``meeting * ROOM_CHANNELS + channel``: channel 0 carries the
 floor; other channels (interpretation) get their own rooms beside it."""
 
 import asyncio

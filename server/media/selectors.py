@@ -40,14 +40,20 @@ def publisher_id(participant: Participant) -> int:
 
 def publisher_display(participant: Participant) -> str:
     delegation = participant.delegation
-    return f"{participant.display_name} — {delegation.name}" if delegation else participant.display_name
+    return (
+        f"{participant.display_name} — {delegation.name}"
+        if delegation
+        else participant.display_name
+    )
 
 
 def floor_holder(meeting: Meeting) -> Participant | None:
     """Who may publish in the meeting's room now: the floor holder of a meeting in session."""
     if meeting.status != Meeting.Status.OPEN:
         return None
-    state = RoomState.objects.select_related("floor_holder__delegation").filter(meeting=meeting).first()
+    state = (
+        RoomState.objects.select_related("floor_holder__delegation").filter(meeting=meeting).first()
+    )
     return state.floor_holder if state is not None else None
 
 

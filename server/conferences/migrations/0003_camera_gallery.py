@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conferences', '0002_working_languages'),
+        ("conferences", "0002_working_languages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conference',
-            name='camera_gallery',
-            field=models.BooleanField(default=False, help_text="Show the delegations' cameras as a gallery beside the floor (their audio muted): only the floor holder is heard."),
+            model_name="conference",
+            name="camera_gallery",
+            field=models.BooleanField(
+                default=False,
+                help_text="Show the delegations' cameras as a gallery beside the floor (their audio muted): only the floor holder is heard.",
+            ),
         ),
     ]

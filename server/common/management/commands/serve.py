@@ -46,7 +46,9 @@ class Command(BaseCommand):
     ) -> None:
         if settings.JANUS == "embedded":
             janus = janus_embedded_start()
-            self.stdout.write(f"Janus is running (pid {janus.process.pid if janus.process else '?'})")
+            self.stdout.write(
+                f"Janus is running (pid {janus.process.pid if janus.process else '?'})"
+            )
         try:
             self.serve(host, port, workers, fd, proxy_headers)
         finally:
