@@ -62,7 +62,9 @@ class JanusTalk:
         handle: int = reply["data"]["id"]
         return handle
 
-    async def videoroom(self, session: int, handle: int, body: dict[str, Any], **extra: Any) -> Reply:
+    async def videoroom(
+        self, session: int, handle: int, body: dict[str, Any], **extra: Any
+    ) -> Reply:
         message = {"janus": "message", "session_id": session, "handle_id": handle, "body": body}
         return await self.request({**message, **extra})
 
@@ -86,7 +88,9 @@ class JanusDirect(JanusTalk):
 class MediaSocket(JanusTalk):
     """A browser's media socket: Plenary's proxy."""
 
-    def __init__(self, communicator: WebsocketCommunicator, connected: bool, subprotocol: str | None) -> None:
+    def __init__(
+        self, communicator: WebsocketCommunicator, connected: bool, subprotocol: str | None
+    ) -> None:
         self.communicator = communicator
         self.connected = connected
         self.subprotocol = subprotocol

@@ -62,7 +62,13 @@ async def test_janus_admits_a_join_with_the_room_token(direct: JanusDirect) -> N
     room = await room_ensure(MEETING)
     session = await direct.session(token=core())
     handle = await direct.attach(session, token=core())
-    body = {"request": "join", "room": room, "ptype": "publisher", "id": 99, "token": room_token(room).text}
+    body = {
+        "request": "join",
+        "room": room,
+        "ptype": "publisher",
+        "id": 99,
+        "token": room_token(room).text,
+    }
     reply = await direct.videoroom(session, handle, body, token=core())
     assert reply["plugindata"]["data"]["videoroom"] == "joined"
     assert [p["id"] for p in await JanusAdmin().participants(room)] == [99]
