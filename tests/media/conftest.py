@@ -1,6 +1,7 @@
 """Janus clients for the media tests: one straight to Janus's WebSocket transport (what a
 hand-made request would do), one through Plenary's signalling proxy."""
 
+import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator, Callable
@@ -11,6 +12,7 @@ import websockets
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.db import connections
+from websockets.asyncio.client import ClientConnection
 
 from server.asgi import application
 from server.common.asyncdb import db_async
@@ -72,15 +74,13 @@ class JanusTalk:
 class JanusDirect(JanusTalk):
     """Straight to Janus, as a hand-made client would: only the core token makes sessions."""
 
-    def __init__(self, connection: websockets.asyncio.client.ClientConnection) -> None:
+    def __init__(self, connection: ClientConnection) -> None:
         self.connection = connection
 
     async def send_text(self, text: str) -> None:
         await self.connection.send(text)
 
     async def receive_text(self, timeout: float) -> str:
-        import asyncio
-
         text = await asyncio.wait_for(self.connection.recv(), timeout)
         return text if isinstance(text, str) else text.decode()
 

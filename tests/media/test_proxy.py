@@ -4,20 +4,23 @@ holder publish (as the publisher Plenary names), and cuts the publisher when the
 moves on."""
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 
 import pytest
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
-from server.media.admin import JanusAdmin
+from server.media.admin import JanusAdmin, JanusError
 from server.media.rooms import media_room
 from server.media.selectors import publisher_display
 from server.media.tokens import room_token
 from server.rooms import services as room_services
 from tests.media.conftest import MediaSocket, OpenMedia
 from tests.media.test_janus_tokens import expired_room_token, tampered
+from tests.support.server import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,6 +52,29 @@ async def test_the_socket_admits_like_the_room(
         return
     assert (await socket.receive())["janus"] == "error"
     assert await socket.closed_with() == close
+
+
+async def test_the_socket_creates_the_room_in_janus(
+    plenary: Meeting, open_media: OpenMedia
+) -> None:
+    room = media_room(plenary.pk)
+    admin = JanusAdmin()
+    with contextlib.suppress(JanusError):  # an earlier test made it: start afresh
+        await admin.room_destroy(room)
+    with pytest.raises(JanusError, match="No such room"):
+        await admin.participants(room)
+    socket = await open_media("kenya", plenary)
+    assert (await socket.request({"janus": "info"}))["janus"] == "server_info"
+    assert await admin.participants(room) == []  # and not Janus's "no such room"
+
+
+async def test_a_janus_that_does_not_answer_closes_the_socket(
+    plenary: Meeting, open_media: OpenMedia, settings: SettingsWrapper
+) -> None:
+    settings.JANUS_ADMIN_URL = f"http://127.0.0.1:{free_port()}/admin"
+    socket = await open_media("kenya", plenary)
+    assert refused(await socket.receive(), 503)
+    assert await socket.closed_with() == 1013
 
 
 async def test_another_conference_s_meeting_is_not_found(
