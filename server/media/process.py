@@ -100,6 +100,9 @@ class JanusProcess:
             except (RuntimeError, TimeoutError) as exc:
                 logger.error("Janus could not be restarted: %s", exc)
                 continue
+            if self.stopping.is_set():  # stopped while it restarted
+                self._end(self.process)
+                return
             self.restarts += 1
             logger.info("Janus restarted (pid %s)", self.process.pid if self.process else None)
             if self.restarted is not None:
@@ -109,8 +112,14 @@ class JanusProcess:
                     logger.exception("rooms could not be created again after Janus restarted")
 
     def stop(self) -> None:
+        """Stop Janus, and the watcher with it (a restart under way ends too)."""
         self.stopping.set()
-        process = self.process
+        self._end(self.process)
+        if self.watcher is not None and self.watcher is not threading.current_thread():
+            self.watcher.join(START_TIMEOUT_SECONDS + STOP_TIMEOUT_SECONDS)
+
+    @staticmethod
+    def _end(process: subprocess.Popen[bytes] | None) -> None:
         if process is None or process.poll() is not None:
             return
         process.terminate()
