@@ -86,7 +86,7 @@ async def test_another_conference_s_meeting_is_not_found(
     assert await socket.closed_with() == 4404
 
 
-ADMINISTRATION = [
+ADMINISTRATION: list[dict[str, object]] = [
     {"request": "create", "room": 1},
     {"request": "destroy"},
     {"request": "edit", "new_pin": "x"},
@@ -113,7 +113,7 @@ async def test_administration_is_refused(plenary: Meeting, open_media: OpenMedia
     assert await JanusAdmin().participants(media_room(plenary.pk)) == []
 
 
-FORBIDDEN = [
+FORBIDDEN: list[dict[str, object]] = [
     {"janus": "attach", "plugin": "janus.plugin.streaming"},
     {"janus": "attach", "plugin": "janus.plugin.audiobridge"},
     {"janus": "claim"},
