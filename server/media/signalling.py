@@ -13,6 +13,9 @@ from server.common.json_types import JSON
 
 from .tokens import PLUGIN, SignedToken, room_token_valid
 
+# janus.js keeps one Janus session per page; a second covers a reconnection under way.
+SESSIONS_PER_CONNECTION = 2
+
 # Janus's own error codes, so that janus.js treats a refusal as Janus's.
 UNAUTHORIZED = 403
 UNAUTHORIZED_PLUGIN = 405
@@ -98,6 +101,8 @@ class SignallingGate:
         }
         relayed["token"] = self.token().text
         if kind == "create":
+            if len(self.sessions) + len(self.creating) >= SESSIONS_PER_CONNECTION:
+                raise Refused(UNAUTHORIZED, "Too many Janus sessions on one connection")
             self.creating.add(transaction)
             return relayed
         if kind in ("info", "ping"):
@@ -105,6 +110,8 @@ class SignallingGate:
         session = message.get("session_id")
         if not isinstance(session, int) or session not in self.sessions:
             raise Refused(UNAUTHORIZED, "Not a session of this connection")
+        if kind == "destroy":
+            self.sessions.discard(session)
         if kind == "attach" and message.get("plugin") != PLUGIN:
             raise Refused(UNAUTHORIZED_PLUGIN, f"Only {PLUGIN} may be attached")
         if kind == "message":

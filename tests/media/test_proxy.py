@@ -141,6 +141,17 @@ async def test_what_a_browser_must_not_send_is_refused(
         )
 
 
+async def test_a_connection_holds_two_janus_sessions_at_most(
+    plenary: Meeting, open_media: OpenMedia
+) -> None:
+    socket = await open_media("kenya", plenary)
+    first = await socket.session()
+    await socket.session()
+    assert refused(await socket.request({"janus": "create"}))
+    assert (await socket.request({"janus": "destroy", "session_id": first}))["janus"] == "success"
+    await socket.session()  # room for one again
+
+
 async def test_bad_frames_are_answered_not_dropped(plenary: Meeting, open_media: OpenMedia) -> None:
     socket = await open_media("kenya", plenary)
     for text in ("{", "[1]", '{"janus":"create"}', "x" * 70_000):
