@@ -158,7 +158,8 @@ class MediaConsumer(AdmittedConsumer):
         try:
             async for text in upstream:
                 reply = json.loads(text)
-                self.gate.answered(reply)
+                if self.gate.answered(reply):  # the floor may have moved on since the join
+                    self.watch.run(self.floor_changed())
                 if (
                     isinstance(reply, dict)
                     and reply.get("janus") == "webrtcup"

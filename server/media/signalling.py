@@ -151,13 +151,16 @@ class SignallingGate:
             raise Refused(UNAUTHORIZED, "Only the floor holder may publish")
         return publisher
 
-    def answered(self, reply: JSON) -> None:
-        """Learn from Janus's answers: the sessions created here, the publisher handles."""
+    def answered(self, reply: JSON) -> bool:
+        """Learn from Janus's answers: the sessions created here, the publisher handles and
+        their audio tracks. True where this answer made a handle the floor's publisher."""
         if not isinstance(reply, dict):
-            return
+            return False
+        if reply.get("sender") in self.publishers:
+            self._audio_mids(reply.get("plugindata"))
         transaction = reply.get("transaction")
         if not isinstance(transaction, str):
-            return
+            return False
         data = reply.get("data")
         if transaction in self.creating and reply.get("janus") in ("success", "error"):
             self.creating.discard(transaction)
@@ -165,14 +168,15 @@ class SignallingGate:
             if isinstance(session, int):
                 self.sessions.add(session)
         handle = self.joining.get(transaction)
-        if handle is not None and reply.get("janus") in ("event", "error"):
-            del self.joining[transaction]
-            plugindata = reply.get("plugindata")
-            answer = plugindata.get("data") if isinstance(plugindata, dict) else None
-            if isinstance(answer, dict) and answer.get("videoroom") == "joined":
-                self.publishers.add(handle)
-        if reply.get("sender") in self.publishers:
-            self._audio_mids(reply.get("plugindata"))
+        if handle is None or reply.get("janus") not in ("event", "error"):
+            return False
+        del self.joining[transaction]
+        plugindata = reply.get("plugindata")
+        answer = plugindata.get("data") if isinstance(plugindata, dict) else None
+        if isinstance(answer, dict) and answer.get("videoroom") == "joined":
+            self.publishers.add(handle)
+            return True
+        return False
 
     def _audio_mids(self, plugindata: JSON) -> None:
         answer = plugindata.get("data") if isinstance(plugindata, dict) else None
