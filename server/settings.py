@@ -9,6 +9,7 @@ Two profiles, chosen by ``PLENARY_ENV``:
   HTTPS hardening is on (TLS is terminated by nginx, see ``deploy/``).
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -38,12 +39,14 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _embedded_secret_key() -> str:
-    """A per-installation key kept in the data directory (embedded profile only)."""
-    path = DATA_DIR / "secret_key"
+def _installation_secret(name: str, size: int = 32) -> str:
+    """A secret kept in the data directory, made on first use (the embedded profile's
+    Django key, Janus's secrets): one per installation, shared by its server processes and
+    the Janus they start."""
+    path = DATA_DIR / name
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(64))
+        path.write_text(secrets.token_urlsafe(size))
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -60,7 +63,7 @@ if PRODUCTION:
     DATABASE_URL: str | None = _required("DATABASE_URL")
     REDIS_URL: str | None = _required("REDIS_URL")
 else:
-    SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key()
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _installation_secret("secret_key", 64)
     DATABASE_URL = os.environ.get("DATABASE_URL")
     REDIS_URL = os.environ.get("REDIS_URL")
 
@@ -98,6 +101,7 @@ INSTALLED_APPS = [
     "server.negotiation",
     "server.minutes",
     "server.votes",
+    "server.media",
     "server.web",
     "server.ops",
 ]
@@ -287,6 +291,44 @@ ASR_STREAM_IDLE_SECONDS = float(os.environ.get("PLENARY_ASR_STREAM_IDLE", "15"))
 ASR_METRICS_PORT = int(os.environ.get("PLENARY_ASR_METRICS_PORT", "0"))
 ASR_METRICS_HOST = os.environ.get("PLENARY_ASR_METRICS_HOST", "127.0.0.1")
 
+# Audio and video through the Janus WebRTC gateway (docs/media.md). "embedded": `plenary
+# serve` runs Janus as its child from a configuration it writes under the data directory;
+# "external": Janus runs as its own service (deploy/) with the same secrets.
+JANUS = os.environ.get("PLENARY_JANUS", "embedded")
+if JANUS not in {"embedded", "external"}:
+    raise ImproperlyConfigured("PLENARY_JANUS must be 'embedded' or 'external'")
+JANUS_BINARY = os.environ.get("PLENARY_JANUS_BINARY", "janus")
+# Janus's WebSocket transport (the signalling proxy's upstream) and its admin API: both on
+# the loopback or a private network, never reachable by browsers.
+JANUS_WS_URL = os.environ.get("PLENARY_JANUS_WS_URL", "ws://127.0.0.1:8188")
+JANUS_ADMIN_URL = os.environ.get("PLENARY_JANUS_ADMIN_URL", "http://127.0.0.1:7088/admin")
+# The address those two listen on, for the Janus that Plenary configures (`plenary serve`,
+# `plenary janus`): the loopback, or a private network's address where Janus runs apart.
+JANUS_BIND = os.environ.get("PLENARY_JANUS_BIND", "127.0.0.1")
+
+
+# Janus's admin API secret, and the key of the room tokens Janus checks (token_auth_secret).
+JANUS_ADMIN_SECRET = os.environ.get("PLENARY_JANUS_ADMIN_SECRET") or _installation_secret(
+    "janus_admin_secret"
+)
+JANUS_TOKEN_SECRET = os.environ.get("PLENARY_JANUS_TOKEN_SECRET") or _installation_secret(
+    "janus_token_secret"
+)
+JANUS_RTP_PORTS = os.environ.get("PLENARY_JANUS_RTP_PORTS", "20000-40000")
+# The network interface Janus gathers ICE candidates on (ice_enforce_list); empty: all.
+JANUS_INTERFACE = os.environ.get("PLENARY_JANUS_INTERFACE", "")
+# Janus's public address where it sits behind 1:1 NAT (nat_1_1_mapping); empty: none.
+JANUS_PUBLIC_IP = os.environ.get("PLENARY_JANUS_PUBLIC_IP", "")
+# A STUN server (host:port) Janus asks for its public address where none is given above.
+JANUS_STUN = os.environ.get("PLENARY_JANUS_STUN", "")
+# The STUN/TURN servers browsers use, as RTCPeerConnection's iceServers (JSON).
+_ice_servers: object = json.loads(os.environ.get("PLENARY_ICE_SERVERS", "[]"))
+if not isinstance(_ice_servers, list):
+    raise ImproperlyConfigured("PLENARY_ICE_SERVERS must be a JSON list of ICE servers")
+ICE_SERVERS: list[object] = _ice_servers
+# How long a browser's Janus room token is valid; the page fetches a new one before.
+JANUS_TOKEN_SECONDS = int(os.environ.get("PLENARY_JANUS_TOKEN_SECONDS", "600"))
+
 # Production logs one JSON object per line with request and meeting ids (server/ops/logs.py).
 LOG_FORMAT = os.environ.get("PLENARY_LOG_FORMAT", "json" if PRODUCTION else "plain")
 if LOG_FORMAT not in {"json", "plain"}:
@@ -318,5 +360,6 @@ LOGGING = {
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # a line per login otherwise; lockouts are warnings
+        "httpx": {"level": "WARNING"},  # a line per request to Janus's admin API otherwise
     },
 }
