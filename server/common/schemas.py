@@ -92,7 +92,6 @@ _EXPECTED = {
     "int_type": "an integer",
     "bool_type": "true or false",
     "float_type": "a number",
-    "bool_type": "true or false",
     "list_type": "a list",
     "tuple_type": "a list",
     "dict_type": "an object",

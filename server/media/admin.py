@@ -10,6 +10,7 @@ import secrets
 import httpx
 from django.conf import settings
 
+from asr.rtp import OPUS_PAYLOAD_TYPE
 from server.common.json_types import JSON
 
 PLUGIN = "janus.plugin.videoroom"
@@ -162,7 +163,7 @@ class JanusAdmin:
                 "host_family": "ipv4",
                 "admin_key": self.secret,
                 "secret": room_secret(room),
-                "streams": [{"mid": "0", "port": port, "ssrc": ssrc}],
+                "streams": [{"mid": "0", "port": port, "ssrc": ssrc, "pt": OPUS_PAYLOAD_TYPE}],
             }
         )
         forwarders = response.get("forwarders")

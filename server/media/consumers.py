@@ -186,8 +186,11 @@ class MediaConsumer(AdmittedConsumer):
         _, forward.turn_id, _ = await _floor_state(self.meeting.pk)
         try:
             started = forward.turn_id is not None and await forward.start(self.meeting.pk)
-        except Exception:  # recognition is the captions module's: the media goes on without
-            logger.exception("meeting %s: floor audio not forwarded", self.meeting.pk)
+        except PlenaryError as exc:  # e.g. the speaker's audio socket already carries the turn
+            logger.info("meeting %s: floor audio not forwarded: %s", self.meeting.pk, exc)
+            started = False
+        except (JanusError, OSError) as exc:  # the media goes on; captions via the audio socket
+            logger.warning("meeting %s: floor audio not forwarded: %s", self.meeting.pk, exc)
             started = False
         if not started and self.forward is forward:
             self.forward = None

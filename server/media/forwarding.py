@@ -1,41 +1,15 @@
 """The floor's audio to recognition (contract item 3 of issue #13; docs/media.md, "Captions
 from the same stream"): once the floor holder's publisher is live in Janus, the captions
 module's RTP turn asks for a forward of its audio, and is stopped when the publisher leaves
-or the floor moves on.
+or the floor moves on."""
 
-``server.captions.rtp_turn`` is the captions module's; where it is not installed, nothing
-is forwarded (the audio socket still carries captions)."""
-
-import importlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Protocol, runtime_checkable
+
+from server.captions.rtp_turn import RtpTurn, rtp_turn_start
 
 from .admin import JanusAdmin, JanusError
 
 logger = logging.getLogger(__name__)
-
-RTP_TURN_MODULE = "server.captions.rtp_turn"
-
-Forward = Callable[[str, int, int], Awaitable[None]]
-
-
-class RtpTurn(Protocol):
-    async def stop(self) -> None: ...
-
-
-@runtime_checkable
-class RtpTurnStart(Protocol):
-    def __call__(self, meeting_id: int, turn_id: int, forward: Forward) -> Awaitable[RtpTurn]: ...
-
-
-def _rtp_turn_start() -> RtpTurnStart | None:
-    try:
-        module = importlib.import_module(RTP_TURN_MODULE)
-    except ImportError:
-        return None
-    start = getattr(module, "rtp_turn_start", None)
-    return start if isinstance(start, RtpTurnStart) else None
 
 
 class FloorForward:
@@ -55,11 +29,10 @@ class FloorForward:
         )
 
     async def start(self, meeting_id: int) -> bool:
-        """Start the RTP turn of ``turn_id``; False where the captions module has none."""
-        start = _rtp_turn_start()
-        if start is None or self.turn_id is None:
+        """Start the RTP turn of ``turn_id``; False where there is no turn."""
+        if self.turn_id is None:
             return False
-        self.turn = await start(meeting_id, self.turn_id, self.forward)
+        self.turn = await rtp_turn_start(meeting_id, self.turn_id, self.forward)
         return True
 
     async def stop(self) -> None:
