@@ -15,21 +15,25 @@ from tests.support.server import ServerProcess
 pytestmark = [pytest.mark.slow]
 
 
+def proc_read(path: str) -> str:
+    """A /proc file, or "" where its thread or process has just ended."""
+    try:
+        return Path(path).read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
 def children(pid: int) -> list[int]:
     """The process's children, whichever of its threads started them."""
     tasks = Path(f"/proc/{pid}/task").iterdir()
-    return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    return [int(child) for task in tasks for child in proc_read(f"{task}/children").split()]
 
 
 def janus_child(server: ServerProcess, timeout: float = 10) -> int:
     assert server.process is not None
     deadline = time.monotonic() + timeout
     while True:
-        found = [
-            c
-            for c in children(server.process.pid)
-            if "janus" in Path(f"/proc/{c}/comm").read_text()
-        ]
+        found = [c for c in children(server.process.pid) if "janus" in proc_read(f"/proc/{c}/comm")]
         if found:
             return found[0]
         assert time.monotonic() < deadline, "plenary serve has no Janus child"
