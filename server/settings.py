@@ -9,6 +9,7 @@ Two profiles, chosen by ``PLENARY_ENV``:
   HTTPS hardening is on (TLS is terminated by nginx, see ``deploy/``).
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "server.glossary",
     "server.negotiation",
     "server.minutes",
+    "server.media",
     "server.web",
     "server.ops",
 ]
@@ -286,6 +288,48 @@ ASR_STREAM_IDLE_SECONDS = float(os.environ.get("PLENARY_ASR_STREAM_IDLE", "15"))
 # only (loopback unless a deployment opens it to its Prometheus: 0.0.0.0 in a container).
 ASR_METRICS_PORT = int(os.environ.get("PLENARY_ASR_METRICS_PORT", "0"))
 ASR_METRICS_HOST = os.environ.get("PLENARY_ASR_METRICS_HOST", "127.0.0.1")
+
+# Audio and video through the Janus WebRTC gateway (docs/media.md). "embedded": `plenary
+# serve` runs Janus as its child from a configuration it writes under the data directory;
+# "external": Janus runs as its own service (deploy/) with the same secrets.
+JANUS = os.environ.get("PLENARY_JANUS", "embedded")
+if JANUS not in {"embedded", "external"}:
+    raise ImproperlyConfigured("PLENARY_JANUS must be 'embedded' or 'external'")
+JANUS_BINARY = os.environ.get("PLENARY_JANUS_BINARY", "janus")
+# Janus's WebSocket transport (the signalling proxy's upstream) and its admin API: both on
+# the loopback or a private network, never reachable by browsers.
+JANUS_WS_URL = os.environ.get("PLENARY_JANUS_WS_URL", "ws://127.0.0.1:8188")
+JANUS_ADMIN_URL = os.environ.get("PLENARY_JANUS_ADMIN_URL", "http://127.0.0.1:7088/admin")
+
+
+def _janus_secret(name: str) -> str:
+    """A Janus secret from ``PLENARY_<name>``, else kept in the data directory (one per
+    installation, shared by the server processes and the Janus they start)."""
+    value = os.environ.get(f"PLENARY_{name}")
+    if value:
+        return value
+    path = DATA_DIR / name.lower()
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+JANUS_ADMIN_SECRET = _janus_secret("JANUS_ADMIN_SECRET")
+JANUS_TOKEN_SECRET = _janus_secret("JANUS_TOKEN_SECRET")
+JANUS_RTP_PORTS = os.environ.get("PLENARY_JANUS_RTP_PORTS", "20000-40000")
+# The network interface Janus gathers ICE candidates on (ice_enforce_list); empty: all.
+JANUS_INTERFACE = os.environ.get("PLENARY_JANUS_INTERFACE", "")
+# Janus's public address where it sits behind 1:1 NAT (nat_1_1_mapping); empty: none.
+JANUS_PUBLIC_IP = os.environ.get("PLENARY_JANUS_PUBLIC_IP", "")
+# The STUN/TURN servers browsers use, as RTCPeerConnection's iceServers (JSON).
+_ice_servers: object = json.loads(os.environ.get("PLENARY_ICE_SERVERS", "[]"))
+if not isinstance(_ice_servers, list):
+    raise ImproperlyConfigured("PLENARY_ICE_SERVERS must be a JSON list of ICE servers")
+ICE_SERVERS: list[object] = _ice_servers
+# How long a browser's Janus room token is valid; the page fetches a new one before.
+JANUS_TOKEN_SECONDS = int(os.environ.get("PLENARY_JANUS_TOKEN_SECONDS", "600"))
 
 # Production logs one JSON object per line with request and meeting ids (server/ops/logs.py).
 LOG_FORMAT = os.environ.get("PLENARY_LOG_FORMAT", "json" if PRODUCTION else "plain")

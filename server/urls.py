@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("server.api.urls")),
     path("", include("server.accounts.urls")),
     path("", include("server.web.urls")),
+    path("", include("server.media.urls")),
     path("negotiation/", include("server.negotiation.urls")),
     path("minutes/", include("server.minutes.urls")),
     path("glossary/", include("server.glossary.urls")),

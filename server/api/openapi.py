@@ -36,6 +36,9 @@ class Route:
 ROUTES: dict[str, Route] = {
     "meeting-list": Route("My meetings and the texts of their conferences (page)."),
     "meeting-room": Route("A meeting's room (page; the room runs over its socket)."),
+    "meeting-media": Route(
+        "How to see and hear the meeting's floor: a Janus room, a short-lived token (JSON)."
+    ),
     "protocol-constants": Route("The protocol's constants for clients.", public=True),
     "api-schema": Route("This document.", public=True),
     "api-protocol": Route("The room socket as an AsyncAPI document.", public=True),

@@ -91,6 +91,7 @@ _EXPECTED = {
     "string_type": "a string",
     "int_type": "an integer",
     "float_type": "a number",
+    "bool_type": "true or false",
     "list_type": "a list",
     "tuple_type": "a list",
     "dict_type": "an object",

@@ -14,7 +14,7 @@ class DelegationInline(admin.TabularInline[Delegation, Conference]):
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin[Conference]):
     formfield_overrides = TEXT_CHECKED
-    list_display = ["title", "starts_on", "ends_on", "venue"]
+    list_display = ["title", "starts_on", "ends_on", "venue", "camera_gallery"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DelegationInline]
 

@@ -17,6 +17,11 @@ class Conference(models.Model):
         "speech is recognised as one of these, and captions offered in them. Empty: the "
         "languages the participants read.",
     )
+    camera_gallery = models.BooleanField(
+        default=False,
+        help_text="Show the delegations' cameras as a gallery beside the floor (their audio "
+        "muted): only the floor holder is heard.",
+    )
 
     class Meta:
         ordering = ["-starts_on"]

@@ -15,6 +15,7 @@ from django.db import connection
 
 from server.captions.speech import recognition_readiness
 from server.common.asyncdb import db_async
+from server.media.embedded import media_readiness
 
 CHECK_TIMEOUT_SECONDS = 2.0
 READINESS_GROUP = "ops.readiness"
@@ -62,4 +63,7 @@ async def readiness() -> Readiness:
     recognition = recognition_readiness()
     if recognition is not None:
         checks["recognition"] = recognition
+    media = await media_readiness()
+    if media is not None:
+        checks["media"] = media
     return Readiness(checks)

@@ -63,6 +63,8 @@ class ServerProcess:
     data_dir: Path
     extra_env: Mapping[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    janus_ws_port: int = field(default_factory=free_port)
+    janus_admin_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -74,12 +76,15 @@ class ServerProcess:
             for k, v in os.environ.items()
             if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
         }
-        # Not the speech recogniser at start unless a test asks: most need none.
+        # Not the speech recogniser at start unless a test asks: most need none. Its Janus
+        # child on ports of its own, so that servers run side by side.
         env.update(
             {
                 "PLENARY_DATA_DIR": str(self.data_dir),
                 "PYTHONUNBUFFERED": "1",
                 "PLENARY_ASR_PRELOAD": "0",
+                "PLENARY_JANUS_WS_URL": f"ws://127.0.0.1:{self.janus_ws_port}",
+                "PLENARY_JANUS_ADMIN_URL": f"http://127.0.0.1:{self.janus_admin_port}/admin",
             }
         )
         env.update(self.extra_env)

@@ -2,8 +2,13 @@
 
 ``--workers N`` runs N Daphne processes behind one address: the parent binds the socket
 and each child accepts on it. Rooms then span processes, so this needs Redis.
+
+With ``PLENARY_JANUS=embedded`` (the default) the serving process starts Janus first as its
+child (server/media/embedded.py), restarts it should it die and stops it on the way out;
+``--workers`` children then use the parent's Janus.
 """
 
+import os
 import signal
 import socket
 import subprocess
@@ -16,6 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from server.captions.speech import speech_engines_preload
+from server.media.embedded import janus_embedded_start, janus_embedded_stop
 
 
 class Command(BaseCommand):
@@ -38,6 +44,19 @@ class Command(BaseCommand):
         proxy_headers: bool,
         **options: object,
     ) -> None:
+        if settings.JANUS == "embedded":
+            janus = janus_embedded_start()
+            self.stdout.write(
+                f"Janus is running (pid {janus.process.pid if janus.process else '?'})"
+            )
+        try:
+            self.serve(host, port, workers, fd, proxy_headers)
+        finally:
+            janus_embedded_stop()
+
+    def serve(
+        self, host: str, port: int, workers: int, fd: int | None, proxy_headers: bool
+    ) -> None:
         if workers > 1:
             self.serve_workers(host, port, workers, proxy_headers)
             return
@@ -58,6 +77,7 @@ class Command(BaseCommand):
             subprocess.Popen(
                 [*command, "--fd", str(fd), *(["--proxy-headers"] if proxy_headers else [])],
                 pass_fds=[fd],
+                env={**os.environ, "PLENARY_JANUS": "external"},  # the parent runs it
             )
             for _ in range(workers)
         ]

@@ -1,0 +1,187 @@
+"""What a browser may ask Janus through Plenary's signalling proxy (docs/media.md, "The
+signalling proxy"): sessions, handles of the VideoRoom plugin, joining the meeting's room
+with Plenary's token — as a subscriber, or as the publisher Plenary names for the floor
+holder alone — and the WebRTC negotiation that follows. Nothing that administers Janus.
+
+``SignallingGate.vet`` reads one message and returns what to relay (with Plenary's core
+token added, and the publisher's id and name fixed), or raises ``Refused``."""
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from server.common.json_types import JSON
+
+from .tokens import PLUGIN, SignedToken, room_token_valid
+
+# Janus's own error codes, so that janus.js treats a refusal as Janus's.
+UNAUTHORIZED = 403
+UNAUTHORIZED_PLUGIN = 405
+UNKNOWN_REQUEST = 453
+INVALID_JSON = 454
+MISSING_ELEMENT = 456
+INVALID_ELEMENT = 457
+
+# The Janus core requests a browser may send; ``claim`` (taking over a session from another
+# connection) is not among them.
+CORE_REQUESTS = frozenset(
+    {
+        "create",
+        "attach",
+        "message",
+        "trickle",
+        "keepalive",
+        "detach",
+        "hangup",
+        "destroy",
+        "info",
+        "ping",
+    }
+)
+# VideoRoom requests of subscribers and of the floor's publisher; every other one
+# (create, destroy, edit, kick, moderate, rtp_forward, list, listparticipants, allowed…)
+# administers the room and is Plenary's alone.
+JOIN_REQUESTS = frozenset({"join", "joinandconfigure"})
+PUBLISH_REQUESTS = frozenset({"publish", "configure", "joinandconfigure"})
+PLUGIN_REQUESTS = (
+    JOIN_REQUESTS
+    | PUBLISH_REQUESTS
+    | frozenset(
+        {"unpublish", "start", "pause", "switch", "update", "subscribe", "unsubscribe", "leave"}
+    )
+)
+
+
+class Refused(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The floor's publisher as Plenary names it in Janus."""
+
+    id: int
+    display: str
+
+
+@dataclass
+class SignallingGate:
+    """One browser connection's view of Janus: the room it may join, the sessions it
+    created, its publisher handles, and who may publish now (``floor``: the publisher
+    this participant is while they hold the floor, else None; read afresh on each
+    publishing request)."""
+
+    room: int
+    token: Callable[[], SignedToken]
+    floor: Callable[[], Awaitable[Publisher | None]]
+    sessions: set[int] = field(default_factory=set)
+    creating: set[str] = field(default_factory=set)
+    publishers: set[int] = field(default_factory=set)
+    """Handles that joined as the floor's publisher."""
+    joining: dict[str, int] = field(default_factory=dict)
+    """Transactions of publisher joins → their handle, until Janus answers."""
+    audio_mids: set[str] = field(default_factory=lambda: {"0"})
+    """The publisher's audio tracks, as Janus described them (the chair mutes these)."""
+
+    async def vet(self, message: object) -> dict[str, JSON]:
+        if not isinstance(message, dict):
+            raise Refused(INVALID_JSON, "A Janus request is a JSON object.")
+        kind, transaction = message.get("janus"), message.get("transaction")
+        if not isinstance(transaction, str) or not transaction:
+            raise Refused(MISSING_ELEMENT, "Missing mandatory element (transaction)")
+        if kind not in CORE_REQUESTS:
+            raise Refused(UNKNOWN_REQUEST, f"Unknown or forbidden request ({kind!r})")
+        relayed = {
+            k: v for k, v in message.items() if k not in ("token", "apisecret", "admin_secret")
+        }
+        relayed["token"] = self.token().text
+        if kind == "create":
+            self.creating.add(transaction)
+            return relayed
+        if kind in ("info", "ping"):
+            return relayed
+        session = message.get("session_id")
+        if not isinstance(session, int) or session not in self.sessions:
+            raise Refused(UNAUTHORIZED, "Not a session of this connection")
+        if kind == "attach" and message.get("plugin") != PLUGIN:
+            raise Refused(UNAUTHORIZED_PLUGIN, f"Only {PLUGIN} may be attached")
+        if kind == "message":
+            await self._message(message, transaction, relayed)
+        return relayed
+
+    async def _message(
+        self, message: Mapping[str, JSON], transaction: str, relayed: dict[str, JSON]
+    ) -> None:
+        handle, body = message.get("handle_id"), message.get("body")
+        if not isinstance(handle, int):
+            raise Refused(MISSING_ELEMENT, "Missing mandatory element (handle_id)")
+        if not isinstance(body, dict):
+            raise Refused(MISSING_ELEMENT, "Missing mandatory element (body)")
+        request = body.get("request")
+        if request not in PLUGIN_REQUESTS:
+            raise Refused(UNAUTHORIZED, f"Request {request!r} is not allowed here")
+        if "room" in body and body["room"] != self.room:
+            raise Refused(UNAUTHORIZED, "Not this meeting's room")
+        as_publisher = request == "joinandconfigure" or (
+            request == "join" and body.get("ptype") == "publisher"
+        )
+        if request in JOIN_REQUESTS and not room_token_valid(body.get("token"), self.room):
+            raise Refused(UNAUTHORIZED, "Unauthorized (a valid room token is required to join)")
+        if as_publisher:
+            publisher = await self._floor_publisher()
+            relayed["body"] = {**body, "id": publisher.id, "display": publisher.display}
+            self.joining[transaction] = handle
+        elif request in PUBLISH_REQUESTS and handle in self.publishers:
+            await self._floor_publisher()
+        elif request == "publish":
+            raise Refused(UNAUTHORIZED, "Only the floor holder may publish")
+
+    async def _floor_publisher(self) -> Publisher:
+        publisher = await self.floor()
+        if publisher is None:
+            raise Refused(UNAUTHORIZED, "Only the floor holder may publish")
+        return publisher
+
+    def answered(self, reply: JSON) -> None:
+        """Learn from Janus's answers: the sessions created here, the publisher handles."""
+        if not isinstance(reply, dict):
+            return
+        transaction = reply.get("transaction")
+        if not isinstance(transaction, str):
+            return
+        data = reply.get("data")
+        if transaction in self.creating and reply.get("janus") in ("success", "error"):
+            self.creating.discard(transaction)
+            session = data.get("id") if isinstance(data, dict) else None
+            if isinstance(session, int):
+                self.sessions.add(session)
+        handle = self.joining.get(transaction)
+        if handle is not None and reply.get("janus") in ("event", "error"):
+            del self.joining[transaction]
+            plugindata = reply.get("plugindata")
+            answer = plugindata.get("data") if isinstance(plugindata, dict) else None
+            if isinstance(answer, dict) and answer.get("videoroom") == "joined":
+                self.publishers.add(handle)
+        if reply.get("sender") in self.publishers:
+            self._audio_mids(reply.get("plugindata"))
+
+    def _audio_mids(self, plugindata: JSON) -> None:
+        answer = plugindata.get("data") if isinstance(plugindata, dict) else None
+        streams = answer.get("streams") if isinstance(answer, dict) else None
+        if not isinstance(streams, list):
+            return
+        mids = {
+            s["mid"]
+            for s in streams
+            if isinstance(s, dict) and s.get("type") == "audio" and isinstance(s.get("mid"), str)
+        }
+        if mids:
+            self.audio_mids = {m for m in mids if isinstance(m, str)}
+
+    def floor_lost(self) -> bool:
+        """Forget the publisher handles (the floor moved on); True where there were any."""
+        had = bool(self.publishers)
+        self.publishers.clear()
+        return had
