@@ -171,7 +171,9 @@ def test_webrtc_a_browser_without_it_falls_back_to_the_audio_stream_and_says_so(
     log_in: LogIn,
 ) -> None:
     page = log_in("mexico")
-    page.context.add_init_script("delete window.RTCPeerConnection;")
+    page.context.add_init_script(
+        "delete window.RTCPeerConnection; delete window.webkitRTCPeerConnection;"
+    )
     enter_plenary(page)
     status = page.get_by_test_id("media-status")
     expect(status).to_have_attribute("data-state", "fallback")

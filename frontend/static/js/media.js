@@ -276,13 +276,20 @@ export class FloorMedia extends EventTarget {
 
   // The camera joins or leaves the published feed (renegotiated, the sound goes on).
   setCamera(on) {
-    this.camera = on;
     const handle = this.publisher;
     if (!handle?.webrtcStuff?.pc) return;
+    const failed = (cause) => {
+      this.camera = false;
+      this.tell("publish", "on", `The camera could not start: ${cause?.message ?? cause}.`);
+    };
     handle.createOffer({
       tracks: [on ? { type: "video", capture: VIDEO, recv: false, add: true } : { type: "video", remove: true }],
-      success: (offer) => handle.send({ message: { request: "configure", video: on }, jsep: offer }),
-      error: (error) => this.tell("publish", "on", `The camera could not start: ${error.message ?? error}.`),
+      success: (offer) => {
+        this.camera = on;
+        handle.send({ message: { request: "configure", video: on }, jsep: offer, error: failed });
+        this.tell("publish", "on", on ? "Your microphone and camera are on: the meeting hears and sees you." : "Your microphone is on: the meeting hears you.");
+      },
+      error: failed,
     });
   }
 
