@@ -361,6 +361,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("PLENARY_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},  # a line per login otherwise; lockouts are warnings
+        "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},  # a line per request to Janus's admin API otherwise  # a line per login otherwise; lockouts are warnings
     },
 }

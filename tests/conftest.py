@@ -12,7 +12,7 @@ from server.conferences.demo import PLENARY_SYMBOL, demo_load
 from server.conferences.models import Conference, Meeting, Participant
 from tests.support.redis_server import RedisServer, redis_answers
 
-pytest_plugins = ["tests.support.room_sockets"]
+pytest_plugins = ["tests.support.room_sockets", "tests.support.janus"]
 
 
 @pytest.fixture(scope="session")

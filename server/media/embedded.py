@@ -19,9 +19,10 @@ def janus_embedded_start() -> JanusProcess:
     """Start Janus as this process's child (configuration under the data directory) and
     create the rooms of the meetings in session."""
     global _janus
+    config = JanusConfig.from_settings()
     janus = JanusProcess(
-        settings.DATA_DIR / "janus",
-        JanusConfig.from_settings(),
+        settings.DATA_DIR / "janus" / str(config.ws_port),  # servers side by side: one each
+        config,
         settings.JANUS_BINARY,
         restarted=rooms_recreate,
     )

@@ -1,7 +1,7 @@
 """``GET /meetings/<id>/media/``: the page's ticket to the floor's audio and video, for a
-participant admitted to the meeting (as the room page: 404, or 403 for a closed session)."""
+participant admitted to the meeting (as the room page: 404, or 403 for a closed session).
+The room itself is created in Janus by the signalling proxy, as the page connects."""
 
-from asgiref.sync import async_to_sync
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
@@ -10,8 +10,6 @@ from server.conferences.models import Meeting
 from server.conferences.roles import may_attend
 from server.rooms.selectors import participant_for
 
-from .admin import JanusError
-from .rooms import room_ensure
 from .selectors import media_offer
 
 
@@ -25,9 +23,4 @@ def meeting_media(request: HttpRequest, meeting_id: int) -> JsonResponse:
     if not may_attend(participant, meeting):
         message = "This is a closed session and your delegation is not admitted."
         return JsonResponse({"code": "forbidden", "message": message}, status=403)
-    try:
-        async_to_sync(room_ensure)(meeting.pk)
-    except JanusError:
-        message = "Audio and video are unavailable for now (the media server does not answer)."
-        return JsonResponse({"code": "media_unavailable", "message": message}, status=503)
     return JsonResponse(media_offer(meeting, participant))

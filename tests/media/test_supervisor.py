@@ -1,0 +1,101 @@
+"""Janus as Plenary runs it: the configuration it writes, the child it restarts (rooms
+created again) when it dies, and ``/readyz``."""
+
+import asyncio
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import AsyncClient
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from server.conferences.models import Meeting
+from server.media.admin import JanusAdmin, JanusError
+from server.media.process import JanusProcess
+from server.media.rooms import media_room, rooms_recreate
+from tests.support.janus import janus_config
+from tests.support.server import free_port
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def own_janus(plenary: Meeting) -> Iterator[JanusProcess]:
+    """A Janus of this test's own, which it may kill; its rooms are created again."""
+    folder = Path(tempfile.mkdtemp(prefix="plenary-janus-own-"))
+    config = janus_config()
+    admin = JanusAdmin(f"http://127.0.0.1:{config.admin_port}/admin")
+    process = JanusProcess(folder, config, settings.JANUS_BINARY, lambda: rooms_recreate(admin))
+    process.start()
+    yield process
+    process.stop()
+
+
+def test_the_configuration_loads_only_what_plenary_uses(own_janus: JanusProcess) -> None:
+    folder = own_janus.directory
+    assert sorted(p.name for p in (folder / "plugins").iterdir()) == ["libjanus_videoroom.so"]
+    assert sorted(p.name for p in (folder / "transports").iterdir()) == [
+        "libjanus_http.so",
+        "libjanus_websockets.so",
+    ]
+    general = (folder / "janus.jcfg").read_text()
+    assert f'token_auth_secret = "{settings.JANUS_TOKEN_SECRET}"' in general
+    assert 'ice_enforce_list = "lo"' in general
+    websockets = (folder / "janus.transport.websockets.jcfg").read_text()
+    assert 'ws_ip = "127.0.0.1"' in websockets
+    assert 'admin_ip = "127.0.0.1"' in (folder / "janus.transport.http.jcfg").read_text()
+    assert (folder / "janus.jcfg").stat().st_mode & 0o077 == 0  # the secrets are ours
+
+
+async def test_the_admin_api_wants_the_secret(own_janus: JanusProcess) -> None:
+    with pytest.raises(JanusError):
+        await JanusAdmin(own_janus.admin_url, "wrong secret").participants(1)
+
+
+def test_a_janus_that_dies_is_restarted_with_its_rooms(
+    own_janus: JanusProcess, plenary: Meeting, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = JanusAdmin(own_janus.admin_url)
+    assert rooms_recreate(admin) == 1  # the plenary is in session
+    first = own_janus.process
+    assert first is not None
+    os.kill(first.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while own_janus.restarts == 0 or not own_janus.answers():
+        assert time.monotonic() < deadline, "Janus was not restarted"
+        time.sleep(0.05)
+    assert own_janus.process is not None and own_janus.process.pid != first.pid
+    assert "exited with code -9: restarting it" in caplog.text
+    # The restart created the room again: a second creation finds it there.
+    assert rooms_recreate(admin) == 0
+    room = media_room(plenary.pk)
+    assert asyncio.run(admin.participants(room)) == []
+
+
+def test_stopping_stops_janus(own_janus: JanusProcess) -> None:
+    process = own_janus.process
+    assert process is not None
+    own_janus.stop()
+    assert process.poll() is not None
+    assert not own_janus.answers()
+
+
+async def test_readiness_reports_media(settings: SettingsWrapper, janus: JanusProcess) -> None:
+    settings.JANUS = "external"
+    response = await AsyncClient().get("/readyz")
+    assert (response.status_code, response.json()["checks"]["media"]) == (200, "ok")
+    settings.JANUS_ADMIN_URL = f"http://127.0.0.1:{free_port()}/admin"  # nothing listens
+    response = await AsyncClient().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["media"].startswith("Janus:")
+
+
+async def test_a_process_without_janus_does_not_report_media(settings: SettingsWrapper) -> None:
+    settings.JANUS = "embedded"  # and this test process started none
+    response = await AsyncClient().get("/readyz")
+    assert "media" not in response.json()["checks"]
