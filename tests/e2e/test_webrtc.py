@@ -8,6 +8,7 @@ camera a generated clip with a moving bar (Chromium's fake capture devices)."""
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -37,6 +38,16 @@ needs_janus = pytest.mark.skipif(
     importlib.util.find_spec("server.media") is None or shutil.which("janus") is None,
     reason="the media plane (server/media, Debian's janus) is not here",
 )
+needs_rtp_turn = pytest.mark.skipif(
+    importlib.util.find_spec("server.media") is None
+    or importlib.util.find_spec("server.captions.rtp_turn") is None,
+    reason="the floor's audio to recognition over RTP (server/captions/rtp_turn.py) is not here",
+)
+WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)}
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +244,32 @@ def test_webrtc_a_participant_without_the_floor_cannot_publish(log_in: LogIn) ->
     spain.evaluate("window.plenaryMedia.publish()")
     expect(spain.get_by_test_id("mic-status")).to_contain_text("refused")
     assert spain.evaluate("window.plenaryMedia.publishing") is False
+
+
+@needs_janus
+@needs_rtp_turn
+def test_webrtc_the_statement_is_captioned_from_the_forwarded_stream(
+    log_in: LogIn, server: ServerProcess
+) -> None:
+    """The speaker publishes over WebRTC only (no audio socket opens); Janus forwards the
+    floor's audio to recognition and the listener reads the statement."""
+    chair, mexico, japan = (log_in(u) for u in ("chair", "mexico", "japan"))
+    for page in (chair, mexico, japan):
+        enter_plenary(page)
+    expect(mexico.get_by_test_id("media-status")).to_have_attribute("data-state", "live")
+    give_floor(chair, mexico, "Sra. Lucía Hernández (Mexico)")
+    speak(mexico, camera=False)
+
+    def captioned() -> bool:
+        shown = japan.get_by_test_id("captions-list").text_content() or ""
+        return len(words(STATEMENT) & words(shown)) >= len(words(STATEMENT)) / 2
+
+    waited = 0
+    while not captioned() and waited < 120_000:
+        japan.wait_for_timeout(1000)
+        waited += 1000
+    assert captioned(), japan.get_by_test_id("captions-list").text_content()
+    assert mexico.evaluate("window.plenaryMicrophone.on") is False
+    assert "/audio/" not in "".join(
+        line for line in server.log().splitlines() if "WSCONNECT " in line
+    )
