@@ -10,6 +10,7 @@ import importlib.util
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -273,3 +274,38 @@ def test_webrtc_the_statement_is_captioned_from_the_forwarded_stream(
     assert "/audio/" not in "".join(
         line for line in server.log().splitlines() if "WSCONNECT " in line
     )
+
+
+def janus_child(server: ServerProcess) -> int:
+    """The pid of the Janus that the server started."""
+    assert server.process is not None
+    task = Path(f"/proc/{server.process.pid}/task")
+    children = [int(pid) for path in task.glob("*/children") for pid in path.read_text().split()]
+    (janus,) = (pid for pid in children if Path(f"/proc/{pid}/comm").read_text().strip() == "janus")
+    return janus
+
+
+@needs_janus
+def test_webrtc_pages_rejoin_by_themselves_when_janus_restarts(
+    log_in: LogIn, server: ServerProcess
+) -> None:
+    chair, france, japan = (log_in(u) for u in ("chair", "france", "japan"))
+    for page in (chair, france, japan):
+        enter_plenary(page)
+    france.get_by_role("button", name="Request the floor").click()
+    chair.get_by_role("button", name=re.compile(r"^Give floor to .*\(France\)$")).click()
+    speak(france, camera=False)
+    france_id = int(france.get_by_test_id("floor-holder").get_attribute("data-participant") or "")
+    wait_received(japan, f"s.feed === {france_id} && s.audioBytes > 0")
+    connections = received(japan)["connections"]
+
+    os.kill(janus_child(server), signal.SIGKILL)
+    # The speaker publishes again and the listener hears them on a new connection, nobody
+    # having reloaded or clicked anything.
+    wait_received(
+        japan,
+        f"s.connections > {connections} && s.feed === {france_id} && s.audioEnergy > 0",
+        timeout=30_000,
+    )
+    expect(japan.get_by_test_id("media-status")).to_have_attribute("data-state", "live")
+    expect(france.get_by_test_id("mic-status")).to_contain_text("microphone is on")

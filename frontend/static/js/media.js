@@ -33,6 +33,7 @@ export class FloorMedia extends EventTarget {
     this.config = null;
     this.janus = null;
     this.failures = 0;
+    this.connections = 0; // Janus sessions this page has had (a restart makes a new one)
     this.floor = undefined; // the holder the page shows: participant summary or null
     this.subscriber = null;
     this.feed = null;
@@ -75,6 +76,7 @@ export class FloorMedia extends EventTarget {
       iceServers: this.config.ice_servers,
       success: () => {
         this.failures = 0;
+        this.connections += 1;
         this.tell("state", "live", "");
         this.follow();
         if (this.config.gallery) this.galleryRefresh();
@@ -359,7 +361,7 @@ export class FloorMedia extends EventTarget {
   // For the end-to-end tests and the curious: what the floor's subscription received.
   async receivedStats() {
     const pc = this.subscriber?.webrtcStuff?.pc;
-    const found = { audioBytes: 0, videoBytes: 0, framesDecoded: 0, audioEnergy: 0, feed: this.feed };
+    const found = { audioBytes: 0, videoBytes: 0, framesDecoded: 0, audioEnergy: 0, feed: this.feed, connections: this.connections };
     if (!pc) return found;
     (await pc.getStats()).forEach((report) => {
       if (report.type !== "inbound-rtp") return;
