@@ -30,10 +30,13 @@ def speech_wav(text: str, path: Path, *, voice: str = "en", lead: float = 1.0) -
     return path
 
 
-def moving_clip(path: Path, *, seconds: float = 4.0, shade: int = 200) -> Path:
+def moving_clip(path: Path, *, seconds: float = 4.0, shade: int = 200, grain: int = 0) -> Path:
     """A 640 by 360 Y4M clip: a bright bar of luma ``shade`` sweeping across a dark field
-    (moving, so every frame differs and the encoder keeps sending)."""
+    (moving, so every frame differs and the encoder keeps sending); ``grain`` adds fresh
+    noise of that amplitude to every frame, which costs an encoder bits as a camera's
+    picture does (the bare bar compresses to almost nothing)."""
     frames = int(seconds * FPS)
+    noise = np.random.default_rng(0)
     chroma = np.full((HEIGHT // 2) * (WIDTH // 2) * 2, 128, np.uint8).tobytes()
     bar = WIDTH // 8
     with path.open("wb") as out:
@@ -42,5 +45,8 @@ def moving_clip(path: Path, *, seconds: float = 4.0, shade: int = 200) -> Path:
             luma = np.full((HEIGHT, WIDTH), 16, np.uint8)
             left = (index * WIDTH // frames) % WIDTH
             luma[:, left : left + bar] = shade
+            if grain:
+                grainy = luma + noise.integers(0, grain, luma.shape, dtype=np.uint8)
+                luma = np.minimum(grainy, 235).astype(np.uint8)
             out.write(b"FRAME\n" + luma.tobytes() + chroma)
     return path
