@@ -27,9 +27,18 @@ from asr import (
 )
 from tests.captions.conftest import speech
 from tests.support.audio import level_db, similarity
+from tests.support.netns import NetworkNamespace
 from tests.support.server import ServerProcess
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, LogIn, enter_plenary, log_in_with_the_form
+from .conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LogIn,
+    enter_plenary,
+    inside,
+    log_in_with_the_form,
+    server_start,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,12 +58,13 @@ def overlap(expected: str, shown: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, namespace: NetworkNamespace | None
+) -> Iterator[ServerProcess]:
     """The server as deployed: its recogniser loaded and warmed before it says it is ready."""
-    process = ServerProcess(tmp_path_factory.mktemp("e2e"), {"PLENARY_ASR_PRELOAD": "1"})
-    process.prepare()
-    process.start()
-    process.wait_until_ready()
+    process = server_start(namespace, tmp_path_factory.mktemp("e2e"), PLENARY_ASR_PRELOAD="1")
+    with inside(namespace):
+        process.wait_until_ready()
     yield process
     process.stop()
 

@@ -223,6 +223,7 @@ export class FloorMedia extends EventTarget {
     if (this.publisher || !this.janus) return;
     this.tell("publish", "connecting", "Connecting your microphone…");
     this.watchdog = setTimeout(() => this.publishFailed("the connection to the media server did not come up"), ICE_TIMEOUT_MS);
+    let joined = false;
     this.janus.attach({
       plugin: PLUGIN,
       success: (handle) => {
@@ -236,17 +237,21 @@ export class FloorMedia extends EventTarget {
       error: (cause) => this.publishFailed(cause),
       onmessage: (message, jsep) => {
         const handle = this.publisher;
-        if (message.error_code || message.error) {
+        // Refused at the door (not the floor holder, no token): say so. Once in the room,
+        // an error is Janus failing to take the media (no ICE candidates): the fallback.
+        if ((message.error_code || message.error) && !joined) {
           this.unpublish(`Your microphone was refused: ${message.error ?? "not allowed"}.`);
           return;
         }
+        if (message.error_code || message.error) return this.publishFailed(message.error);
         if (message.videoroom === "joined") {
+          joined = true;
           handle.createOffer({
             tracks: this.tracks(),
             success: (offer) => handle.send({
               message: { request: "configure", audio: true, video: this.camera },
               jsep: offer,
-              error: (cause) => this.unpublish(`Your microphone was refused: ${cause}.`),
+              error: (cause) => this.publishFailed(cause),
             }),
             error: (error) => this.publishFailed(error.message ?? String(error)),
           });
