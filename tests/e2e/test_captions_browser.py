@@ -126,17 +126,18 @@ def text_of(rows: list[dict[str, str]], language: str, *, original: bool) -> str
 
 def stored_capture(server: ServerProcess, seconds: float) -> Samples:
     """The speaker's recording as the server stored it, once it holds ``seconds`` of audio
-    (the page may have closed before its microphone's file had played to the end)."""
+    (the page may have closed before its microphone's file had played to the end): WAV from
+    the audio socket, Ogg Opus from Janus's forward where the page spoke over WebRTC."""
     deadline = time.monotonic() + 60
     while True:
-        for path in (server.data_dir / "recordings").rglob("*.wav"):
+        for path in (server.data_dir / "recordings").rglob("turn-*"):
             try:
                 (audio,) = decode_file(path, mono=True)
             except AsrError:
                 continue
             if len(audio) >= seconds * SAMPLE_RATE:
                 return audio
-        found = {str(p): p.stat().st_size for p in server.data_dir.rglob("*.wav")}
+        found = {str(p): p.stat().st_size for p in server.data_dir.rglob("turn-*")}
         assert time.monotonic() < deadline, f"no complete recording was stored: {found}"
         time.sleep(0.5)
 

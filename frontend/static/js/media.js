@@ -25,11 +25,10 @@ export const webrtcAvailable = () =>
 
 // Events: "state" {state: "connecting"|"live"|"fallback", message}, "publish" {state, message}.
 export class FloorMedia extends EventTarget {
-  constructor(meetingId, { tile, gallery }) {
+  constructor(meetingId, { tile }) {
     super();
     this.meetingId = meetingId;
     this.tile = tile; // {video, name, volume, play}
-    this.gallery = gallery;
     this.config = null;
     this.janus = null;
     this.failures = 0;
@@ -40,7 +39,6 @@ export class FloorMedia extends EventTarget {
     this.publisher = null;
     this.watchdog = null;
     this.camera = false;
-    this.galleryFeeds = new Map(); // feed → {handle, figure}
     this.refreshTimer = null;
     this.fallback = false;
     this.tile.volume.addEventListener("input", () => (this.tile.video.volume = Number(this.tile.volume.value)));
@@ -79,7 +77,6 @@ export class FloorMedia extends EventTarget {
         this.connections += 1;
         this.tell("state", "live", "");
         this.follow();
-        if (this.config.gallery) this.galleryRefresh();
       },
       error: (cause) => janus === this.janus && this.lost(cause),
     });
@@ -94,8 +91,6 @@ export class FloorMedia extends EventTarget {
     this.feed = null;
     const wasPublishing = this.publisher !== null;
     this.publisher = null;
-    this.galleryFeeds.forEach(({ figure }) => figure.remove());
-    this.galleryFeeds.clear();
     janus?.destroy({ cleanupHandles: true, notifyDestroyed: false });
     this.failures += 1;
     if (this.failures >= CONNECT_TRIES) return this.fallBack(cause);
@@ -132,7 +127,8 @@ export class FloorMedia extends EventTarget {
   // Subscribe to the floor's feed (not our own); a feed not live yet is retried.
   follow() {
     if (!this.janus?.isConnected() || this.floor === undefined) return;
-    const feed = this.floor && this.floor.id !== this.you ? feedOf(this.config, this.floor) : null;
+    // Plenary names each participant's publisher by their id (server/media/selectors.py).
+    const feed = this.floor && this.floor.id !== this.you ? this.floor.id : null;
     if (feed === this.feed) return;
     this.unsubscribe();
     this.feed = feed;
@@ -312,57 +308,6 @@ export class FloorMedia extends EventTarget {
     this.tell("publish", "off", message);
   }
 
-  // Delegations' cameras (the conference's gallery setting), sound muted: one subscription
-  // per present participant's feed, kept while the feed exists.
-  galleryRefresh(present = this.present ?? []) {
-    this.present = present;
-    if (!this.config?.gallery || !this.janus?.isConnected()) return;
-    const wanted = new Map(present.filter((p) => p.id !== this.you).map((p) => [feedOf(this.config, p), p]));
-    for (const [feed, { handle, figure }] of this.galleryFeeds) {
-      if (!wanted.has(feed)) {
-        handle?.detach();
-        figure.remove();
-        this.galleryFeeds.delete(feed);
-      }
-    }
-    for (const [feed, participant] of wanted) {
-      if (!this.galleryFeeds.has(feed)) this.galleryJoin(feed, participant);
-    }
-  }
-
-  galleryJoin(feed, participant) {
-    const figure = tileElement(participant);
-    const entry = { handle: null, figure };
-    this.galleryFeeds.set(feed, entry);
-    const video = figure.querySelector("video");
-    const stream = new MediaStream();
-    this.janus.attach({
-      plugin: PLUGIN,
-      success: (handle) => {
-        entry.handle = handle;
-        handle.send({ message: { request: "join", ptype: "subscriber", room: this.config.room, token: this.config.token, streams: [{ feed }] } });
-      },
-      onmessage: (message, jsep) => {
-        if (message.error_code) {
-          // No camera from them (yet): ask again on the next presence change.
-          entry.handle?.detach();
-          figure.remove();
-          this.galleryFeeds.delete(feed);
-          return;
-        }
-        if (jsep) entry.handle.createAnswer({ jsep, tracks: [], success: (answer) => entry.handle.send({ message: { request: "start" }, jsep: answer }) });
-      },
-      onremotetrack: (track, mid, on) => {
-        if (track.kind !== "video") return;
-        stream.getTracks().forEach((t) => stream.removeTrack(t));
-        if (on) stream.addTrack(track);
-        video.srcObject = stream;
-        if (on && !figure.isConnected) this.gallery.append(figure);
-        if (!on) figure.remove();
-      },
-    });
-  }
-
   // For the end-to-end tests and the curious: what the floor's subscription received.
   async receivedStats() {
     const pc = this.subscriber?.webrtcStuff?.pc;
@@ -387,21 +332,3 @@ export class FloorMedia extends EventTarget {
 }
 
 const who = (p) => (p.delegation_name ? `${p.name} — ${p.delegation_name}` : p.name);
-
-// The publisher id of a participant: the descriptor's when it names one for the floor,
-// else the participant's own id (contract v1: Plenary fixes it as the participant's pk).
-const feedOf = (config, participant) =>
-  config.floor?.participant === participant.id && config.floor.publisher ? config.floor.publisher : participant.id;
-
-function tileElement(participant) {
-  const figure = document.createElement("figure");
-  figure.className = "media-tile";
-  const video = document.createElement("video");
-  video.muted = true;
-  video.autoplay = true;
-  video.playsInline = true;
-  const caption = document.createElement("figcaption");
-  caption.textContent = who(participant);
-  figure.append(video, caption);
-  return figure;
-}

@@ -22,7 +22,6 @@ const floorAudio = new FloorAudio(meetingId);
 const $ = (id) => document.getElementById(id);
 const media = new FloorMedia(meetingId, {
   tile: { video: $("floor-video"), name: $("floor-media-name"), volume: $("floor-volume"), play: $("floor-play") },
-  gallery: $("gallery"),
 });
 window.plenaryMicrophone = microphone;
 window.plenaryMedia = media;
@@ -52,7 +51,6 @@ function floorChanged(state) {
   floorAudio.muted = mine;
   captions.floorChanged(state.floor.holder);
   media.floorChanged(state.floor.holder, state.you.id);
-  media.galleryRefresh(state.presence);
 }
 
 // The floor holder speaks over WebRTC; the audio socket is the fallback where it fails.
