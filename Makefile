@@ -11,9 +11,10 @@ PORT ?= 8000
 export PLENARY_DATA_DIR ?= $(CURDIR)/var
 
 # Debian packages: speech synthesis and Apertium (offline translation between en, es, fr, pt, it;
-# cg3 for its Italian pair), Redis for
+# cg3 for its Italian pair), the Janus WebRTC gateway with the janus.js and adapter.js that
+# Plenary serves (audio and video of the floor, docs/media.md), Redis for
 # the channel-layer tests, Chromium for the browser tests, pango and fonts for PDF exports.
-RUN_PACKAGES := apertium apertium-eng-spa apertium-fr-es apertium-es-pt apertium-spa-ita cg3 espeak-ng sox libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+RUN_PACKAGES := apertium apertium-eng-spa apertium-fr-es apertium-es-pt apertium-spa-ita cg3 espeak-ng sox libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core janus libjs-janus-gateway libjs-webrtc-adapter
 # age and strace: the backup tests (encryption; no password on a command line); openssl:
 # Redis over TLS.
 TEST_PACKAGES := $(RUN_PACKAGES) redis-server chromium age strace openssl

@@ -1,7 +1,7 @@
 """The production topology on one machine, without containers (``make cluster``).
 
 A private PostgreSQL (an owner role that migrates, a runtime role that Plenary runs as) and
-Redis, the one-shot migrate job, N Daphne web processes and M
+Redis, the one-shot migrate job, Janus (`plenary janus`), N Daphne web processes and M
 recognition workers under ``PLENARY_ENV=production``, and nginx in front with TLS (a
 self-signed certificate) using the same proxy rules as every other deployment
 (``deploy/nginx/``). Everything lives in one temporary directory, on free
@@ -201,11 +201,17 @@ class Cluster:
     https_port: int = field(default_factory=free_port)
     postgres_port: int = field(default_factory=free_port)
     redis_port: int = field(default_factory=free_port)
+    janus_ws_port: int = field(default_factory=free_port)
+    janus_admin_port: int = field(default_factory=free_port)
+    janus_secrets: tuple[str, str] = field(
+        default_factory=lambda: (secrets.token_urlsafe(32), secrets.token_urlsafe(32))
+    )
     web_ports: list[int] = field(default_factory=list)
     web: list[Service] = field(default_factory=list)
     workers: list[Service] = field(default_factory=list)
     postgres: Service | None = None
     redis: Service | None = None
+    janus: Service | None = None
     nginx: Service | None = None
 
     # Where things are --------------------------------------------------------------------
@@ -257,6 +263,13 @@ class Cluster:
             "CSRF_TRUSTED_ORIGINS": self.url,
             "PLENARY_DATA_DIR": str(self.data_dir),
             "PLENARY_ASR_WORKERS": "external",
+            # One Janus of the cluster's own (`plenary janus`), as deployments run it.
+            "PLENARY_JANUS": "external",
+            "PLENARY_JANUS_WS_URL": f"ws://127.0.0.1:{self.janus_ws_port}",
+            "PLENARY_JANUS_ADMIN_URL": f"http://127.0.0.1:{self.janus_admin_port}/admin",
+            "PLENARY_JANUS_ADMIN_SECRET": self.janus_secrets[0],
+            "PLENARY_JANUS_TOKEN_SECRET": self.janus_secrets[1],
+            "PLENARY_JANUS_RTP_PORTS": "42000-42999",
             "PYTHONUNBUFFERED": "1",
             **overrides,
         }
@@ -270,6 +283,7 @@ class Cluster:
             self._start_postgres()
             self._start_redis()
             self._prepare_database()
+            self._start_janus()
             self.web_ports = [free_port() for _ in range(self.web_processes)]
             for index, port in enumerate(self.web_ports):
                 self.web.append(self._web_service(index, port))
@@ -355,6 +369,16 @@ class Cluster:
         )
         self.start_redis()
 
+    def _start_janus(self) -> None:
+        self.janus = Service(
+            "janus",
+            [*PLENARY, "janus", "--config-dir", str(self.root / "janus")],
+            self.logs / "janus.log",
+            self.env(),
+        )
+        self.janus.start()
+        wait_until("Janus", Probe(self.janus_admin_port, self.janus))
+
     def start_redis(self) -> None:
         assert self.redis is not None
         self.redis.start()
@@ -434,7 +458,7 @@ class Cluster:
 
     def stop(self) -> None:
         """Stop everything, front to back, and remove the cluster's directory."""
-        services = [self.nginx, *self.workers, *self.web, self.redis, self.postgres]
+        services = [self.nginx, *self.workers, *self.web, self.janus, self.redis, self.postgres]
         for service in services:
             if service is not None:
                 service.stop()

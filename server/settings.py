@@ -39,12 +39,14 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _embedded_secret_key() -> str:
-    """A per-installation key kept in the data directory (embedded profile only)."""
-    path = DATA_DIR / "secret_key"
+def _installation_secret(name: str, size: int = 32) -> str:
+    """A secret kept in the data directory, made on first use (the embedded profile's
+    Django key, Janus's secrets): one per installation, shared by its server processes and
+    the Janus they start."""
+    path = DATA_DIR / name
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(64))
+        path.write_text(secrets.token_urlsafe(size))
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -61,7 +63,7 @@ if PRODUCTION:
     DATABASE_URL: str | None = _required("DATABASE_URL")
     REDIS_URL: str | None = _required("REDIS_URL")
 else:
-    SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key()
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _installation_secret("secret_key", 64)
     DATABASE_URL = os.environ.get("DATABASE_URL")
     REDIS_URL = os.environ.get("REDIS_URL")
 
@@ -300,29 +302,25 @@ JANUS_BINARY = os.environ.get("PLENARY_JANUS_BINARY", "janus")
 # the loopback or a private network, never reachable by browsers.
 JANUS_WS_URL = os.environ.get("PLENARY_JANUS_WS_URL", "ws://127.0.0.1:8188")
 JANUS_ADMIN_URL = os.environ.get("PLENARY_JANUS_ADMIN_URL", "http://127.0.0.1:7088/admin")
+# The address those two listen on, for the Janus that Plenary configures (`plenary serve`,
+# `plenary janus`): the loopback, or a private network's address where Janus runs apart.
+JANUS_BIND = os.environ.get("PLENARY_JANUS_BIND", "127.0.0.1")
 
 
-def _janus_secret(name: str) -> str:
-    """A Janus secret from ``PLENARY_<name>``, else kept in the data directory (one per
-    installation, shared by the server processes and the Janus they start)."""
-    value = os.environ.get(f"PLENARY_{name}")
-    if value:
-        return value
-    path = DATA_DIR / name.lower()
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-JANUS_ADMIN_SECRET = _janus_secret("JANUS_ADMIN_SECRET")
-JANUS_TOKEN_SECRET = _janus_secret("JANUS_TOKEN_SECRET")
+# Janus's admin API secret, and the key of the room tokens Janus checks (token_auth_secret).
+JANUS_ADMIN_SECRET = os.environ.get("PLENARY_JANUS_ADMIN_SECRET") or _installation_secret(
+    "janus_admin_secret"
+)
+JANUS_TOKEN_SECRET = os.environ.get("PLENARY_JANUS_TOKEN_SECRET") or _installation_secret(
+    "janus_token_secret"
+)
 JANUS_RTP_PORTS = os.environ.get("PLENARY_JANUS_RTP_PORTS", "20000-40000")
 # The network interface Janus gathers ICE candidates on (ice_enforce_list); empty: all.
 JANUS_INTERFACE = os.environ.get("PLENARY_JANUS_INTERFACE", "")
 # Janus's public address where it sits behind 1:1 NAT (nat_1_1_mapping); empty: none.
 JANUS_PUBLIC_IP = os.environ.get("PLENARY_JANUS_PUBLIC_IP", "")
+# A STUN server (host:port) Janus asks for its public address where none is given above.
+JANUS_STUN = os.environ.get("PLENARY_JANUS_STUN", "")
 # The STUN/TURN servers browsers use, as RTCPeerConnection's iceServers (JSON).
 _ice_servers: object = json.loads(os.environ.get("PLENARY_ICE_SERVERS", "[]"))
 if not isinstance(_ice_servers, list):
@@ -361,7 +359,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("PLENARY_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        "httpx": {"level": "WARNING"},  # a line per request to Janus's admin API otherwise  # a line per login otherwise; lockouts are warnings
+        "axes": {"level": "WARNING"},  # a line per login otherwise; lockouts are warnings
+        "httpx": {"level": "WARNING"},  # a line per request to Janus's admin API otherwise
     },
 }

@@ -72,13 +72,13 @@ class RoomWatch:
         event = json.loads(text)
         kind = event.get("type")
         if kind in FLOOR_EVENTS:
-            self._run(self.consumer.floor_changed())
+            self.run(self.consumer.floor_changed())
         elif kind == MediaEvent.MUTED:
             data = event.get("data", {})
             participant = data.get("participant", {}).get("id")
-            self._run(self.consumer.muted(participant, bool(data.get("muted"))))
+            self.run(self.consumer.muted(participant, bool(data.get("muted"))))
 
-    def _run(self, work: Coroutine[object, object, None]) -> None:
+    def run(self, work: Coroutine[object, object, None]) -> None:
         # Not awaited here: the hub delivers to every socket of the room in turn.
         task = asyncio.create_task(work)
         self.tasks.add(task)
@@ -119,8 +119,8 @@ class MediaConsumer(AdmittedConsumer):
             await self.close(code=CLOSE_JANUS_UNAVAILABLE)
             return
         self.gate = SignallingGate(self.room, core_token, self.floor_publisher)
-        self.pump = asyncio.create_task(self.relay_answers(self.upstream))
         self.watch = RoomWatch(self)
+        self.pump = asyncio.create_task(self.relay_answers(self.upstream))
         hub = get_hub()
         self.member = await hub.attach(meeting_id, self.watch)
         _, _, seq = await _floor_state(meeting_id)
@@ -158,9 +158,14 @@ class MediaConsumer(AdmittedConsumer):
         try:
             async for text in upstream:
                 reply = json.loads(text)
-                self.gate.answered(reply)
-                if reply.get("janus") == "webrtcup" and reply.get("sender") in self.gate.publishers:
-                    await self.publisher_live()
+                if self.gate.answered(reply):  # the floor may have moved on since the join
+                    self.watch.run(self.floor_changed())
+                if (
+                    isinstance(reply, dict)
+                    and reply.get("janus") == "webrtcup"
+                    and reply.get("sender") in self.gate.publishers
+                ):
+                    self.watch.run(self.publisher_live())
                 await self.send(text_data=text if isinstance(text, str) else text.decode())
         except websockets.ConnectionClosed:
             pass
@@ -175,19 +180,28 @@ class MediaConsumer(AdmittedConsumer):
 
     async def publisher_live(self) -> None:
         """The floor holder's audio reaches Janus: have it forwarded to recognition."""
-        holder, turn, _ = await _floor_state(self.meeting.pk)
-        if holder != self.participant.pk or turn is None or self.forward is not None:
+        if self.forward is not None or await self.floor_publisher() is None:
             return
-        forward = FloorForward(self.admin, self.room, publisher_id(self.participant))
+        forward = self.forward = FloorForward(self.admin, self.room, publisher_id(self.participant))
+        _, forward.turn_id, _ = await _floor_state(self.meeting.pk)
         try:
-            if await forward.start(self.meeting.pk, turn):
-                self.forward = forward
-        except (JanusError, OSError) as exc:
-            logger.warning("meeting %s: floor audio not forwarded: %s", self.meeting.pk, exc)
+            started = forward.turn_id is not None and await forward.start(self.meeting.pk)
+        except Exception:  # recognition is the captions module's: the media goes on without
+            logger.exception("meeting %s: floor audio not forwarded", self.meeting.pk)
+            started = False
+        if not started and self.forward is forward:
+            self.forward = None
 
     async def floor_changed(self) -> None:
-        """Cut this participant's publisher if they no longer hold the floor."""
-        if not self.gate.publishers or await self.floor_publisher() is not None:
+        """Cut this participant's publisher if they no longer hold the floor (given the
+        floor again, their audio goes on to recognition as a new turn)."""
+        if not self.gate.publishers:
+            return
+        if await self.floor_publisher() is not None:
+            _, turn, _ = await _floor_state(self.meeting.pk)
+            if self.forward is not None and self.forward.turn_id != turn:
+                await self.forward_stop()
+                await self.publisher_live()
             return
         self.gate.floor_lost()
         await self.forward_stop()

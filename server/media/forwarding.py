@@ -47,18 +47,19 @@ class FloorForward:
         self.publisher = publisher
         self.streams: list[int] = []
         self.turn: RtpTurn | None = None
+        self.turn_id: int | None = None  # the floor turn whose audio this forwards
 
     async def forward(self, host: str, port: int, ssrc: int) -> None:
         self.streams.append(
             await self.admin.rtp_forward(self.room, self.publisher, host, port, ssrc)
         )
 
-    async def start(self, meeting_id: int, turn_id: int) -> bool:
-        """Start the RTP turn; False where the captions module has none."""
+    async def start(self, meeting_id: int) -> bool:
+        """Start the RTP turn of ``turn_id``; False where the captions module has none."""
         start = _rtp_turn_start()
-        if start is None:
+        if start is None or self.turn_id is None:
             return False
-        self.turn = await start(meeting_id, turn_id, self.forward)
+        self.turn = await start(meeting_id, self.turn_id, self.forward)
         return True
 
     async def stop(self) -> None:

@@ -1,7 +1,7 @@
-"""The configuration of an embedded Janus, written by Plenary (docs/media.md): the VideoRoom
-plugin and the WebSocket and HTTP transports only (linked into folders of their own), every
-API on the loopback, the admin API behind ``admin_secret``, signed tokens, and the ICE
-settings of the deployment."""
+"""The configuration of the Janus Plenary runs (docs/media.md): the VideoRoom plugin and the
+WebSocket and HTTP transports only (linked into folders of their own), the APIs on the
+loopback (or the private address ``PLENARY_JANUS_BIND``), the admin API behind
+``admin_secret``, signed tokens, and the ICE settings of the deployment."""
 
 import json
 import os
@@ -26,6 +26,8 @@ class JanusConfig:
     rtp_ports: str
     interface: str
     public_ip: str
+    bind: str = "127.0.0.1"
+    stun: str = ""  # host:port
 
     @classmethod
     def from_settings(cls) -> "JanusConfig":
@@ -39,6 +41,8 @@ class JanusConfig:
             rtp_ports=settings.JANUS_RTP_PORTS,
             interface=settings.JANUS_INTERFACE,
             public_ip=settings.JANUS_PUBLIC_IP,
+            bind=settings.JANUS_BIND,
+            stun=settings.JANUS_STUN,
         )
 
 
@@ -81,6 +85,9 @@ def janus_config_write(directory: Path, config: JanusConfig) -> Path:
         nat["ice_enforce_list"] = config.interface
     if config.public_ip:
         nat["nat_1_1_mapping"] = config.public_ip
+    if config.stun:
+        host, _, port = config.stun.rpartition(":")
+        nat["stun_server"], nat["stun_port"] = host, int(port)
     files: dict[str, dict[str, Section]] = {
         "janus.jcfg": {
             "general": {
@@ -106,7 +113,7 @@ def janus_config_write(directory: Path, config: JanusConfig) -> Path:
                 "json": "compact",
                 "ws": True,
                 "ws_port": config.ws_port,
-                "ws_ip": "127.0.0.1",
+                "ws_ip": config.bind,
             },
             "admin": {"admin_ws": False},
         },
@@ -116,7 +123,7 @@ def janus_config_write(directory: Path, config: JanusConfig) -> Path:
                 "admin_base_path": config.admin_path,
                 "admin_http": True,
                 "admin_port": config.admin_port,
-                "admin_ip": "127.0.0.1",
+                "admin_ip": config.bind,
                 "admin_https": False,
             },
         },

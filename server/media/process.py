@@ -22,7 +22,7 @@ RESTART_PAUSE_SECONDS = 0.5  # between two restarts, should Janus die at once ea
 
 class JanusProcess:
     """One Janus child and the thread that restarts it; ``restarted`` runs (in that thread)
-    each time it answers again after a restart."""
+    each time it answers again after a restart, before ``restarts`` counts it."""
 
     def __init__(
         self,
@@ -100,17 +100,26 @@ class JanusProcess:
             except (RuntimeError, TimeoutError) as exc:
                 logger.error("Janus could not be restarted: %s", exc)
                 continue
-            self.restarts += 1
+            if self.stopping.is_set():  # stopped while it restarted
+                self._end(self.process)
+                return
             logger.info("Janus restarted (pid %s)", self.process.pid if self.process else None)
             if self.restarted is not None:
                 try:
                     self.restarted()
                 except Exception:  # the next client's request creates its room again
                     logger.exception("rooms could not be created again after Janus restarted")
+            self.restarts += 1  # counted once its rooms are back
 
     def stop(self) -> None:
+        """Stop Janus, and the watcher with it (a restart under way ends too)."""
         self.stopping.set()
-        process = self.process
+        self._end(self.process)
+        if self.watcher is not None and self.watcher is not threading.current_thread():
+            self.watcher.join(START_TIMEOUT_SECONDS + STOP_TIMEOUT_SECONDS)
+
+    @staticmethod
+    def _end(process: subprocess.Popen[bytes] | None) -> None:
         if process is None or process.poll() is not None:
             return
         process.terminate()

@@ -13,6 +13,9 @@ from server.common.json_types import JSON
 
 from .tokens import PLUGIN, SignedToken, room_token_valid
 
+# janus.js keeps one Janus session per page; a second covers a reconnection under way.
+SESSIONS_PER_CONNECTION = 2
+
 # Janus's own error codes, so that janus.js treats a refusal as Janus's.
 UNAUTHORIZED = 403
 UNAUTHORIZED_PLUGIN = 405
@@ -98,6 +101,8 @@ class SignallingGate:
         }
         relayed["token"] = self.token().text
         if kind == "create":
+            if len(self.sessions) + len(self.creating) >= SESSIONS_PER_CONNECTION:
+                raise Refused(UNAUTHORIZED, "Too many Janus sessions on one connection")
             self.creating.add(transaction)
             return relayed
         if kind in ("info", "ping"):
@@ -105,6 +110,8 @@ class SignallingGate:
         session = message.get("session_id")
         if not isinstance(session, int) or session not in self.sessions:
             raise Refused(UNAUTHORIZED, "Not a session of this connection")
+        if kind == "destroy":
+            self.sessions.discard(session)
         if kind == "attach" and message.get("plugin") != PLUGIN:
             raise Refused(UNAUTHORIZED_PLUGIN, f"Only {PLUGIN} may be attached")
         if kind == "message":
@@ -144,13 +151,16 @@ class SignallingGate:
             raise Refused(UNAUTHORIZED, "Only the floor holder may publish")
         return publisher
 
-    def answered(self, reply: JSON) -> None:
-        """Learn from Janus's answers: the sessions created here, the publisher handles."""
+    def answered(self, reply: JSON) -> bool:
+        """Learn from Janus's answers: the sessions created here, the publisher handles and
+        their audio tracks. True where this answer made a handle the floor's publisher."""
         if not isinstance(reply, dict):
-            return
+            return False
+        if reply.get("sender") in self.publishers:
+            self._audio_mids(reply.get("plugindata"))
         transaction = reply.get("transaction")
         if not isinstance(transaction, str):
-            return
+            return False
         data = reply.get("data")
         if transaction in self.creating and reply.get("janus") in ("success", "error"):
             self.creating.discard(transaction)
@@ -158,14 +168,15 @@ class SignallingGate:
             if isinstance(session, int):
                 self.sessions.add(session)
         handle = self.joining.get(transaction)
-        if handle is not None and reply.get("janus") in ("event", "error"):
-            del self.joining[transaction]
-            plugindata = reply.get("plugindata")
-            answer = plugindata.get("data") if isinstance(plugindata, dict) else None
-            if isinstance(answer, dict) and answer.get("videoroom") == "joined":
-                self.publishers.add(handle)
-        if reply.get("sender") in self.publishers:
-            self._audio_mids(reply.get("plugindata"))
+        if handle is None or reply.get("janus") not in ("event", "error"):
+            return False
+        del self.joining[transaction]
+        plugindata = reply.get("plugindata")
+        answer = plugindata.get("data") if isinstance(plugindata, dict) else None
+        if isinstance(answer, dict) and answer.get("videoroom") == "joined":
+            self.publishers.add(handle)
+            return True
+        return False
 
     def _audio_mids(self, plugindata: JSON) -> None:
         answer = plugindata.get("data") if isinstance(plugindata, dict) else None

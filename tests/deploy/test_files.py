@@ -76,7 +76,9 @@ def plenary_services(compose: Document) -> dict[str, Document]:
 
 def test_compose_has_the_production_topology(compose: Document) -> None:
     services = mapping(compose["services"])
-    assert set(services) == {"postgres", "redis", "migrate", "web", "asr-worker", "prune", "nginx"}
+    assert set(services) == {
+        *("postgres", "redis", "migrate", "web", "asr-worker", "janus", "prune", "nginx")
+    }
     for name, service in services.items():
         for dependency in mapping(mapping(service).get("depends_on", {})):
             assert dependency in services, f"{name} depends on a missing service {dependency}"
@@ -104,6 +106,19 @@ def test_compose_gives_plenary_only_variables_it_reads_and_secrets_from_outside(
         shell = command if isinstance(command, str) else shlex.join(map(str, listing(command)))
         for argv in plenary_commands(shell.removeprefix("sh -c ").strip("\"'")):
             assert plenary_command_exists(argv), f"{name}: no command {argv[:2]}"
+
+
+def test_compose_runs_janus_apart_with_its_apis_unpublished(compose: Document) -> None:
+    services = plenary_services(compose)
+    janus = services["janus"]
+    assert listing(janus["command"]) == ["plenary", "janus"]
+    assert all(str(port).endswith("/udp") for port in listing(janus["ports"]))  # media only
+    web = {key: str(value) for key, value in mapping(services["web"]["environment"]).items()}
+    assert web["PLENARY_JANUS"] == "external"
+    assert web["PLENARY_JANUS_WS_URL"] == "ws://janus:8188"
+    assert "janus" in mapping(services["web"]["depends_on"])
+    for secret in ("PLENARY_JANUS_ADMIN_SECRET", "PLENARY_JANUS_TOKEN_SECRET"):
+        assert web[secret].startswith("${JANUS_") and ":?" in web[secret]
 
 
 def test_compose_mounts_files_that_exist(compose: Document) -> None:
@@ -189,7 +204,7 @@ def test_kubernetes_gives_plenary_known_variables_and_secrets_from_the_secret(
         **containers(manifests, "Job"),
     }
     plenary = {k: v for k, v in plenary.items() if str(v["image"]).startswith("plenary:")}
-    assert set(plenary) == {"plenary-web", "plenary-asr-worker", "plenary-migrate"}
+    assert set(plenary) == {"plenary-web", "plenary-asr-worker", "plenary-janus", "plenary-migrate"}
     for name, container in plenary.items():
         env = {str(mapping(e)["name"]): mapping(e) for e in listing(container["env"])}
         assert {"SECRET_KEY", "DATABASE_URL"} <= set(env) <= known
@@ -322,6 +337,7 @@ def test_systemd_units_run_existing_commands_with_the_environment_file() -> None
         "plenary-web@.service",
         "plenary-asr-worker@.service",
         "plenary-prune.service",
+        "plenary-janus.service",
     }
     for unit in units:
         owner = ["/etc/plenary/owner.env"] if unit.name == "plenary-migrate.service" else []

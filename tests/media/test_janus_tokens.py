@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from server.media.admin import JanusAdmin
+from server.media.admin import JanusAdmin, JanusError
 from server.media.rooms import room_ensure
 from server.media.tokens import PLUGIN, _sign, room_token
 from tests.media.conftest import JanusDirect, core
@@ -73,3 +73,15 @@ async def test_janus_admits_a_join_with_the_room_token(direct: JanusDirect) -> N
     assert reply["plugindata"]["data"]["videoroom"] == "joined"
     assert [p["id"] for p in await JanusAdmin().participants(room)] == [99]
     assert await JanusAdmin().kick(room, 99)
+
+
+@pytest.mark.usefixtures("janus")
+async def test_the_room_s_own_token_list_is_plenary_s_to_change() -> None:
+    """Janus's ``allowed`` list (unused by signed-token rooms, but Plenary's alone): the admin
+    client changes it with the room's secret; a browser's proxy never relays it."""
+    room = await room_ensure(MEETING)
+    admin = JanusAdmin()
+    await admin.allowed(room, "add", ["spare"])
+    await admin.allowed(room, "remove", ["spare"])
+    with pytest.raises(JanusError):
+        await admin.allowed(room, "sideways", ["spare"])

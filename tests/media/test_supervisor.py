@@ -18,6 +18,7 @@ from server.conferences.models import Meeting
 from server.media.admin import JanusAdmin, JanusError
 from server.media.process import JanusProcess
 from server.media.rooms import media_room, rooms_recreate
+from tests.media.conftest import OpenMedia
 from tests.support.janus import janus_config
 from tests.support.server import free_port
 
@@ -99,3 +100,19 @@ async def test_a_process_without_janus_does_not_report_media(settings: SettingsW
     settings.JANUS = "embedded"  # and this test process started none
     response = await AsyncClient().get("/readyz")
     assert "media" not in response.json()["checks"]
+
+
+async def test_a_janus_restart_tells_the_page_to_join_again(
+    own_janus: JanusProcess, plenary: Meeting, open_media: OpenMedia, settings: SettingsWrapper
+) -> None:
+    settings.JANUS_WS_URL, settings.JANUS_ADMIN_URL = own_janus.ws_url, own_janus.admin_url
+    socket = await open_media("kenya", plenary)
+    session = await socket.session()
+    assert session
+    assert own_janus.process is not None
+    os.kill(own_janus.process.pid, signal.SIGKILL)
+    assert await socket.closed_with() == 1012  # the page starts over, with a new session
+    deadline = time.monotonic() + 10
+    while own_janus.restarts == 0:  # and finds the room there again
+        assert time.monotonic() < deadline, "Janus was not restarted"
+        await asyncio.sleep(0.05)

@@ -16,6 +16,7 @@ from server.captions.events import (
     CaptionTranslation,
     TranscriptRedone,
 )
+from server.media.events import MediaMuted
 from server.negotiation.events import PREFIX, NegotiationChange
 from server.negotiation.state import EventKind
 from server.rooms.events import (
@@ -46,7 +47,11 @@ pytestmark = [pytest.mark.django_db]
 
 ROOT = Path(__file__).resolve().parents[2]
 # The modules that name event types: the registry (rooms) and the captions' event kinds.
-REGISTRY = {ROOT / "server/rooms/events.py", ROOT / "server/captions/events.py"}
+REGISTRY = {
+    ROOT / "server/rooms/events.py",
+    ROOT / "server/captions/events.py",
+    ROOT / "server/media/events.py",
+}
 
 WHO: ParticipantRef = {
     "id": 7,
@@ -88,6 +93,7 @@ def every_payload() -> list[EventPayload]:
             replaces=[7],
         ),
         CaptionTranslation(segment=1, turn=2, language="en", text="Thanks.", engine="argos"),
+        MediaMuted(participant=WHO, muted=True),
         TranscriptRedone(recording=4, turn=2, segments=3, superseded=2),
         *(
             NegotiationChange(

@@ -100,6 +100,11 @@ def hand_lower(room: Room) -> dict[str, Any]:
     return {"participant": room.france.pk}
 
 
+def media_mute(room: Room) -> dict[str, Any]:
+    france_speaks(room)
+    return {"mute": True}
+
+
 # Presiding officers only: the state each succeeds in, and its data.
 PRESIDING_ONLY: dict[str, Setup] = {
     "speakers.add": lambda room: {"participant": room.japan.pk, "kind": "speaker"},
@@ -114,6 +119,7 @@ PRESIDING_ONLY: dict[str, Setup] = {
     "meeting.resume": meeting_resume,
     "meeting.close": lambda room: {},
     "hand.lower": hand_lower,
+    "media.mute": media_mute,
 }
 # Open to everyone present (tested below with the refusals they have).
 EVERYONE = {"chat.send", "hand.raise", "floor.request", "floor.withdraw"}

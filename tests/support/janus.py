@@ -5,7 +5,6 @@ written by Plenary's own ``janus_config``, and points the settings at it.
 ICE never gathers on the loopback: these tests use signalling only (a ``join`` is answered
 without ICE); real media runs in the network namespaces of tests/support/netns.py."""
 
-import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -14,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from server.common.json_types import JSON
 from server.media.janus_config import JanusConfig
 from server.media.process import JanusProcess
 from tests.support.server import free_port
@@ -49,16 +47,3 @@ def janus() -> Iterator[JanusProcess]:
     settings.JANUS_WS_URL, settings.JANUS_ADMIN_URL = before
     process.stop()
     shutil.rmtree(folder, ignore_errors=True)
-
-
-def plugin_answer(reply: JSON) -> dict[str, JSON]:
-    """The VideoRoom's answer inside a Janus ``event`` (or ``{}``)."""
-    plugindata = reply.get("plugindata") if isinstance(reply, dict) else None
-    data = plugindata.get("data") if isinstance(plugindata, dict) else None
-    return data if isinstance(data, dict) else {}
-
-
-def as_json(text: str | bytes) -> dict[str, JSON]:
-    value = json.loads(text)
-    assert isinstance(value, dict)
-    return value
