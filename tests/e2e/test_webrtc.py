@@ -283,3 +283,35 @@ def test_webrtc_pages_rejoin_by_themselves_when_janus_restarts(
     )
     expect(japan.get_by_test_id("media-status")).to_have_attribute("data-state", "live")
     expect(france.get_by_test_id("mic-status")).to_contain_text("microphone is on")
+
+
+# A browser that may use relays only, and knows none: as behind a firewall that lets no UDP
+# through, with no TURN server configured.
+RELAY_ONLY = """
+const NativeConnection = window.RTCPeerConnection;
+window.RTCPeerConnection = function (config, ...rest) {
+  return new NativeConnection({ ...config, iceTransportPolicy: "relay" }, ...rest);
+};
+window.RTCPeerConnection.prototype = NativeConnection.prototype;
+"""
+
+
+@needs_janus
+def test_webrtc_a_listener_whose_connection_fails_falls_back_to_the_audio_stream(
+    log_in: LogIn,
+) -> None:
+    """The listener's subscription never connects; the page offers the PCM relay instead
+    and says so."""
+    chair, kenya = log_in("chair"), log_in("kenya")
+    for page in (chair, kenya):
+        enter_plenary(page)
+    if kenya.get_by_test_id("microphone").is_hidden():
+        give_floor(chair, kenya, OTIENO)
+    speak(kenya, camera=False)
+    listener = log_in("japan")
+    listener.context.add_init_script(RELAY_ONLY)
+    enter_plenary(listener)
+    status = listener.get_by_test_id("media-status")
+    expect(status).to_have_attribute("data-state", "fallback", timeout=20_000)
+    expect(status).to_contain_text("could not connect")
+    expect(listener.get_by_role("button", name="Listen to the floor")).to_be_visible()

@@ -136,7 +136,9 @@ export class FloorMedia extends EventTarget {
   }
 
   subscribe(feed) {
+    let watchdog = null; // from the answer on: a connection not up in time falls back
     const retry = () => {
+      clearTimeout(watchdog);
       if (this.feed !== feed) return;
       this.feed = null;
       setTimeout(() => this.feed === null && this.follow(), RETRY_MS);
@@ -169,10 +171,17 @@ export class FloorMedia extends EventTarget {
           handle.createAnswer({
             jsep,
             tracks: [],
-            success: (answer) => handle.send({ message: { request: "start", room: this.config.room }, jsep: answer }),
+            success: (answer) => {
+              handle.send({ message: { request: "start", room: this.config.room }, jsep: answer });
+              watchdog = setTimeout(() => this.feed === feed && this.fallBack("the floor's sound and picture could not connect"), ICE_TIMEOUT_MS);
+            },
             error: retry,
           });
         }
+      },
+      webrtcState: (up) => {
+        clearTimeout(watchdog);
+        if (!up) retry();
       },
       onremotetrack: (track, mid, on) => {
         stream.getTracks().filter((t) => t.id === track.id).forEach((t) => stream.removeTrack(t));
