@@ -3,6 +3,7 @@
 created again), stopped with the server (docs/media.md, "Running Janus")."""
 
 import logging
+import shutil
 import subprocess
 import threading
 import time
@@ -18,6 +19,15 @@ logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 10.0
 STOP_TIMEOUT_SECONDS = 5.0
 RESTART_PAUSE_SECONDS = 0.5  # between two restarts, should Janus die at once each time
+
+
+def _dies_with_us() -> list[str]:
+    """Janus gets SIGTERM should this process die without stopping it (a SIGKILL, an OOM
+    kill), so that no Janus outlives its server and holds its ports: util-linux's setpriv
+    sets the parent-death signal, which ``exec`` keeps. The thread that starts Janus must
+    outlive it: the main thread, or the watcher, which ends only with ``stop``."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
 
 
 class JanusProcess:
@@ -58,7 +68,7 @@ class JanusProcess:
     def _spawn(self, path: Path) -> None:
         log = (self.directory / "janus.log").open("ab")
         self.process = subprocess.Popen(
-            [self.binary, "-F", str(self.directory), "-C", str(path), "-o"],
+            [*_dies_with_us(), self.binary, "-F", str(self.directory), "-C", str(path), "-o"],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -3,7 +3,10 @@ created again) when it dies, and ``/readyz``."""
 
 import asyncio
 import os
+import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,7 +23,7 @@ from server.media.process import JanusProcess
 from server.media.rooms import media_room, rooms_recreate
 from tests.media.conftest import OpenMedia
 from tests.support.janus import janus_config
-from tests.support.server import free_port
+from tests.support.server import REPO, free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +38,7 @@ def own_janus(plenary: Meeting) -> Iterator[JanusProcess]:
     process.start()
     yield process
     process.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_the_configuration_loads_only_what_plenary_uses(own_janus: JanusProcess) -> None:
@@ -116,3 +120,36 @@ async def test_a_janus_restart_tells_the_page_to_join_again(
     while own_janus.restarts == 0:  # and finds the room there again
         assert time.monotonic() < deadline, "Janus was not restarted"
         await asyncio.sleep(0.05)
+
+
+PARENT = """
+import sys, time
+from pathlib import Path
+from server.media.janus_config import JanusConfig
+from server.media.process import JanusProcess
+ws, admin, secret, folder = sys.argv[1:]
+config = JanusConfig(int(ws), int(admin), "/admin", secret, secret, "43000-43099", "lo", "")
+janus = JanusProcess(Path(folder), config)
+janus.start()
+print(janus.process.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_janus_dies_with_a_server_that_is_killed(tmp_path: Path) -> None:
+    """No Janus outlives its server and holds its ports (SIGKILL: no cleanup runs)."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(free_port()), str(free_port()), "s", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    assert parent.stdout is not None
+    janus_pid = int(parent.stdout.readline())
+    assert Path(f"/proc/{janus_pid}").exists()
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{janus_pid}").exists():
+        assert time.monotonic() < deadline, "Janus outlived its killed parent"
+        time.sleep(0.05)
