@@ -16,8 +16,8 @@ export PLENARY_DATA_DIR ?= $(CURDIR)/var
 # the channel-layer tests, Chromium for the browser tests, pango and fonts for PDF exports.
 RUN_PACKAGES := apertium apertium-eng-spa apertium-fr-es apertium-es-pt apertium-spa-ita cg3 espeak-ng sox libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core janus libjs-janus-gateway libjs-webrtc-adapter
 # age and strace: the backup tests (encryption; no password on a command line); openssl:
-# Redis over TLS.
-TEST_PACKAGES := $(RUN_PACKAGES) redis-server chromium age strace openssl
+# Redis over TLS; iproute2: the network namespaces of the browser tests (WebRTC).
+TEST_PACKAGES := $(RUN_PACKAGES) redis-server chromium age strace openssl iproute2
 # The production topology on one machine (deploy/cluster.py): PostgreSQL, Redis, nginx, TLS.
 CLUSTER_PACKAGES := $(RUN_PACKAGES) postgresql redis-server nginx-light openssl
 

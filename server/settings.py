@@ -219,7 +219,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+# janus.js and adapter.js for the media plane (frontend/static/js/media.js) come from
+# Debian (libjs-janus-gateway, libjs-webrtc-adapter), served as Plenary's own files.
+STATICFILES_DIRS = [
+    BASE_DIR / "frontend" / "static",
+    ("vendor/janus-gateway", "/usr/share/javascript/janus-gateway"),
+    ("vendor/webrtc-adapter", "/usr/share/javascript/webrtc-adapter"),
+]
 STATIC_ROOT = DATA_DIR / "static"
 # The embedded profile serves static files from Daphne; production leaves them to nginx.
 SERVE_STATIC = os.environ.get("PLENARY_SERVE_STATIC", "0" if PRODUCTION else "1") == "1"

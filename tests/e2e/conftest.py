@@ -1,7 +1,15 @@
-"""Debian's Chromium driven by Playwright, against a real Plenary server process."""
+"""Debian's Chromium driven by Playwright, against a real Plenary server process.
 
+Each module's server (with the Janus it starts) and Chromium run in a network namespace of
+the module's own (tests/support/netns.py): WebRTC needs an interface other than the
+loopback, and its packets must never use the machine's own addresses. Where namespaces
+cannot be made (not root), they run on the host's loopback and the WebRTC tests skip."""
+
+import contextlib
+import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -15,6 +23,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.support.netns import INTERFACE, NetworkNamespace, network_namespace
 from tests.support.server import ServerProcess
 
 CHROMIUM = "/usr/bin/chromium"
@@ -50,20 +59,48 @@ def policy_violations(context: BrowserContext) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("e2e"))
+def namespace() -> Iterator[NetworkNamespace | None]:
+    if os.geteuid() != 0 or shutil.which("ip") is None:
+        yield None
+        return
+    with network_namespace() as made:
+        yield made
+
+
+def inside(namespace: NetworkNamespace | None) -> AbstractContextManager[None]:
+    """The calling thread in ``namespace`` (where there is one) for the block: processes
+    started and sockets opened there belong to it."""
+    return namespace.entered() if namespace else contextlib.nullcontext()
+
+
+def server_start(namespace: NetworkNamespace | None, data_dir: Path, **env: str) -> ServerProcess:
+    """A prepared server started in ``namespace``; its Janus gathers ICE candidates on the
+    namespace's private interface."""
+    process = ServerProcess(data_dir, {"PLENARY_JANUS_INTERFACE": INTERFACE, **env})
     process.prepare()
-    process.start()
+    with inside(namespace):
+        process.start()
+    return process
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, namespace: NetworkNamespace | None
+) -> Iterator[ServerProcess]:
+    process = server_start(namespace, tmp_path_factory.mktemp("e2e"))
     yield process
     process.stop()
 
 
 @pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
+def playwright(namespace: NetworkNamespace | None) -> Iterator[Playwright]:
+    """Playwright's driver, started in the namespace: the Chromiums it launches are there."""
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.skip(f"Debian's Chromium is not at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as driver:
-        yield driver
+    with inside(namespace):
+        driver = sync_playwright().start()
+    yield driver
+    driver.stop()
 
 
 @pytest.fixture(scope="module")

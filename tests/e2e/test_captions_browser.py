@@ -27,9 +27,18 @@ from asr import (
 )
 from tests.captions.conftest import speech
 from tests.support.audio import level_db, similarity
+from tests.support.netns import NetworkNamespace
 from tests.support.server import ServerProcess
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, LogIn, enter_plenary, log_in_with_the_form
+from .conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LogIn,
+    enter_plenary,
+    inside,
+    log_in_with_the_form,
+    server_start,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,12 +58,13 @@ def overlap(expected: str, shown: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, namespace: NetworkNamespace | None
+) -> Iterator[ServerProcess]:
     """The server as deployed: its recogniser loaded and warmed before it says it is ready."""
-    process = ServerProcess(tmp_path_factory.mktemp("e2e"), {"PLENARY_ASR_PRELOAD": "1"})
-    process.prepare()
-    process.start()
-    process.wait_until_ready()
+    process = server_start(namespace, tmp_path_factory.mktemp("e2e"), PLENARY_ASR_PRELOAD="1")
+    with inside(namespace):
+        process.wait_until_ready()
     yield process
     process.stop()
 
@@ -116,17 +126,18 @@ def text_of(rows: list[dict[str, str]], language: str, *, original: bool) -> str
 
 def stored_capture(server: ServerProcess, seconds: float) -> Samples:
     """The speaker's recording as the server stored it, once it holds ``seconds`` of audio
-    (the page may have closed before its microphone's file had played to the end)."""
+    (the page may have closed before its microphone's file had played to the end): WAV from
+    the audio socket, Ogg Opus from Janus's forward where the page spoke over WebRTC."""
     deadline = time.monotonic() + 60
     while True:
-        for path in (server.data_dir / "recordings").rglob("*.wav"):
+        for path in (server.data_dir / "recordings").rglob("turn-*"):
             try:
                 (audio,) = decode_file(path, mono=True)
             except AsrError:
                 continue
             if len(audio) >= seconds * SAMPLE_RATE:
                 return audio
-        found = {str(p): p.stat().st_size for p in server.data_dir.rglob("*.wav")}
+        found = {str(p): p.stat().st_size for p in server.data_dir.rglob("turn-*")}
         assert time.monotonic() < deadline, f"no complete recording was stored: {found}"
         time.sleep(0.5)
 

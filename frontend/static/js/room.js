@@ -1,6 +1,7 @@
 // The meeting room page: wires the socket client to the view and the page's forms.
 import { CaptionsView } from "./captions-view.js";
 import { FloorAudio } from "./listen.js";
+import { FloorMedia } from "./media.js";
 import { Microphone } from "./microphone.js";
 import { PROTOCOL } from "./protocol.js";
 import { RoomClient } from "./room-client.js";
@@ -19,8 +20,13 @@ const meetingId = Number(root.dataset.meeting);
 const captions = new CaptionsView({ meetingId, pick: (language) => act("captions.language", { language }) });
 const microphone = new Microphone(meetingId, root.dataset.worklet);
 const floorAudio = new FloorAudio(meetingId);
+const $ = (id) => document.getElementById(id);
+const media = new FloorMedia(meetingId, {
+  tile: { video: $("floor-video"), name: $("floor-media-name"), volume: $("floor-volume"), play: $("floor-play") },
+});
 window.plenaryMicrophone = microphone;
 const votes = new VotesPanel({ act, clockOffset });
+window.plenaryMedia = media;
 
 client.addEventListener("change", (e) => {
   const { state } = e.detail;
@@ -43,22 +49,47 @@ client.addEventListener("ephemeral", (e) => {
 // The microphone is offered to the floor holder only; the floor passing on turns it off.
 function floorChanged(state) {
   const mine = state.floor.holder?.id === state.you.id;
-  document.getElementById("microphone").hidden = !mine;
+  $("microphone").hidden = !mine;
   if (!mine && microphone.on) microphone.stop();
   floorAudio.muted = mine;
   captions.floorChanged(state.floor.holder);
+  media.floorChanged(state.floor.holder, state.you.id);
 }
 
-const micToggle = document.getElementById("mic-toggle");
-micToggle.addEventListener("click", () => (microphone.on ? microphone.stop() : microphone.start()));
-microphone.addEventListener("state", (e) => {
-  document.getElementById("mic-status").textContent = e.detail.message;
-  micToggle.setAttribute("aria-pressed", String(microphone.on));
-  micToggle.textContent = microphone.on ? "Turn my microphone off" : "Turn my microphone on";
+// The floor holder speaks over WebRTC; the audio socket is the fallback where it fails.
+const micToggle = $("mic-toggle");
+const cameraToggle = $("camera-toggle");
+const speaking = () => media.publishing || microphone.on;
+micToggle.addEventListener("click", () => {
+  if (speaking()) {
+    media.unpublish();
+    microphone.stop();
+  } else if (media.fallback) microphone.start();
+  else media.publish();
 });
+cameraToggle.addEventListener("click", () => media.setCamera(!media.camera));
+function micShown(message) {
+  $("mic-status").textContent = message;
+  micToggle.setAttribute("aria-pressed", String(speaking()));
+  micToggle.textContent = speaking() ? "Turn my microphone off" : "Turn my microphone on";
+  cameraToggle.hidden = !media.publishing;
+  cameraToggle.setAttribute("aria-pressed", String(media.camera));
+  cameraToggle.textContent = media.camera ? "Turn my camera off" : "Turn my camera on";
+}
+microphone.addEventListener("state", (e) => micShown(e.detail.message));
 microphone.addEventListener("recognition", (e) => captions.onStatus(e.detail));
+media.addEventListener("publish", (e) => {
+  micShown(e.detail.message);
+  if (e.detail.state === "failed") microphone.start(); // WebRTC did not connect: the socket
+});
+media.addEventListener("state", (e) => {
+  const status = $("media-status");
+  status.dataset.state = e.detail.state;
+  status.textContent = e.detail.message;
+  $("listen").hidden = e.detail.state !== "fallback";
+});
 
-const listen = document.getElementById("listen");
+const listen = $("listen");
 listen.addEventListener("click", () => {
   if (floorAudio.playing) floorAudio.stop();
   else floorAudio.start();
@@ -99,3 +130,4 @@ document.querySelectorAll("[data-status-action]").forEach((b) =>
   onClick(b.id, () => act(b.dataset.statusAction)));
 
 client.connect();
+media.start();

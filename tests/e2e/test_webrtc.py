@@ -1,0 +1,317 @@
+"""The floor's sound and picture over WebRTC in Debian Chromium, through Plenary's Janus.
+
+Janus never gathers ICE candidates on a loopback interface, so the server (and the Janus it
+starts), Playwright's driver and the Chromium it launches all run in a network namespace of
+this module's own (tests/support/netns.py): ``lo`` and a private 10.213.x.y address that
+exists nowhere else. The speaker's microphone is espeak-ng's speech from a WAV file, their
+camera a generated clip with a moving bar (Chromium's fake capture devices)."""
+
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from tests.support.fake_capture import moving_clip, speech_wav
+from tests.support.netns import (
+    NetworkNamespace,
+    namespace_create,
+    namespace_delete,
+    network_namespace,
+)
+from tests.support.server import ServerProcess
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS, LogIn, enter_plenary
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+STATEMENT = "We support the draft decision on climate finance and we thank the chair."
+OTIENO = "Mr. David Otieno (Kenya)"
+SOUZA = "Ms. Ana Souza (Brazil)"
+needs_janus = pytest.mark.skipif(
+    importlib.util.find_spec("server.media") is None or shutil.which("janus") is None,
+    reason="the media plane (server/media, Debian's janus) is not here",
+)
+needs_rtp_turn = pytest.mark.skipif(
+    importlib.util.find_spec("server.media") is None
+    or importlib.util.find_spec("server.captions.rtp_turn") is None,
+    reason="the floor's audio to recognition over RTP (server/captions/rtp_turn.py) is not here",
+)
+WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)}
+
+
+@pytest.fixture(scope="module")
+def namespace(namespace: NetworkNamespace | None) -> NetworkNamespace:
+    """This module's namespace (conftest.py); without one Janus gathers no candidate."""
+    if namespace is None:
+        pytest.skip("WebRTC tests need a network namespace: root and iproute2's ip")
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def capture(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Chromium's fake microphone (the statement, looped) and camera (a moving bar); media
+    granted without asking; sound plays without a click (the tests read its energy)."""
+    folder = tmp_path_factory.mktemp("capture")
+    try:
+        voice = speech_wav(STATEMENT, folder / "statement.wav")
+    except FileNotFoundError as missing:
+        pytest.skip(str(missing))
+    return [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={voice}",
+        f"--use-file-for-fake-video-capture={moving_clip(folder / 'camera.y4m')}",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright, capture: list[str]) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *capture])
+    yield browser
+    browser.close()
+
+
+def received(page: Page) -> dict[str, float]:
+    stats: dict[str, float] = page.evaluate("window.plenaryMedia.receivedStats()")
+    return stats
+
+
+def wait_received(page: Page, condition: str, timeout: float = 20_000) -> None:
+    """Until the floor subscription's stats ``s`` satisfy ``condition`` (JavaScript)."""
+    page.wait_for_function(
+        f"window.plenaryMedia.receivedStats().then(s => {condition})",
+        timeout=timeout,
+        polling=200,
+    )
+
+
+def give_floor(chair: Page, delegate: Page, name: str) -> None:
+    delegate.get_by_role("button", name="Request the floor").click()
+    chair.get_by_role("button", name=f"Give floor to {name}").click()
+    expect(delegate.get_by_test_id("microphone")).to_be_visible()
+
+
+def speak(delegate: Page, *, camera: bool) -> None:
+    delegate.get_by_role("button", name="Turn my microphone on").click()
+    expect(delegate.get_by_test_id("mic-status")).to_contain_text("microphone is on")
+    if camera:
+        delegate.get_by_role("button", name="Turn my camera on").click()
+        expect(delegate.get_by_role("button", name="Turn my camera off")).to_be_visible()
+
+
+def namespaces() -> str:
+    listing = subprocess.run(["ip", "netns", "list"], check=True, capture_output=True, text=True)
+    return listing.stdout
+
+
+def test_webrtc_namespace_holds_only_its_private_address(namespace: NetworkNamespace) -> None:
+    assert namespace.addresses() == ["127.0.0.1/8", f"{namespace.address}/24"]
+    outside = subprocess.run(
+        ["ip", "-brief", "address"], check=True, capture_output=True, text=True
+    ).stdout
+    assert namespace.address not in outside
+    # A namespace goes even when the block that made it fails.
+    with pytest.raises(RuntimeError), network_namespace() as doomed:
+        assert doomed.name in namespaces()
+        raise RuntimeError
+    assert doomed.name not in namespaces()
+    spare = namespace_create()
+    namespace_delete(spare)
+    assert not Path(spare.path).exists()
+
+
+def test_webrtc_chromium_gathers_candidates_on_the_namespace_address_only(
+    log_in: LogIn, namespace: NetworkNamespace
+) -> None:
+    page = log_in("japan")
+    candidates: list[str] = page.evaluate(
+        """async () => {
+          const pc = new RTCPeerConnection({ iceServers: [] });
+          const found = [];
+          pc.onicecandidate = (e) => e.candidate && found.push(e.candidate.address);
+          pc.createDataChannel("probe");
+          await pc.setLocalDescription(await pc.createOffer());
+          await new Promise((done) => {
+            pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && done();
+          });
+          pc.close();
+          return found;
+        }"""
+    )
+    assert candidates and set(candidates) == {namespace.address}
+
+
+def test_webrtc_a_browser_without_it_falls_back_to_the_audio_stream_and_says_so(
+    log_in: LogIn,
+) -> None:
+    page = log_in("mexico")
+    page.context.add_init_script(
+        "delete window.RTCPeerConnection; delete window.webkitRTCPeerConnection;"
+    )
+    enter_plenary(page)
+    status = page.get_by_test_id("media-status")
+    expect(status).to_have_attribute("data-state", "fallback")
+    expect(status).to_contain_text("fallback audio stream")
+    expect(page.get_by_role("button", name="Listen to the floor")).to_be_visible()
+
+
+@needs_janus
+def test_webrtc_a_listener_hears_and_sees_the_floor_and_follows_a_floor_change(
+    log_in: LogIn,
+) -> None:
+    chair, kenya, brazil, japan = (log_in(u) for u in ("chair", "kenya", "brazil", "japan"))
+    for page in (chair, kenya, brazil, japan):
+        enter_plenary(page)
+    for page in (kenya, brazil, japan):
+        expect(page.get_by_test_id("media-status")).to_have_attribute("data-state", "live")
+    expect(japan.get_by_role("button", name="Listen to the floor")).to_be_hidden()
+
+    give_floor(chair, kenya, OTIENO)
+    speak(kenya, camera=True)
+    expect(japan.get_by_test_id("floor-media-name")).to_have_text("Mr. David Otieno — Kenya")
+    kenya_id = int(kenya.get_by_test_id("floor-holder").get_attribute("data-participant") or "")
+    # Sound (with energy: the element plays it unmuted) and decoded frames of the camera.
+    wait_received(
+        japan,
+        f"s.feed === {kenya_id} && s.audioBytes > 0 && s.audioEnergy > 0 && s.framesDecoded > 0",
+    )
+    assert japan.get_by_test_id("floor-video").evaluate("v => !v.muted && v.volume") == 1
+    japan.get_by_test_id("floor-volume").fill("0.5")
+    assert japan.get_by_test_id("floor-video").evaluate("v => v.volume") == 0.5
+
+    # The floor passes to Brazil, who speaks: within 2 s of their microphone going live
+    # the listener receives Brazil's sound and picture, without reloading the page.
+    give_floor(chair, brazil, SOUZA)
+    expect(kenya.get_by_test_id("microphone")).to_be_hidden()
+    speak(brazil, camera=True)
+    brazil_id = int(brazil.get_by_test_id("floor-holder").get_attribute("data-participant") or "")
+    energy = received(japan)["audioEnergy"]
+    wait_received(
+        japan,
+        f"s.feed === {brazil_id} && s.audioEnergy > {energy} && s.framesDecoded > 0",
+        timeout=2000,
+    )
+    expect(japan.get_by_test_id("floor-media-name")).to_have_text("Ms. Ana Souza — Brazil")
+    # Kenya, no longer the floor holder, now listens to Brazil too.
+    wait_received(kenya, f"s.feed === {brazil_id} && s.audioBytes > 0")
+
+
+@needs_janus
+def test_webrtc_a_participant_without_the_floor_cannot_publish(log_in: LogIn) -> None:
+    chair, spain = log_in("chair"), log_in("spain")
+    enter_plenary(chair)
+    enter_plenary(spain)
+    expect(spain.get_by_test_id("media-status")).to_have_attribute("data-state", "live")
+    expect(spain.get_by_test_id("microphone")).to_be_hidden()
+    # The page offers no microphone; asking Janus anyway (as a tampered page would) is refused.
+    spain.evaluate("window.plenaryMedia.publish()")
+    expect(spain.get_by_test_id("mic-status")).to_contain_text("refused")
+    assert spain.evaluate("window.plenaryMedia.publishing") is False
+
+
+@needs_janus
+@needs_rtp_turn
+def test_webrtc_the_statement_is_captioned_from_the_forwarded_stream(
+    log_in: LogIn, server: ServerProcess
+) -> None:
+    """The speaker publishes over WebRTC only (no audio socket opens); Janus forwards the
+    floor's audio to recognition and the listener reads the statement."""
+    chair, mexico, japan = (log_in(u) for u in ("chair", "mexico", "japan"))
+    for page in (chair, mexico, japan):
+        enter_plenary(page)
+    expect(mexico.get_by_test_id("media-status")).to_have_attribute("data-state", "live")
+    give_floor(chair, mexico, "Sra. Lucía Hernández (Mexico)")
+    speak(mexico, camera=False)
+
+    def captioned() -> bool:
+        shown = japan.get_by_test_id("captions-list").text_content() or ""
+        return len(words(STATEMENT) & words(shown)) >= len(words(STATEMENT)) / 2
+
+    waited = 0
+    while not captioned() and waited < 120_000:
+        japan.wait_for_timeout(1000)
+        waited += 1000
+    assert captioned(), japan.get_by_test_id("captions-list").text_content()
+    assert mexico.evaluate("window.plenaryMicrophone.on") is False
+    assert "/audio/" not in "".join(
+        line for line in server.log().splitlines() if "WSCONNECT " in line
+    )
+
+
+def janus_child(server: ServerProcess) -> int:
+    """The pid of the Janus that the server started."""
+    assert server.process is not None
+    task = Path(f"/proc/{server.process.pid}/task")
+    children = [int(pid) for path in task.glob("*/children") for pid in path.read_text().split()]
+    (janus,) = (pid for pid in children if Path(f"/proc/{pid}/comm").read_text().strip() == "janus")
+    return janus
+
+
+@needs_janus
+def test_webrtc_pages_rejoin_by_themselves_when_janus_restarts(
+    log_in: LogIn, server: ServerProcess
+) -> None:
+    chair, france, japan = (log_in(u) for u in ("chair", "france", "japan"))
+    for page in (chair, france, japan):
+        enter_plenary(page)
+    france.get_by_role("button", name="Request the floor").click()
+    chair.get_by_role("button", name=re.compile(r"^Give floor to .*\(France\)$")).click()
+    speak(france, camera=False)
+    france_id = int(france.get_by_test_id("floor-holder").get_attribute("data-participant") or "")
+    wait_received(japan, f"s.feed === {france_id} && s.audioBytes > 0")
+    connections = received(japan)["connections"]
+
+    os.kill(janus_child(server), signal.SIGKILL)
+    # The speaker publishes again and the listener hears them on a new connection, nobody
+    # having reloaded or clicked anything.
+    wait_received(
+        japan,
+        f"s.connections > {connections} && s.feed === {france_id} && s.audioEnergy > 0",
+        timeout=30_000,
+    )
+    expect(japan.get_by_test_id("media-status")).to_have_attribute("data-state", "live")
+    expect(france.get_by_test_id("mic-status")).to_contain_text("microphone is on")
+
+
+# A browser that may use relays only, and knows none: as behind a firewall that lets no UDP
+# through, with no TURN server configured.
+RELAY_ONLY = """
+const NativeConnection = window.RTCPeerConnection;
+window.RTCPeerConnection = function (config, ...rest) {
+  return new NativeConnection({ ...config, iceTransportPolicy: "relay" }, ...rest);
+};
+window.RTCPeerConnection.prototype = NativeConnection.prototype;
+"""
+
+
+@needs_janus
+def test_webrtc_a_listener_whose_connection_fails_falls_back_to_the_audio_stream(
+    log_in: LogIn,
+) -> None:
+    """The listener's subscription never connects; the page offers the PCM relay instead
+    and says so."""
+    chair, kenya = log_in("chair"), log_in("kenya")
+    for page in (chair, kenya):
+        enter_plenary(page)
+    if kenya.get_by_test_id("microphone").is_hidden():
+        give_floor(chair, kenya, OTIENO)
+    speak(kenya, camera=False)
+    listener = log_in("japan")
+    listener.context.add_init_script(RELAY_ONLY)
+    enter_plenary(listener)
+    status = listener.get_by_test_id("media-status")
+    expect(status).to_have_attribute("data-state", "fallback", timeout=20_000)
+    expect(status).to_contain_text("could not connect")
+    expect(listener.get_by_role("button", name="Listen to the floor")).to_be_visible()
