@@ -80,9 +80,10 @@ def _finite(raw: str) -> float:
     return value
 
 
-def json_decode(raw: str | bytes, root: str) -> object:
+def json_decode(raw: str | bytes, root: str, *, texts: bool = True) -> object:
     """The JSON value of ``raw`` with every string and integer in it checked; ``root`` names
-    it in errors (``data.text``)."""
+    it in errors (``data.text``). ``texts=False`` leaves the strings' characters unchecked,
+    for messages only relayed, never stored or shown (an SDP's lines end in CR LF)."""
     try:
         value = json.loads(
             raw, parse_constant=_no_constant, parse_float=_finite, parse_int=_integer
@@ -93,7 +94,7 @@ def json_decode(raw: str | bytes, root: str) -> object:
         raise ProtocolError("bad_json", "The message is not UTF-8.") from exc
     except RecursionError as exc:
         raise _too_deep() from exc
-    _values_check(value, root)
+    _values_check(value, root, texts)
     return value
 
 
@@ -101,19 +102,21 @@ def _too_deep() -> ProtocolError:
     return ProtocolError("bad_message", f"The message nests more than {MAX_DEPTH} levels.")
 
 
-def _values_check(value: object, root: str) -> None:
+def _values_check(value: object, root: str, texts: bool) -> None:
     pending: list[tuple[object, str, int]] = [(value, root, 0)]
     while pending:
         item, name, depth = pending.pop()
         if depth > MAX_DEPTH:
             raise _too_deep()
         if isinstance(item, str):
-            text_check(item, name or "message")
+            if texts:
+                text_check(item, name or "message")
         elif isinstance(item, int) and not isinstance(item, bool):
             integer_check(item, name or "message")
         elif isinstance(item, dict):
             for key, inner in item.items():
-                text_check(key, "a field name")
+                if texts:
+                    text_check(key, "a field name")
                 pending.append((inner, f"{name}.{key}" if name else key, depth + 1))
         elif isinstance(item, list):
             pending.extend((inner, f"{name}[{n}]", depth + 1) for n, inner in enumerate(item))

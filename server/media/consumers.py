@@ -139,7 +139,7 @@ class MediaConsumer(AdmittedConsumer):
             await self.send(text_data=janus_error(None, INVALID_JSON, "Not a Janus request"))
             return
         try:
-            message = json_decode(text_data, "message")
+            message = json_decode(text_data, "message", texts=False)
         except PlenaryError as exc:
             await self.send(text_data=janus_error(None, INVALID_JSON, exc.message))
             return

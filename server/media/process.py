@@ -30,6 +30,12 @@ def _dies_with_us() -> list[str]:
     return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
 
 
+def _no_core_dump() -> list[str]:
+    """A crashing Janus leaves no core file: it would hold the admin and token secrets."""
+    prlimit = shutil.which("prlimit")
+    return [prlimit, "--core=0", "--"] if prlimit else []
+
+
 class JanusProcess:
     """One Janus child and the thread that restarts it; ``restarted`` runs (in that thread)
     each time it answers again after a restart, before ``restarts`` counts it."""
@@ -68,7 +74,12 @@ class JanusProcess:
     def _spawn(self, path: Path) -> None:
         log = (self.directory / "janus.log").open("ab")
         self.process = subprocess.Popen(
-            [*_dies_with_us(), self.binary, "-F", str(self.directory), "-C", str(path), "-o"],
+            [
+                *_no_core_dump(),
+                *_dies_with_us(),
+                *[self.binary, "-F", str(self.directory), "-C", str(path), "-o"],
+            ],
+            cwd=self.directory,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

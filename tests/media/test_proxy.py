@@ -268,6 +268,20 @@ async def test_the_floor_holder_publishes_as_plenary_names_them(
     assert publisher_display(floor) == "Mr. David Otieno — Kenya"
 
 
+async def test_an_offer_s_sdp_reaches_janus_with_its_line_ends(
+    floor: Participant, plenary: Meeting, open_media: OpenMedia
+) -> None:
+    """SDP lines end in CR LF: relayed, never stored, so not refused as control characters."""
+    room = media_room(plenary.pk)
+    socket = await open_media("kenya", plenary)
+    session, handle = await joined_handle(socket)
+    await socket.videoroom(session, handle, publisher_join(room))
+    sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"  # no media: Janus refuses
+    offer = {"type": "offer", "sdp": sdp}
+    reply = await socket.videoroom(session, handle, {"request": "configure"}, jsep=offer)
+    assert refused(reply, 465)  # Janus read the SDP (it has no m= line): relayed, not refused
+
+
 async def test_a_change_of_floor_cuts_the_previous_publisher(
     floor: Participant, plenary: Meeting, person: People, open_media: OpenMedia
 ) -> None:

@@ -57,6 +57,14 @@ def test_the_configuration_loads_only_what_plenary_uses(own_janus: JanusProcess)
     assert (folder / "janus.jcfg").stat().st_mode & 0o077 == 0  # the secrets are ours
 
 
+def test_a_crashing_janus_leaves_no_core_file(own_janus: JanusProcess) -> None:
+    """A core file would hold the admin and token secrets."""
+    assert own_janus.process is not None
+    limits = Path(f"/proc/{own_janus.process.pid}/limits").read_text().splitlines()
+    [core] = [line for line in limits if line.startswith("Max core file size")]
+    assert core.split()[4:6] == ["0", "0"]
+
+
 async def test_the_admin_api_wants_the_secret(own_janus: JanusProcess) -> None:
     with pytest.raises(JanusError):
         await JanusAdmin(own_janus.admin_url, "wrong secret").participants(1)
