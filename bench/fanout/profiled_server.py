@@ -13,7 +13,7 @@ from types import FrameType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from server.cli import main  # noqa: E402
+from server.cli import main
 
 profile = cProfile.Profile()
 

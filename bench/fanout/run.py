@@ -211,9 +211,7 @@ def plenary_target(
         process = start_server(server, workers if redis_url else 1, profile)
         name = f"Plenary, Redis, {workers} workers" if redis_url else "Plenary, in-memory"
         url = f"{server.ws_url}/ws/meetings/{room['meeting']}/"
-        yield Target(
-            name, [url], room["sessions"], room["publisher"], None, process.pid, profile
-        )
+        yield Target(name, [url], room["sessions"], room["publisher"], None, process.pid, profile)
     finally:
         if process is not None:
             stop_server(process)
