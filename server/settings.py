@@ -243,6 +243,7 @@ ROOM_REPLAY_LIMIT = 1000
 # message is ROOM_SLOW_SECONDS old, is closed as too slow (4408) and reconnects with
 # last_seq; so is a waiting one while the process's queues hold ROOM_QUEUED_BYTES together.
 ROOM_WRITE_BUFFER_BYTES = 64 * 1024
+ROOM_SEND_BUFFER_BYTES = 128 * 1024  # a room socket's kernel send buffer (Linux doubles it)
 ROOM_SLOW_BYTES = int(os.environ.get("PLENARY_ROOM_SLOW_BYTES", str(1024 * 1024)))
 ROOM_SLOW_SECONDS = float(os.environ.get("PLENARY_ROOM_SLOW_SECONDS", "10"))
 ROOM_QUEUED_BYTES = int(os.environ.get("PLENARY_ROOM_QUEUED_BYTES", str(256 * 1024 * 1024)))

@@ -84,6 +84,8 @@ class RoomConsumer(AdmittedConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         self.batches = query.get("batch") == ["1"]
         self.raw = RAW_SOCKET.get()
+        if self.raw is not None:
+            self.raw.limit_send_buffer(settings.ROOM_SEND_BUFFER_BYTES)
         hub = get_hub()
         self.member = await hub.attach(meeting_id, self, self)
         await db_async(services.connection_open)(

@@ -83,6 +83,14 @@ class RawSocket:
             return None
         return transport
 
+    def limit_send_buffer(self, size: int) -> None:
+        """Give the kernel's send buffer a fixed size (Linux lets it grow to megabytes per
+        connection): what a socket that stops reading holds stays small, and it is found
+        behind (``buffered``) early."""
+        transport = self._transport()
+        if transport is not None:
+            transport.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+
     def buffered(self) -> int:
         """Bytes written and not yet taken by the kernel (0 once closing)."""
         transport = self._transport()
