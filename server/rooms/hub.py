@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
 BLOCKED_POLL_SECONDS = 0.05  # how often a socket with a full transport is looked at again
+# A ``messages.Batch``, joined from the texts of the messages it holds.
 BATCH_OPEN = f'{{"v":{PROTOCOL_VERSION},"type":"batch","events":['
 
 
