@@ -119,6 +119,28 @@ class Member:
     dropped: bool = False  # closed for falling behind
 
 
+@dataclass(frozen=True, slots=True)
+class Pass:
+    """One pass over a room's sockets: its time, and the queues' bounds (the settings),
+    read once for all of them."""
+
+    now: float
+    slow_bytes: int
+    slow_seconds: float
+    queued_bytes: int
+    write_buffer: int
+
+    @classmethod
+    def start(cls) -> "Pass":
+        return cls(
+            time.monotonic(),
+            settings.ROOM_SLOW_BYTES,
+            settings.ROOM_SLOW_SECONDS,
+            settings.ROOM_QUEUED_BYTES,
+            settings.ROOM_WRITE_BUFFER_BYTES,
+        )
+
+
 @dataclass
 class Queued:
     """What the queues of one process hold, together."""
@@ -190,10 +212,10 @@ class RoomFanout(GroupSubscription):
     def on_ephemeral(self, text: str, replaces: str | None) -> None:
         """A message without a sequence number (a draft caption): queued for the sockets
         that are live now, never replayed."""
-        frame, now = Frame(text, replaces), time.monotonic()
+        frame, bounds = Frame(text, replaces), Pass.start()
         for member in list(self.members):
             if member.synced:
-                self._put(member, frame, now)
+                self._put(member, frame, bounds)
         self._schedule()
 
     async def on_event(self, event: LayerEvent) -> None:
@@ -212,13 +234,13 @@ class RoomFanout(GroupSubscription):
 
     def _fan_out(self, event: Outgoing) -> None:
         self.last_seq = event.seq
-        now = time.monotonic()
+        bounds = Pass.start()
         for member in list(self.members):
             if not member.synced:
                 member.pending.append(event)
             elif event.seq == member.last_seq + 1:
                 member.last_seq = event.seq
-                self._put(member, event.frame_for(member.client), now)
+                self._put(member, event.frame_for(member.client), bounds)
             elif event.seq > member.last_seq:
                 member.synced = False
                 member.pending.append(event)
@@ -237,16 +259,16 @@ class RoomFanout(GroupSubscription):
                 while member.last_seq + 1 < event.seq:  # a gap: filled a page at a time
                     page_end = min(event.seq - 1, member.last_seq + settings.ROOM_REPLAY_LIMIT)
                     for text in await member.client.missed(member.last_seq, page_end):
-                        self._put(member, Frame(text), time.monotonic())
+                        self._put(member, Frame(text), Pass.start())
                     member.last_seq = page_end
                 member.last_seq = event.seq
-                self._put(member, event.frame_for(member.client), time.monotonic())
+                self._put(member, event.frame_for(member.client), Pass.start())
         member.synced = True
         self._schedule()
 
     # Queues -------------------------------------------------------------------------------
 
-    def _put(self, member: Member, frame: Frame, now: float) -> None:
+    def _put(self, member: Member, frame: Frame, bounds: Pass) -> None:
         if member.dropped:
             return
         if frame.replaces is not None:
@@ -256,14 +278,14 @@ class RoomFanout(GroupSubscription):
                     self._count(member, -len(queued.wire))
                     break
         if not member.queue:
-            member.queued_since = now
+            member.queued_since = bounds.now
         member.queue.append(frame)
         self._count(member, len(frame.wire))
         self._dirty.add(member)
         if member.writer is not None and (
-            member.queued_bytes > settings.ROOM_SLOW_BYTES
-            or now - member.queued_since > settings.ROOM_SLOW_SECONDS
-            or (self.queued.bytes > settings.ROOM_QUEUED_BYTES and member in self._blocked)
+            member.queued_bytes > bounds.slow_bytes
+            or bounds.now - member.queued_since > bounds.slow_seconds
+            or (self.queued.bytes > bounds.queued_bytes and member in self._blocked)
         ):
             self._drop(member)
 
@@ -298,15 +320,18 @@ class RoomFanout(GroupSubscription):
             while self._dirty:
                 dirty, self._dirty = self._dirty, set()
                 batches: dict[tuple[int, ...], Frame] = {}
+                bounds = Pass.start()
                 for member in dirty:
                     if member.queue and member not in self._blocked:
-                        await self._write(member, batches)
+                        await self._write(member, batches, bounds)
         finally:
             self._flusher = None
 
-    async def _write(self, member: Member, batches: dict[tuple[int, ...], Frame]) -> None:
+    async def _write(
+        self, member: Member, batches: dict[tuple[int, ...], Frame], bounds: Pass
+    ) -> None:
         writer = member.writer
-        if writer is not None and writer.backlog() > settings.ROOM_WRITE_BUFFER_BYTES:
+        if writer is not None and writer.backlog() > bounds.write_buffer:
             self._block(member)
             return
         frames = list(member.queue)
@@ -338,12 +363,12 @@ class RoomFanout(GroupSubscription):
         """Write again to the sockets whose transports drained; close those that stayed
         full too long."""
         self._poll = None
-        now = time.monotonic()
+        bounds = Pass.start()
         for member in list(self._blocked):
             writer = member.writer
-            if writer is None or now - member.queued_since > settings.ROOM_SLOW_SECONDS:
+            if writer is None or bounds.now - member.queued_since > bounds.slow_seconds:
                 self._drop(member)
-            elif writer.backlog() <= settings.ROOM_WRITE_BUFFER_BYTES:
+            elif writer.backlog() <= bounds.write_buffer:
                 self._blocked.discard(member)
                 self._dirty.add(member)
         self._schedule()
