@@ -94,11 +94,18 @@ class Row:
     published: Published
     tally: Tally
     cpu_percent: float
+    cpu_used: float  # the server's CPU seconds in the cell
     host_percent: float
 
     @property
     def expected(self) -> int:
         return self.published.committed * self.clients
+
+    @property
+    def cpu_per_delivery(self) -> float:
+        """The server's CPU time per delivery, in µs: what a starved server could not
+        spend shows here less than in its latency."""
+        return 1e6 * self.cpu_used / max(1, self.tally.delivered)
 
     def percentile_ms(self, q: float) -> float:
         if not self.tally.latencies:
@@ -118,14 +125,14 @@ class Row:
             f"{self.target:<30} {self.clients:>7} {self.rate:>5g} {delivered:>19} "
             f"{self.tally.gaps:>5} {self.tally.duplicates:>5} {len(self.published.errors):>5} "
             f"{p50:>8.1f} {p95:>8.1f} {p99:>8.1f} "
-            f"{self.cpu_percent:>8.0f} {self.host_percent:>10.0f}"
+            f"{self.cpu_percent:>8.0f} {self.cpu_per_delivery:>8.1f} {self.host_percent:>10.0f}"
         )
 
 
 HEADER = (
     f"{'target':<30} {'clients':>7} {'ev/s':>5} {'delivered/expected':>19} {'gaps':>5} "
     f"{'dups':>5} {'errs':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-    f"{'srv CPU%':>8} {'host busy%':>10}"
+    f"{'srv CPU%':>8} {'µs/deliv':>8} {'host busy%':>10}"
 )
 
 
@@ -387,13 +394,14 @@ def run_target(target: Target, clients: list[int], rates: list[float], seconds: 
                 listeners.drain(published.committed * count)
                 if profiled:
                     os.kill(target.pid, signal.SIGUSR2)
-                cpu = 100 * (cpu_seconds(target.pid) - before) / (time.monotonic() - started)
+                used = cpu_seconds(target.pid) - before
+                cpu = 100 * used / (time.monotonic() - started)
                 busy, total = (
                     after - earlier for after, earlier in zip(host_busy(), host, strict=True)
                 )
                 tally = listeners.report()
                 rows.append(
-                    Row(target.name, count, rate, published, tally, cpu, 100 * busy / total)
+                    Row(target.name, count, rate, published, tally, cpu, used, 100 * busy / total)
                 )
                 print(rows[-1].line(), flush=True)
                 for error in published.errors[:3]:
@@ -451,7 +459,8 @@ def main() -> None:
         with targets[name]() as target:
             rows += run_target(target, clients, rates, seconds)
     print(f"\n{seconds:g} s of publishing per cell; latency = receipt - send time at each client;")
-    print("srv CPU% = the server processes (100 = one core); host busy% = both cores, everyone.")
+    print("srv CPU% = the server processes (100 = one core), µs/deliv = their CPU time per")
+    print("event delivered; host busy% = both cores, everyone.")
     print(HEADER)
     print("\n".join(row.line() for row in rows))
     print(verdict(rows))
