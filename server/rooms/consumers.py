@@ -49,6 +49,7 @@ class RoomConsumer(AdmittedConsumer):
         return self.participant.delegation_id
 
     async def deliver(self, text: str) -> None:
+        """One message through ASGI (``write_frames`` writes to the connection itself)."""
         await self.send(text_data=text)
 
     def backlog(self) -> int:
@@ -57,7 +58,7 @@ class RoomConsumer(AdmittedConsumer):
     async def write_frames(self, frames: list[Frame]) -> None:
         if self.raw is None or not self.raw.write(frames):
             for frame in frames:
-                await self.send(text_data=frame.text)
+                await self.deliver(frame.text)
 
     async def too_slow(self) -> None:
         """Fallen too far behind: close, and let the client replay from the database."""

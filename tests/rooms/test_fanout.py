@@ -146,3 +146,18 @@ async def test_queued_drafts_give_way_to_newer_ones_and_events_keep_their_order(
     frames = [await single.receive() for _ in expected]
     assert [(m["type"], m.get("text") or m["data"]["text"]) for m in frames] == expected
     assert await batched.nothing_more() and await single.nothing_more()
+
+
+@pytest.mark.parametrize("query", ["?batch=yes", "?batch=", "?batch=1&batch=1", "?batch=%00"])
+async def test_batches_only_for_batch_1_and_other_values_are_single_frames(
+    connect: Connect, plenary: Meeting, query: str
+) -> None:
+    kenya = await connect("kenya", plenary, path=query)
+    await kenya.receive_until("snapshot")
+    first = await db_async(append_without_broadcast)(plenary, "first")
+    second = await db_async(append_without_broadcast)(plenary, "second")
+    room = get_hub().rooms[plenary.pk]
+    for event in await db_async(layer_events_between)(plenary.pk, first - 1, second):
+        await room.on_event(event)  # both queued before the loop flushes
+    assert [(await kenya.receive())["seq"] for _ in range(2)] == [first, second]
+    assert await kenya.nothing_more()
