@@ -126,6 +126,7 @@ async def test_a_socket_that_stops_reading_is_closed_and_replays_what_it_missed(
     assert gone["data"]["participant"]["name"] == snapshot["you"]["name"]
 
     seqs, code = await asyncio.to_thread(stalled.events_until_closed)
+    stalled.socket.close()
     assert code == CLOSE_TOO_SLOW
     assert seqs == list(range(snapshot["seq"] + 1, snapshot["seq"] + 1 + len(seqs)))
     seen = seqs[-1] if seqs else snapshot["seq"]
