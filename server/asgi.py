@@ -15,18 +15,22 @@ from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from server.ops.context import LogContextMiddleware  # noqa: E402
+from server.rooms.frames import RawSocketMiddleware  # noqa: E402
 from server.routing import websocket_urlpatterns  # noqa: E402
 
 http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
 
-# Every request and socket carries a request id and its meeting id into the logs.
-application = LogContextMiddleware(
-    ProtocolTypeRouter(
-        {
-            "http": http_app,
-            "websocket": AllowedHostsOriginValidator(
-                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-            ),
-        }
+# Every request and socket carries a request id and its meeting id into the logs; a room
+# socket under Daphne finds its connection for the fan-out's writes (server/rooms/frames.py).
+application = RawSocketMiddleware(
+    LogContextMiddleware(
+        ProtocolTypeRouter(
+            {
+                "http": http_app,
+                "websocket": AllowedHostsOriginValidator(
+                    AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                ),
+            }
+        )
     )
 )

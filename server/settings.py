@@ -249,6 +249,15 @@ ROOM_MAX_MESSAGE_BYTES = 64 * 1024
 ROOM_RATE_PER_SECOND = float(os.environ.get("PLENARY_ROOM_RATE", "10"))
 ROOM_RATE_BURST = int(os.environ.get("PLENARY_ROOM_BURST", "30"))
 ROOM_REPLAY_LIMIT = 1000
+# The fan-out's queues (server/rooms/hub.py): a socket whose transport holds more than this
+# unsent waits; one with more than ROOM_SLOW_BYTES queued besides, or whose oldest queued
+# message is ROOM_SLOW_SECONDS old, is closed as too slow (4408) and reconnects with
+# last_seq; so is a waiting one while the process's queues hold ROOM_QUEUED_BYTES together.
+ROOM_WRITE_BUFFER_BYTES = 64 * 1024
+ROOM_SEND_BUFFER_BYTES = 128 * 1024  # a room socket's kernel send buffer (Linux doubles it)
+ROOM_SLOW_BYTES = int(os.environ.get("PLENARY_ROOM_SLOW_BYTES", str(1024 * 1024)))
+ROOM_SLOW_SECONDS = float(os.environ.get("PLENARY_ROOM_SLOW_SECONDS", "10"))
+ROOM_QUEUED_BYTES = int(os.environ.get("PLENARY_ROOM_QUEUED_BYTES", str(256 * 1024 * 1024)))
 # Open meeting sockets (room, speaker audio, listening) per user and server process; one
 # more is refused with close code 4429.
 ROOM_SOCKETS_PER_USER = int(os.environ.get("PLENARY_SOCKETS_PER_USER", "8"))

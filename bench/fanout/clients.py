@@ -3,7 +3,8 @@ unmasked server frames parsed straight from the socket) so that the listeners co
 two-core machine little and their own overhead shows as little as possible in the latency.
 
 Connects them all (a few at a time, as people arrive), prints READY, then records every
-chat event's latency and sequence number. Commands on stdin, one a line: COUNT prints how
+chat event's latency and sequence number (also those that come together in a ``batch``
+frame: Plenary's listeners ask for them). Commands on stdin, one a line: COUNT prints how
 many events have arrived since the last REPORT; REPORT prints a JSON summary (delivered,
 latencies in s, gaps, duplicates) and starts counting afresh; STOP ends.
 """
@@ -22,6 +23,8 @@ from urllib.parse import urlsplit
 SEQ = re.compile(rb'"seq":(\d+)')
 SENT = re.compile(rb"sent=([0-9.]+);")
 TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
+JOIN_ATTEMPTS = 3
+BATCH = b'{"v":1,"type":"batch"'
 NO_MASK = b"\0\0\0\0"  # a client must mask its frames; a zero key leaves them as they are
 
 
@@ -97,15 +100,26 @@ class Listener(asyncio.Protocol):
         return opcode, payload
 
     def on_message(self, payload: bytes, now: float) -> None:
+        if payload.startswith(BATCH):
+            # One frame, several events: each from its "seq" to the next one's.
+            starts = [match.start() for match in SEQ.finditer(payload)]
+            for start, end in zip(starts, [*starts[1:], len(payload)], strict=True):
+                self.on_event(payload[start:end], now)
+            return
+        if b'"snapshot"' in payload[:40]:
+            seq_match = SEQ.search(payload)
+            if seq_match is not None:
+                self.last_seq = int(seq_match.group(1))
+            if not self.ready.done():
+                self.ready.set_result(None)
+            return
+        self.on_event(payload, now)
+
+    def on_event(self, payload: bytes, now: float) -> None:
         seq_match = SEQ.search(payload)
         if seq_match is None:
             return
         seq = int(seq_match.group(1))
-        if b'"snapshot"' in payload[:40]:
-            self.last_seq = seq
-            if not self.ready.done():
-                self.ready.set_result(None)
-            return
         if self.last_seq is not None:
             if seq <= self.last_seq:
                 self.duplicates += 1
@@ -145,13 +159,20 @@ async def join(
     parts = urlsplit(url)
     loop = asyncio.get_running_loop()
     async with gate:
-        _, listener = await loop.create_connection(
-            lambda: Listener(upgrade_request(url, cookie), hello.encode() if hello else None),
-            parts.hostname or "127.0.0.1",
-            parts.port or 80,
-        )
-        await asyncio.wait_for(listener.ready, 60)
-    return listener
+        failures = 0
+        while True:  # a loaded server drops a handshake that takes over 5 s: try again
+            _, listener = await loop.create_connection(
+                lambda: Listener(upgrade_request(url, cookie), hello.encode() if hello else None),
+                parts.hostname or "127.0.0.1",
+                parts.port or 80,
+            )
+            try:
+                await asyncio.wait_for(listener.ready, 60)
+                return listener
+            except ConnectionError:
+                failures += 1
+                if failures == JOIN_ATTEMPTS:
+                    raise
 
 
 async def main(spec: dict[str, object]) -> None:

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import os
+import pstats
 import shutil
 import signal
 import subprocess
@@ -61,6 +62,7 @@ class Target:
     publisher: str | None
     hello: str | None  # what a listener sends first (the bare server's handshake)
     pid: int  # the server (or the parent of its workers), for CPU accounting
+    profile: Path | None = None  # cProfile of the server at the highest rate (one process)
 
 
 class Room(TypedDict):
@@ -92,11 +94,18 @@ class Row:
     published: Published
     tally: Tally
     cpu_percent: float
+    cpu_used: float  # the server's CPU seconds in the cell
     host_percent: float
 
     @property
     def expected(self) -> int:
         return self.published.committed * self.clients
+
+    @property
+    def cpu_per_delivery(self) -> float:
+        """The server's CPU time per delivery, in µs: what a starved server could not
+        spend shows here less than in its latency."""
+        return 1e6 * self.cpu_used / max(1, self.tally.delivered)
 
     def percentile_ms(self, q: float) -> float:
         if not self.tally.latencies:
@@ -116,14 +125,14 @@ class Row:
             f"{self.target:<30} {self.clients:>7} {self.rate:>5g} {delivered:>19} "
             f"{self.tally.gaps:>5} {self.tally.duplicates:>5} {len(self.published.errors):>5} "
             f"{p50:>8.1f} {p95:>8.1f} {p99:>8.1f} "
-            f"{self.cpu_percent:>8.0f} {self.host_percent:>10.0f}"
+            f"{self.cpu_percent:>8.0f} {self.cpu_per_delivery:>8.1f} {self.host_percent:>10.0f}"
         )
 
 
 HEADER = (
     f"{'target':<30} {'clients':>7} {'ev/s':>5} {'delivered/expected':>19} {'gaps':>5} "
     f"{'dups':>5} {'errs':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-    f"{'srv CPU%':>8} {'host busy%':>10}"
+    f"{'srv CPU%':>8} {'µs/deliv':>8} {'host busy%':>10}"
 )
 
 
@@ -193,7 +202,9 @@ def bare_target(count: int) -> Iterator[Target]:
 
 
 @contextmanager
-def plenary_target(count: int, redis_url: str | None, workers: int) -> Iterator[Target]:
+def plenary_target(
+    count: int, redis_url: str | None, workers: int, profile: Path | None = None
+) -> Iterator[Target]:
     """A fresh data directory with ``count`` bench participants and Plenary serving it."""
     data_dir = Path(tempfile.mkdtemp(prefix="plenary-fanout-"))
     env = {"PLENARY_ROOM_RATE": "1000", "PLENARY_ROOM_BURST": "1000", "PLENARY_DEBUG": "0"}
@@ -204,10 +215,10 @@ def plenary_target(count: int, redis_url: str | None, workers: int) -> Iterator[
     process: subprocess.Popen[bytes] | None = None
     try:
         room = prepare_room(server, count)
-        process = start_server(server, workers if redis_url else 1)
+        process = start_server(server, workers if redis_url else 1, profile)
         name = f"Plenary, Redis, {workers} workers" if redis_url else "Plenary, in-memory"
         url = f"{server.ws_url}/ws/meetings/{room['meeting']}/"
-        yield Target(name, [url], room["sessions"], room["publisher"], None, process.pid)
+        yield Target(name, [url], room["sessions"], room["publisher"], None, process.pid, profile)
     finally:
         if process is not None:
             stop_server(process)
@@ -230,9 +241,12 @@ def prepare_room(server: ServerProcess, count: int) -> Room:
     return room
 
 
-def start_server(server: ServerProcess, workers: int) -> "subprocess.Popen[bytes]":
+def start_server(
+    server: ServerProcess, workers: int, profile: Path | None
+) -> "subprocess.Popen[bytes]":
     log = open(server.data_dir / "server.log", "ab")  # noqa: SIM115
-    command = [*PLENARY, "serve", "--port", str(server.port), "--workers", str(workers)]
+    run = [sys.executable, str(HERE / "profiled_server.py"), str(profile)] if profile else PLENARY
+    command = [*run, "serve", "--port", str(server.port), "--workers", str(workers)]
     process = subprocess.Popen(command, env=server.env, cwd=REPO, stdout=log, stderr=log)
     wait_for_port(server.port)
     time.sleep(1.0 if workers > 1 else 0.0)  # the workers start accepting after the parent
@@ -372,16 +386,22 @@ def run_target(target: Target, clients: list[int], rates: list[float], seconds: 
             wait_until_idle(target.pid)
             listeners.report()  # discard what arrived while joining
             for rate in rates:
+                profiled = target.profile is not None and rate == max(rates)
+                if profiled:
+                    os.kill(target.pid, signal.SIGUSR1)
                 before, host, started = cpu_seconds(target.pid), host_busy(), time.monotonic()
                 published = asyncio.run(publish(target, rate, seconds))
                 listeners.drain(published.committed * count)
-                cpu = 100 * (cpu_seconds(target.pid) - before) / (time.monotonic() - started)
+                if profiled:
+                    os.kill(target.pid, signal.SIGUSR2)
+                used = cpu_seconds(target.pid) - before
+                cpu = 100 * used / (time.monotonic() - started)
                 busy, total = (
                     after - earlier for after, earlier in zip(host_busy(), host, strict=True)
                 )
                 tally = listeners.report()
                 rows.append(
-                    Row(target.name, count, rate, published, tally, cpu, 100 * busy / total)
+                    Row(target.name, count, rate, published, tally, cpu, used, 100 * busy / total)
                 )
                 print(rows[-1].line(), flush=True)
                 for error in published.errors[:3]:
@@ -413,6 +433,12 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2, help="Daphne processes on Redis")
     parser.add_argument("--targets", default="bare,memory,redis", help="bare, memory, redis")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="cProfile the in-memory server during its highest-rate cells into this file "
+        "and print its top entries (profiling slows the server: figures of that run are off)",
+    )
     args = parser.parse_args()
     clients = [100] if args.quick else [100, 500, 1000]
     rates = [1.0, 10.0] if args.quick else [1.0, 10.0, 50.0]
@@ -424,7 +450,7 @@ def main() -> None:
     most = max(clients)
     targets: dict[str, Callable[[], AbstractContextManager[Target]]] = {
         "bare": lambda: bare_target(most),
-        "memory": lambda: plenary_target(most, None, 1),
+        "memory": lambda: plenary_target(most, None, 1, args.profile),
         "redis": lambda: plenary_target(most, args.redis, args.workers),
     }
     print(HEADER, flush=True)
@@ -433,10 +459,21 @@ def main() -> None:
         with targets[name]() as target:
             rows += run_target(target, clients, rates, seconds)
     print(f"\n{seconds:g} s of publishing per cell; latency = receipt - send time at each client;")
-    print("srv CPU% = the server processes (100 = one core); host busy% = both cores, everyone.")
+    print("srv CPU% = the server processes (100 = one core), µs/deliv = their CPU time per")
+    print("event delivered; host busy% = both cores, everyone.")
     print(HEADER)
     print("\n".join(row.line() for row in rows))
     print(verdict(rows))
+    if args.profile:
+        profile_print(args.profile)
+
+
+def profile_print(path: Path) -> None:
+    """The profile's top entries by own time, and by time including callees."""
+    time.sleep(1.0)  # the server writes the file on SIGUSR2
+    for order in ("tottime", "cumulative"):
+        print(f"\nProfile of the in-memory server, by {order}:")
+        pstats.Stats(str(path)).sort_stats(order).print_stats(25)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ UNSEQUENCED: dict[str, object] = {
     "events": messages.EventsPage,
     "error": messages.ErrorMessage,
     "you.changed": messages.YouChanged,
+    "batch": messages.Batch,
     caption_events.CaptionEvent.DRAFT: caption_events.CaptionDraft,
     caption_events.CaptionEvent.STATUS: caption_events.CaptionStatus,
 }

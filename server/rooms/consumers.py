@@ -21,17 +21,18 @@ from . import selectors, services
 from .actions import ACTIONS, ActionResult
 from .admission import AdmittedConsumer, close_code
 from .events import PROTOCOL_VERSION, encode
+from .frames import RAW_SOCKET, Frame, RawSocket
 from .hub import Member, get_hub
 from .messages import Ack, ErrorMessage, EventsPage, Pong, Synced, YouChanged
-from .protocol import ClientMessage, parse
+from .protocol import CLOSE_TOO_SLOW, ClientMessage, parse
 from .schemas import EventsFetch
 
 logger = logging.getLogger(__name__)
 
 
-def _last_seq(query_string: bytes) -> int | None:
+def _last_seq(query: dict[str, list[str]]) -> int | None:
     """``?last_seq=N``; a value that is no sequence number asks for a snapshot."""
-    values = parse_qs(query_string.decode("latin-1")).get("last_seq")
+    values = query.get("last_seq")
     try:
         return integer_parse(values[0], "last_seq") if values else None
     except InvalidInput:
@@ -40,13 +41,29 @@ def _last_seq(query_string: bytes) -> int | None:
 
 class RoomConsumer(AdmittedConsumer):
     member: Member | None = None
+    batches = False  # ``?batch=1``: events that queued together come in one ``batch`` frame
+    raw: RawSocket | None = None  # the connection, written to directly under Daphne
 
     @property
     def delegation_id(self) -> int | None:
         return self.participant.delegation_id
 
     async def deliver(self, text: str) -> None:
+        """One message through ASGI (``write_frames`` writes to the connection itself)."""
         await self.send(text_data=text)
+
+    def backlog(self) -> int:
+        return self.raw.buffered() if self.raw is not None else 0
+
+    async def write_frames(self, frames: list[Frame]) -> None:
+        if self.raw is None or not self.raw.write(frames):
+            for frame in frames:
+                await self.deliver(frame.text)
+
+    async def too_slow(self) -> None:
+        """Fallen too far behind: close, and let the client replay from the database."""
+        await self.leave()
+        await self.close(code=CLOSE_TOO_SLOW)
 
     async def missed(self, after_seq: int, until: int) -> list[str]:
         return await db_async(selectors.events_encoded)(
@@ -65,15 +82,20 @@ class RoomConsumer(AdmittedConsumer):
         # One budget per user, shared by their sockets and the HTTP actions (views.py).
         self.bucket = user_bucket(self.participant.user_id)
         self.rate_warned_at = float("-inf")
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        self.batches = query.get("batch") == ["1"]
+        self.raw = RAW_SOCKET.get()
+        if self.raw is not None:
+            self.raw.limit_send_buffer(settings.ROOM_SEND_BUFFER_BYTES)
         hub = get_hub()
-        self.member = await hub.attach(meeting_id, self)
+        self.member = await hub.attach(meeting_id, self, self)
         await db_async(services.connection_open)(
             meeting=self.meeting,
             participant=self.participant,
             channel_name=self.channel_name,
             server_id=hub.server_id,
         )
-        last_seq = _last_seq(self.scope.get("query_string", b""))
+        last_seq = _last_seq(query)
         seq = await (self.send_snapshot() if last_seq is None else self.send_replay(last_seq))
         await hub.sync(meeting_id, self.member, seq)
 

@@ -245,6 +245,7 @@ class LayerEphemeral(TypedDict):
 
     type: Literal["room.ephemeral"]
     text: str
+    replaces: str | None  # see ``hub.replaceable_key``
 
 
 def group_name(meeting_id: int) -> str:

@@ -2,6 +2,7 @@
 a client's message and the socket's own notices, as the consumer writes them and the
 published protocol (``/api/protocol/``) describes them."""
 
+from collections.abc import Mapping
 from typing import Literal, NotRequired, TypedDict
 
 from .events import ParticipantRef, WireEvent
@@ -69,3 +70,13 @@ class Sealed(TypedDict):
     type: Literal["sealed"]
     seq: int
     ts: str
+
+
+class Batch(TypedDict):
+    """Messages that were queued together for a socket that connected with ``?batch=1``,
+    in the order it would have received them one by one: room events (sealed or not) and
+    ephemeral messages."""
+
+    v: int
+    type: Literal["batch"]
+    events: list[Mapping[str, object]]

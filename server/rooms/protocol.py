@@ -1,12 +1,16 @@
-"""Parsing of a client message's envelope (``type``, ``id``, ``data``), with an error that
-names the problem (docs/protocol.md, "Errors"). Every string and integer in a message is
-checked once, as it is decoded (``server.common.values``); each operation's ``data`` is then
-read by its declared schema (``server.common.schemas``)."""
+"""The room socket's own close code, and the parsing of a client message's envelope
+(``type``, ``id``, ``data``), with an error that names the problem (docs/protocol.md,
+"Errors"). Every string and integer in a message is checked once, as it is decoded
+(``server.common.values``); each operation's ``data`` is then read by its declared schema
+(``server.common.schemas``)."""
 
 from dataclasses import dataclass
 
 from server.common.errors import ProtocolError
 from server.common.values import json_decode
+
+# Closed for falling too far behind (server/rooms/hub.py): reconnect with ``last_seq``.
+CLOSE_TOO_SLOW = 4408
 
 
 @dataclass(frozen=True)

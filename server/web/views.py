@@ -15,6 +15,7 @@ from server.negotiation.events import NegotiationChange
 from server.negotiation.selectors import texts_for
 from server.rooms import admission, selectors
 from server.rooms.events import EVENT_PAYLOADS
+from server.rooms.protocol import CLOSE_TOO_SLOW
 from server.rooms.services import TRANSITIONS
 
 
@@ -48,11 +49,11 @@ def meeting_room(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def protocol_constants(request: HttpRequest) -> JsonResponse:
     """The room protocol's constants for the pages' modules (``frontend/static/js/
-    protocol.js``), so no module keeps its own copy: the close codes after which a client
-    does not reconnect, the meeting's status transitions, the event types broadcast without
-    a sequence number, the negotiation events, and every event type by a name for the
-    modules (``presence.joined`` as ``presence_joined``). Public, like the protocol
-    document."""
+    protocol.js``), so no module keeps its own copy: the close codes (after all but
+    ``too_slow`` a client does not reconnect), the meeting's status transitions, the event
+    types broadcast without a sequence number, the negotiation events, and every event type
+    by a name for the modules (``presence.joined`` as ``presence_joined``). Public, like
+    the protocol document."""
     constants = {
         "close_codes": {
             "logged_out": admission.CLOSE_LOGGED_OUT,
@@ -60,6 +61,7 @@ def protocol_constants(request: HttpRequest) -> JsonResponse:
             "forbidden": admission.CLOSE_FORBIDDEN,
             "not_found": admission.CLOSE_NOT_FOUND,
             "too_many_sockets": admission.CLOSE_TOO_MANY_SOCKETS,
+            "too_slow": CLOSE_TOO_SLOW,
         },
         "meeting_transitions": {
             f"meeting.{action}": {"from": sorted(sources), "to": target}

@@ -179,3 +179,61 @@ def test_reconnecting_backs_off_exponentially_up_to_thirty_seconds(page: Page) -
         return [most(0), most(1), most(3), most(20), least(3)];""",
     )
     assert result == [500, 1000, 4000, 30000, 2000]
+
+
+def test_a_batch_frame_is_applied_in_order_with_its_drafts_between_its_events(
+    page: Page,
+) -> None:
+    result = run(
+        page,
+        """const room = new client.RoomClient(1);
+        const seen = [];
+        room.socket = {readyState: WebSocket.OPEN, send: (text) => seen.push(JSON.parse(text))};
+        room.addEventListener("change", (e) => seen.push(e.detail.events.map((x) => x.seq)));
+        room.addEventListener("ephemeral", (e) => seen.push(e.detail.text));
+        room.receive(snapshot());
+        const chat = (seq, text) => event(seq, "chat.message", {scope: "meeting", text});
+        const draft = (text) => ({v: 1, type: "caption.draft", turn: 1, speaker: KEN,
+                                  language: "en", text});
+        const batch = (events) => JSON.stringify({v: 1, type: "batch", events});
+        room.receiveText(batch([chat(11, "one"), chat(12, "two"), draft("Thank"),
+                                chat(13, "three"), draft("Thank you")]));
+        room.receiveText(batch([chat(13, "three again"), chat(16, "six")]));  // 14, 15 missing
+        return {seen, seq: room.state.seq, chat: room.state.chat.map((l) => l.text),
+                url: room.url().split("/ws/")[1]};""",
+    )
+    assert result == {
+        "seen": [
+            [],  # the snapshot
+            [11, 12],
+            "Thank",
+            [13],
+            "Thank you",
+            {"type": "events.fetch", "id": 1, "data": {"after": 13, "until": 15}},
+        ],
+        "seq": 13,
+        "chat": ["one", "two", "three"],
+        "url": "meetings/1/?batch=1&last_seq=13",
+    }
+
+
+def test_a_socket_closed_as_too_slow_reconnects_at_once_and_others_are_final(
+    page: Page,
+) -> None:
+    result = run(
+        page,
+        """const { PROTOCOL } = await import("/static/js/protocol.js");
+        const closing = (code, attempt) => {
+          const room = new client.RoomClient(1);
+          room.attempt = attempt;
+          room.socket = {};
+          room.closed({code});
+          clearTimeout(room.reconnectTimer);
+          return [room.finalClose, room.attempt];
+        };
+        return [closing(PROTOCOL.close_codes.too_slow, 5),
+                closing(1006, 5),
+                closing(PROTOCOL.close_codes.logged_out, 0)];""",
+    )
+    # too_slow: the next try is the first (a backoff of at most half a second), not the sixth
+    assert result == [[None, 1], [None, 6], ["You have logged out.", 0]]

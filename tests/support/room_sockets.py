@@ -124,6 +124,7 @@ class Connect(Protocol):
         origin: tuple[bytes, bytes] = ORIGIN,
         expect_open: bool = True,
         path: str = "",
+        batch: bool = False,
     ) -> "Socket": ...
 
 
@@ -141,8 +142,8 @@ def own_redis() -> Iterator[RedisServer]:
 @pytest.fixture
 async def connect(layer: str) -> AsyncIterator[Connect]:
     """``await connect(username, meeting, last_seq=None)`` → a connected ``Socket`` (the
-    room's, or ``path="listen/"``, ``"audio/"``); all are disconnected at the end of the
-    test."""
+    room's, or ``path="listen/"``, ``"audio/"``; ``batch=True`` asks for batch frames); all
+    are disconnected at the end of the test."""
     opened: list[Socket] = []
 
     async def open_socket(
@@ -153,13 +154,18 @@ async def connect(layer: str) -> AsyncIterator[Connect]:
         origin: tuple[bytes, bytes] = ORIGIN,
         expect_open: bool = True,
         path: str = "",
+        batch: bool = False,
     ) -> Socket:
         headers = [origin]
         if username:
             headers.append((b"cookie", await db_async(session_cookie)(username)))
-        url = f"/ws/meetings/{meeting.pk}/{path}"
-        if last_seq is not None:
-            url += f"?last_seq={last_seq}"
+        query = "&".join(
+            [
+                *(["batch=1"] if batch else []),
+                *([f"last_seq={last_seq}"] if last_seq is not None else []),
+            ]
+        )
+        url = f"/ws/meetings/{meeting.pk}/{path}" + (f"?{query}" if query else "")
         communicator = WebsocketCommunicator(application, url, headers=headers)
         connected, _ = await communicator.connect(timeout=5)
         socket = Socket(communicator, connected)

@@ -13,6 +13,7 @@ from server.negotiation.demo import negotiation_demo_load
 from server.negotiation.events import NegotiationChange
 from server.rooms import admission
 from server.rooms.events import EVENT_PAYLOADS, EventType
+from server.rooms.protocol import CLOSE_TOO_SLOW
 from server.rooms.services import TRANSITIONS
 
 pytestmark = [pytest.mark.django_db]
@@ -161,6 +162,7 @@ def test_the_protocol_constants_are_published_from_the_server_s_own() -> None:
         "forbidden": admission.CLOSE_FORBIDDEN,
         "not_found": admission.CLOSE_NOT_FOUND,
         "too_many_sockets": admission.CLOSE_TOO_MANY_SOCKETS,
+        "too_slow": CLOSE_TOO_SLOW,
     }
     assert {
         action.removeprefix("meeting."): (set(t["from"]), t["to"])

@@ -1,17 +1,19 @@
 // The room socket (docs/protocol.md): a snapshot on the first connect, a replay after
 // ?last_seq=N on every reconnect, events applied strictly in sequence, any gap fetched
-// before anything newer is applied, duplicates dropped. No DOM here.
+// before anything newer is applied, duplicates dropped. It asks for batch frames (?batch=1):
+// what the server had queued together comes in one frame, read in order. No DOM here.
 import { PROTOCOL } from "./protocol.js";
 import { apply, fromSnapshot } from "./room-state.js";
 
-const CONTROL_TYPES = new Set(["snapshot", "synced", "error", "events", "ack", "pong"]);
+const CONTROL_TYPES = new Set(["snapshot", "synced", "error", "events", "ack", "pong", "batch"]);
 const EPHEMERAL_TYPES = new Set(PROTOCOL.ephemeral_types);
 const CLOSE_MESSAGES = { logged_out: "You have logged out.", unauthenticated: "You are not logged in.",
   forbidden: "Your delegation is not admitted to this meeting.", not_found: "No such meeting.",
   too_many_sockets: "You have too many meeting windows open: close one and reload this page." };
-// After these the server will not let this page in again: no reconnect.
-const FINAL_CLOSE = Object.fromEntries(
-  Object.entries(PROTOCOL.close_codes).map(([name, code]) => [code, CLOSE_MESSAGES[name]]));
+// After these the server will not let this page in again: no reconnect. After too_slow (the
+// page fell too far behind) it reconnects at once and replays from its last seq.
+const FINAL_CLOSE = Object.fromEntries(Object.entries(PROTOCOL.close_codes)
+  .filter(([name]) => name !== "too_slow").map(([name, code]) => [code, CLOSE_MESSAGES[name]]));
 const PING_EVERY_MS = 20000;
 const PONG_WITHIN_MS = 10000;
 
@@ -40,7 +42,7 @@ export class RoomClient extends EventTarget {
 
   url() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const query = this.state ? `?last_seq=${this.state.seq}` : "";
+    const query = this.state ? `?batch=1&last_seq=${this.state.seq}` : "?batch=1";
     return `${scheme}://${location.host}${this.path}${query}`;
   }
 
@@ -75,6 +77,7 @@ export class RoomClient extends EventTarget {
       this.status("closed");
       return;
     }
+    if (close.code === PROTOCOL.close_codes.too_slow) this.attempt = 0;
     this.status("offline");
     this.reconnectTimer = setTimeout(() => this.connect(), backoffDelay(this.attempt++));
   }
@@ -89,6 +92,7 @@ export class RoomClient extends EventTarget {
   }
 
   receive(message) {
+    if (message.type === "batch") return this.batch(message.events);
     if (message.type === "snapshot") return this.snapshot(message);
     if (message.type === "synced") return this.live();
     if (message.type === "events") return this.fetched(message.events);
@@ -129,6 +133,19 @@ export class RoomClient extends EventTarget {
 
   event(event) {
     this.hold(event);
+    this.drain();
+  }
+
+  // Several messages in one frame, in the order they were sent: a run of events is applied
+  // together (one change), and whatever is not an event comes after the events before it.
+  batch(messages) {
+    for (const message of messages) {
+      if (isEvent(message)) this.hold(message);
+      else {
+        this.drain();
+        this.receive(message);
+      }
+    }
     this.drain();
   }
 
