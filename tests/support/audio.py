@@ -4,6 +4,8 @@ import numpy as np
 
 RATE = 16000
 STEP = RATE // 100  # 10 ms
+PIECE = RATE // 2  # what similarity() matches at a time …
+SLIP = 2 * STEP  # … within this of the whole capture's alignment
 
 
 def _envelope(audio: np.ndarray, seconds: float) -> np.ndarray:
@@ -42,9 +44,23 @@ def _overlap(reference: np.ndarray, capture: np.ndarray) -> tuple[np.ndarray, np
 def similarity(reference: np.ndarray, capture: np.ndarray) -> float:
     """The normalised correlation of the aligned capture with ``reference`` where both hold
     audio: 1.0 for the same audio; a resampler with aliasing or a browser's call processing
-    (noise suppression, gain control) brings it down."""
+    (noise suppression, gain control) brings it down. Each half second is matched within
+    ``SLIP`` of where the whole capture aligns: a browser short of CPU drops a 10 ms buffer
+    now and then, which shifts what follows without changing how it sounds."""
     said, heard = _overlap(reference, capture)
-    return float(np.dot(said, heard) / (np.linalg.norm(said) * np.linalg.norm(heard) + 1e-12))
+    dot = said_energy = heard_energy = 0.0
+    for start in range(0, len(heard) - PIECE, PIECE):
+        piece = said[start : start + PIECE]
+        around = heard[max(0, start - SLIP) : start + PIECE + SLIP]
+        if len(around) < PIECE:
+            break
+        scores = np.correlate(around, piece, "valid")
+        best = int(np.argmax(scores))
+        match = around[best : best + PIECE]
+        dot += float(scores[best])
+        said_energy += float(np.dot(piece, piece))
+        heard_energy += float(np.dot(match, match))
+    return dot / (np.sqrt(said_energy * heard_energy) + 1e-12)
 
 
 def level_db(reference: np.ndarray, capture: np.ndarray) -> float:
