@@ -52,7 +52,9 @@ PROGRESS_SECONDS = 1.0  # how often a worker reports on each stream (its heartbe
 DRAFTS_UNTIL_LAG = 1.0  # past this much waiting audio, drafts are skipped
 LAGGING_AFTER = 2.0  # … and past this, the room is told and a warning logged …
 CALM_SECONDS = 5.0  # … until the lag has stayed small this long
-MAX_BACKLOG_SECONDS = 60.0  # a stream this far behind is given up (another worker may take it)
+# A stream whose oldest waiting audio has waited this long is given up (another worker may
+# take it). Its lag, not its backlog: a stream taken over is sent up to 90 s of audio at once.
+MAX_LAG_SECONDS = 60.0
 
 
 class RecognitionWorker:
@@ -187,8 +189,8 @@ class RecognitionWorker:
             await job.wake.wait()
             job.wake.clear()
             while job.waiting:
-                if job.backlog > MAX_BACKLOG_SECONDS:
-                    await self._fail(job, f"recognition is over {MAX_BACKLOG_SECONDS:.0f} s behind")
+                if job.lag > MAX_LAG_SECONDS:
+                    await self._fail(job, f"recognition is over {MAX_LAG_SECONDS:.0f} s behind")
                     return
                 await self._watch_lag(job)
                 drafts = job.lag <= DRAFTS_UNTIL_LAG
