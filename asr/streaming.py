@@ -403,7 +403,9 @@ def warm_up(engine: Transcriber) -> None:
     loaded, a draft-sized and a final-sized decode run (the model's memory paged in, its
     kernels set up), so the first utterance after a start costs what the tenth does."""
     options = StreamingOptions()
-    quiet = np.random.default_rng(0).normal(0.0, 0.01, 2 * SAMPLE_RATE).astype(np.float32)
+    # Silence: Whisper ends at once. Over faint noise it loops ("I'm sorry, I'm sorry, …") to
+    # its token limit, which took 147 s at the final pass's beam 5 on a busy machine.
+    quiet = np.zeros(2 * SAMPLE_RATE, np.float32)
     speech_spans(quiet, threshold=options.vad_threshold)
     for beam_size, window in (
         (options.draft_beam_size, options.draft_window),
