@@ -59,6 +59,10 @@ class StreamingOptions:
 
 WORD = re.compile(r"[\w']+")
 RESTART_WORDS = 5
+# Whisper tokens a second of speech can need (fast speech, Spanish words of two or three
+# tokens, timestamps), and a floor: a decode over noise stops there instead of looping.
+TOKENS_PER_SECOND = 15
+MIN_TOKENS = 24
 PHRASE_END = (",", ";", ":", "\u3001", "\uff0c")  # a commit ends here when it can …
 SENTENCE_END = (".", "?", "!", "\u3002", "\uff1f", "\uff01")  # and their CJK forms
 
@@ -249,6 +253,7 @@ class StreamingTranscriber:
             min_window=window,
             temperature_fallback=False,
             hotwords=self.options.hotwords.get(language or "") or self.options.hotwords.get(""),
+            max_tokens=MIN_TOKENS + int(TOKENS_PER_SECOND * len(audio) / SAMPLE_RATE),
         )
         segments, info = self.engine.transcribe(audio, options, offset=offset)
         self.heard = info.language
