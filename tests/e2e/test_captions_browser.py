@@ -221,5 +221,6 @@ def test_listeners_read_each_statement_in_their_own_language(
     # The capture begins when the socket took its first frame, seconds either way of the
     # file's start: it is aligned by the peak of the cross-correlation over every lag, each
     # half second then within 20 ms of that (a busy browser drops a 10 ms buffer: 0.57 once).
-    assert similarity(microphone, capture) >= 0.95
+    correlation = similarity(microphone, capture)
+    assert correlation >= 0.95, correlation
     assert abs(level_db(microphone, capture)) <= 1.0
