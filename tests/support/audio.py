@@ -60,7 +60,7 @@ def similarity(reference: np.ndarray, capture: np.ndarray) -> float:
         dot += float(scores[best])
         said_energy += float(np.dot(piece, piece))
         heard_energy += float(np.dot(match, match))
-    return dot / (np.sqrt(said_energy * heard_energy) + 1e-12)
+    return float(dot / (np.sqrt(said_energy * heard_energy) + 1e-12))
 
 
 def level_db(reference: np.ndarray, capture: np.ndarray) -> float:
