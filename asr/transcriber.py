@@ -24,6 +24,10 @@ class TranscribeOptions:
     # Retry a poor decode at higher temperatures (Whisper's fallback). Live captions
     # cannot wait for the retries.
     temperature_fallback: bool = True
+    # At most this many tokens per decode of a window (None: Whisper's own limit, 224): over
+    # noise Whisper may loop ("I'm sorry, I'm sorry, …") to the limit, a decoder step per token
+    # per beam. Speech cut short by the limit is decoded on from its last timestamp.
+    max_tokens: int | None = None
 
 
 @dataclass(frozen=True)

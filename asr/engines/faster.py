@@ -18,6 +18,7 @@ from ..transcriber import EngineOptions, TranscribeOptions, is_speech, most_like
 
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 FULL_WINDOW_FRAMES = 3000  # 30 s of 10 ms feature frames
+CONTEXT = 448  # Whisper's text context, in tokens: the prompt and what is decoded
 _window_frames: ContextVar[int] = ContextVar("window_frames", default=FULL_WINDOW_FRAMES)
 
 
@@ -84,12 +85,26 @@ class FasterWhisperTranscriber:
                 condition_on_previous_text=False,
                 vad_filter=False,
                 temperature=FALLBACK_TEMPERATURES if options.temperature_fallback else 0.0,
+                max_new_tokens=self._max_new_tokens(options),
             )
             segments = self._segments(list(raw), info.language, offset)
         details = TranscriptionInfo(
             info.language, info.language_probability, len(audio) / SAMPLE_RATE
         )
         return [s for s in segments if is_speech(s) and s.text], details
+
+    def _max_new_tokens(self, options: TranscribeOptions) -> int | None:
+        """``options.max_tokens``, less what the prompt takes of Whisper's 448-token context
+        (faster-whisper refuses a limit that does not fit; each part of its prompt is cut to
+        223 tokens, so the two may leave no room at all)."""
+        if options.max_tokens is None:
+            return None
+        prompt = 6  # the start-of-transcript sequence, the start-of-previous token, a margin
+        for text in (options.prompt, options.hotwords):
+            if text:
+                prompt += min(CONTEXT // 2 - 1, len(self.model.hf_tokenizer.encode(text).ids))
+        room = CONTEXT - prompt  # none: Whisper's own limit, as without one
+        return min(options.max_tokens, room) if room > 0 else None
 
     @staticmethod
     def _segments(

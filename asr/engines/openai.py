@@ -54,6 +54,7 @@ class OpenAIWhisperTranscriber:
             temperature=FALLBACK_TEMPERATURES if options.temperature_fallback else 0.0,
             beam_size=options.beam_size if options.beam_size > 1 else None,
             fp16=self.device == "cuda",
+            sample_len=options.max_tokens,
             verbose=None,
         )
         language = str(result["language"])

@@ -2,6 +2,7 @@
 speech made by espeak-ng."""
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,13 @@ from asr.audio import OpusChunkDecoder, decode_file
 from asr.engines.faster import FasterWhisperTranscriber
 from asr.errors import AudioError, EmptyAudio, OddByteCount, UndecodableAudio, WrongSampleRate
 from asr.results import Caption, CaptionKind, Word
-from asr.streaming import StreamingOptions, StreamingTranscriber, repetition_guard
+from asr.streaming import (
+    MIN_TOKENS,
+    TOKENS_PER_SECOND,
+    StreamingOptions,
+    StreamingTranscriber,
+    repetition_guard,
+)
 from asr.transcriber import TranscribeOptions
 from asr.wer import word_error_rate
 
@@ -154,3 +161,32 @@ def test_repetition_guard_cuts_a_loop() -> None:
     assert [w.text for w in repetition_guard(loop)] == ["thank", "you"]
     plain = [Word(0, 1, "ask"), Word(1, 2, "not"), Word(2, 3, "not")]
     assert repetition_guard(plain) == plain
+
+
+def test_a_token_limit_ends_a_loop_over_noise_and_fits_beside_any_prompt(
+    engine: FasterWhisperTranscriber, tmp_path: Path
+) -> None:
+    """Over faint noise, beam 5 over the full window, Whisper loops ("I'm sorry, I'm sorry,
+    …") to its own limit; ``max_tokens`` ends the loop there. Speech is decoded whole all the
+    same, and a limit that a long prompt and hotwords leave no room for is cut to fit."""
+    noise = np.random.default_rng(0).normal(0.0, 0.01, 2 * 16000).astype(np.float32)
+    options = TranscribeOptions(language="en", temperature_fallback=False)
+    looped, _ = engine.transcribe(noise, options)
+    capped, _ = engine.transcribe(noise, replace(options, max_tokens=12))
+    assert len(" ".join(s.text for s in looped).split()) > 12
+    assert len(" ".join(s.text for s in capped).split()) <= 12
+    said = "The delegation of Norway thanks the facilitators for their courageous work."
+    audio = speak(said, "en", tmp_path)
+    whole, _ = engine.transcribe(audio, options)
+    streaming_limit = MIN_TOKENS + int(TOKENS_PER_SECOND * len(audio) / 16000)
+    limited, _ = engine.transcribe(audio, replace(options, max_tokens=streaming_limit))
+    assert word_error_rate(said, " ".join(s.text for s in whole)) <= 0.2
+    assert [s.text for s in limited] == [s.text for s in whole]
+    crowded = replace(
+        options,
+        prompt=" ".join(["the chair thanks the delegations"] * 60)[-200:],  # as streams give
+        hotwords=" ".join(["Norway facilitators courageous"] * 80),
+        max_tokens=400,
+    )
+    segments, _ = engine.transcribe(audio, crowded)  # not refused
+    assert "Norway" in " ".join(s.text for s in segments)

@@ -12,7 +12,7 @@ from asr.streaming import StreamingTranscriber
 from asr.transcriber import TranscribeOptions
 from server.captions.messages import StreamOpen
 from server.captions.models import Recording
-from server.captions.worker import Speaker, StreamJob
+from server.captions.stream_job import Speaker, StreamJob
 
 
 class Unheard:
@@ -45,7 +45,7 @@ def test_a_gap_is_logged_in_seconds_and_filled_with_silence(
     job = StreamJob(request, Recording(), speaker, StreamingTranscriber(Unheard()), 0.0, 0.0)
     frame = np.full(SAMPLE_RATE // 10, 0.25, np.float32)
     pcm = (frame * 32767).astype("<i2").tobytes()
-    caplog.set_level(logging.WARNING, "server.captions.worker")
+    caplog.set_level(logging.WARNING, "server.captions.stream_job")
     job.push(0.0, pcm)
     job.push(1.6, pcm)  # 1.5 s after the first frame ended
     assert [r.getMessage() for r in caplog.records] == ["stream s1: 1.50 s of audio missing"]

@@ -229,7 +229,9 @@ def test_listeners_read_each_statement_in_their_own_language(
     # (noise suppression, gain control) reshaped it and cost words (correlation 0.82).
     (microphone,) = decode_file(statements, mono=True)
     capture = stored_capture(server, 8.0)  # the English statement at least (the rest, if sent)
-    # Alignment of the stored capture varies run to run (0.57 once for 0.985 usually): the
-    # level is checked here, the correlation by bench/captions/run.py.
-    assert similarity(microphone, capture) > 0
+    # The capture begins when the socket took its first frame, seconds either way of the
+    # file's start: it is aligned by the peak of the cross-correlation over every lag, each
+    # half second then within 20 ms of that (a busy browser drops a 10 ms buffer: 0.57 once).
+    correlation = similarity(microphone, capture)
+    assert correlation >= 0.95, correlation
     assert abs(level_db(microphone, capture)) <= 1.0

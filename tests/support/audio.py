@@ -4,6 +4,8 @@ import numpy as np
 
 RATE = 16000
 STEP = RATE // 100  # 10 ms
+PIECE = RATE // 2  # what similarity() matches at a time …
+SLIP = 2 * STEP  # … within this of the whole capture's alignment
 
 
 def _envelope(audio: np.ndarray, seconds: float) -> np.ndarray:
@@ -12,46 +14,59 @@ def _envelope(audio: np.ndarray, seconds: float) -> np.ndarray:
     return levels
 
 
-def _best_shift(a: np.ndarray, b: np.ndarray, shifts: range) -> int:
-    """The k for which b[i] best matches a[i + k]."""
-    n = min(len(a), len(b))
-    scores = [
-        float(np.dot(a[max(0, k) : n + min(0, k)], b[max(0, -k) : n - max(0, k)])) for k in shifts
-    ]
-    return shifts[int(np.argmax(scores))]
+def lag(reference: np.ndarray, capture: np.ndarray) -> int:
+    """The k for which ``capture[i]`` best matches ``reference[i + k]``, over every shift (a
+    capture starts when its socket took its first frame, not when the audio began, and that
+    may be seconds either way): the peak of their cross-correlation, computed by FFT."""
+    size = 1 << (len(reference) + len(capture) - 1).bit_length()
+    product = np.fft.rfft(reference, size) * np.conj(np.fft.rfft(capture, size))
+    correlation = np.fft.irfft(product, size)
+    peak = int(np.argmax(correlation))
+    return peak if peak < len(reference) else peak - size
 
 
 def aligned(reference: np.ndarray, capture: np.ndarray) -> np.ndarray:
-    """``capture`` shifted onto ``reference``'s time line (a capture starts when its socket
-    took its first frame, not when the audio began): by the envelopes of the first 20 s to
-    10 ms, then by the samples to one."""
-    coarse = _best_shift(_envelope(reference, 20), _envelope(capture, 20), range(-200, 200))
-    shifted = _shift(capture, coarse * STEP)
-    fine = _best_shift(reference[: 20 * RATE], shifted[: 20 * RATE], range(-STEP, STEP))
-    return _shift(shifted, fine)
-
-
-def _shift(capture: np.ndarray, lead: int) -> np.ndarray:
-    """``capture`` with ``lead`` samples of silence before it (or that many cut off)."""
+    """``capture`` shifted onto ``reference``'s time line: silence before it where it began
+    after the reference, cut where it began before."""
+    lead = lag(reference, capture)
     if lead >= 0:
         return np.concatenate([np.zeros(lead, capture.dtype), capture])
     return capture[-lead:]
 
 
+def _overlap(reference: np.ndarray, capture: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The stretch of ``reference`` the capture holds, and the aligned capture over it."""
+    start = max(0, lag(reference, capture))
+    heard = aligned(reference, capture)[start : len(reference)]
+    return reference[start : start + len(heard)], heard
+
+
 def similarity(reference: np.ndarray, capture: np.ndarray) -> float:
-    """The normalised correlation of the aligned capture with ``reference`` over its length:
-    1.0 for the same audio; a resampler with aliasing or a browser's call processing (noise
-    suppression, gain control) brings it down."""
-    heard = aligned(reference, capture)[: len(reference)]
-    said = reference[: len(heard)]
-    return float(np.dot(said, heard) / (np.linalg.norm(said) * np.linalg.norm(heard) + 1e-12))
+    """The normalised correlation of the aligned capture with ``reference`` where both hold
+    audio: 1.0 for the same audio; a resampler with aliasing or a browser's call processing
+    (noise suppression, gain control) brings it down. Each half second is matched within
+    ``SLIP`` of where the whole capture aligns: a browser short of CPU drops a 10 ms buffer
+    now and then, which shifts what follows without changing how it sounds."""
+    said, heard = _overlap(reference, capture)
+    dot = said_energy = heard_energy = 0.0
+    for start in range(0, len(heard) - PIECE, PIECE):
+        piece = said[start : start + PIECE]
+        around = heard[max(0, start - SLIP) : start + PIECE + SLIP]
+        if len(around) < PIECE:
+            break
+        scores = np.correlate(around, piece, "valid")
+        best = int(np.argmax(scores))
+        match = around[best : best + PIECE]
+        dot += float(scores[best])
+        said_energy += float(np.dot(piece, piece))
+        heard_energy += float(np.dot(match, match))
+    return float(dot / (np.sqrt(said_energy * heard_energy) + 1e-12))
 
 
 def level_db(reference: np.ndarray, capture: np.ndarray) -> float:
     """The capture's level against ``reference``'s, in dB, where ``reference`` is speech."""
-    heard = aligned(reference, capture)[: len(reference)]
-    speech = _envelope(reference, len(reference) / RATE) > 0.02
-    ref, cap = _envelope(reference, len(heard) / RATE), _envelope(heard, len(heard) / RATE)
-    n = min(len(ref), len(cap))
-    mask = speech[:n]
-    return 20 * float(np.log10((cap[:n][mask].mean() + 1e-9) / (ref[:n][mask].mean() + 1e-9)))
+    said, heard = _overlap(reference, capture)
+    seconds = len(heard) / RATE
+    ref, cap = _envelope(said, seconds), _envelope(heard, seconds)
+    speech = ref > 0.02
+    return 20 * float(np.log10((cap[speech].mean() + 1e-9) / (ref[speech].mean() + 1e-9)))
