@@ -9,13 +9,14 @@ import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.common.asyncdb import db_async
+from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
 from server.media.admin import JanusAdmin
 from server.media.rooms import media_room
 from server.media.selectors import camera_publisher_id, publisher_display
 from server.media.signalling import sdp_sends_audio
 from server.media.tokens import room_token
-from tests.media.conftest import MediaSocket, OpenMedia
+from tests.media.conftest import MediaSocket, OpenMedia, Reply
 from tests.media.test_proxy import joined_handle, refused
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,13 +76,13 @@ def gallery(plenary: Meeting) -> Meeting:
 
 async def camera_joined(
     socket: MediaSocket, room: int, participant: Participant
-) -> tuple[int, int, dict[str, object]]:
+) -> tuple[int, int, Reply]:
     session, handle = await joined_handle(socket)
     reply = await socket.videoroom(session, handle, camera_join(room, participant))
     return session, handle, reply
 
 
-async def camera_in_janus(room: int, participant: Participant) -> dict[str, object]:
+async def camera_in_janus(room: int, participant: Participant) -> dict[str, JSON]:
     present = {p["id"]: p for p in await JanusAdmin().participants(room)}
     found = present.get(camera_publisher_id(participant))
     assert found is not None, present
@@ -102,7 +103,7 @@ async def test_a_delegate_s_camera_is_published_video_only_as_plenary_names_it(
     france = await db_async(person)("france")
     socket = await open_media("france", gallery)
     session, handle, reply = await camera_joined(socket, room, france)
-    data = reply["plugindata"]["data"]  # type: ignore[index]  # a Janus answer
+    data = reply["plugindata"]["data"]
     assert (data["videoroom"], data["id"]) == ("joined", camera_publisher_id(france))
     reply = await socket.videoroom(
         session, handle, {"request": "configure", "video": True}, jsep=offer(audio=False)
