@@ -69,8 +69,8 @@ def inside(args: argparse.Namespace) -> None:
     microphone = microphone_wav(OWN, args.statements, folder)
     results: dict[str, list[float]] = {}
     for number in range(args.runs):
-        for name, script in PATHS.items():
-            run = one_run(folder / f"run-{number}-{len(results)}", microphone, script)
+        for path, (name, script) in enumerate(PATHS.items()):
+            run = one_run(folder / f"run-{number}-{path}", microphone, script)
             results.setdefault(name, []).extend(run)
             print(f"run {number + 1}, {name}: " + " ".join(f"{x:.2f}" for x in run), flush=True)
     load = os.getloadavg()
