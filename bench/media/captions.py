@@ -17,6 +17,7 @@ microphone to the arrival of the final that holds its last word, at the listener
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,12 +79,17 @@ def inside(args: argparse.Namespace) -> None:
     print("utterance end → final caption at the listener:")
     for name, latencies in results.items():
         print(line(f"  {name}", latencies))
+    if args.keep:
+        print(f"kept in {folder}")
+    else:  # each server's data holds a copy of the model
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=1, help="fresh servers per path")
     parser.add_argument("--statements", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="keep the WAV and servers' logs")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inside:
