@@ -3,6 +3,7 @@ member delegate publishes their camera, video only, under the id Plenary gives i
 that carries audio never reaches Janus; observers watch but do not publish; without the
 setting, nobody but the floor holder publishes."""
 
+import contextlib
 from collections.abc import Callable
 
 import pytest
@@ -11,7 +12,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from server.common.asyncdb import db_async
 from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
-from server.media.admin import JanusAdmin
+from server.media.admin import JanusAdmin, JanusError
 from server.media.rooms import media_room
 from server.media.selectors import camera_publisher_id, publisher_display
 from server.media.signalling import sdp_sends_audio
@@ -203,6 +204,33 @@ async def test_the_floor_holder_still_publishes_sound_beside_the_gallery(
     join = {"request": "join", "room": room, "ptype": "publisher", "token": room_token(room).text}
     joined = await socket.videoroom(session, handle, join)
     assert joined["plugindata"]["data"]["id"] == floor.pk
+    reply = await socket.videoroom(
+        session, handle, {"request": "configure"}, jsep=offer(audio=True)
+    )
+    assert reply["plugindata"]["data"].get("configured") == "ok", reply
+
+
+async def test_pages_watching_the_gallery_do_not_take_the_floor_s_place(
+    floor: Participant,
+    gallery: Meeting,
+    person: People,
+    open_media: OpenMedia,
+    settings: SettingsWrapper,
+) -> None:
+    """Janus's room takes gallery_tiles + 2 publishers; pages that joined to watch count
+    for none of them: with room for 2, four watchers and the floor holder's sound fit."""
+    settings.MEDIA_GALLERY_TILES = 0
+    room = media_room(gallery.pk)
+    with contextlib.suppress(JanusError):  # an earlier test made it larger: start afresh
+        await JanusAdmin().room_destroy(room)
+    for username in ("france", "brazil", "japan", "spain"):
+        watcher = await open_media(username, gallery)
+        _, _, reply = await camera_joined(watcher, room, await db_async(person)(username))
+        assert reply["plugindata"]["data"]["videoroom"] == "joined"
+    socket = await open_media("kenya", gallery)
+    session, handle = await joined_handle(socket)
+    join = {"request": "join", "room": room, "ptype": "publisher", "token": room_token(room).text}
+    assert (await socket.videoroom(session, handle, join))["plugindata"]["data"]["id"] == floor.pk
     reply = await socket.videoroom(
         session, handle, {"request": "configure"}, jsep=offer(audio=True)
     )
