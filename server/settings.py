@@ -341,6 +341,9 @@ _ice_servers: object = json.loads(os.environ.get("PLENARY_ICE_SERVERS", "[]"))
 if not isinstance(_ice_servers, list):
     raise ImproperlyConfigured("PLENARY_ICE_SERVERS must be a JSON list of ICE servers")
 ICE_SERVERS: list[object] = _ice_servers
+# The camera gallery (a conference's setting): at most this many delegations' cameras at
+# once; the room takes these and the floor's publisher (docs/media.md, "The camera gallery").
+MEDIA_GALLERY_TILES = int(os.environ.get("PLENARY_MEDIA_GALLERY_TILES", "12"))
 # How long a browser's Janus room token is valid; the page fetches a new one before.
 JANUS_TOKEN_SECONDS = int(os.environ.get("PLENARY_JANUS_TOKEN_SECONDS", "600"))
 

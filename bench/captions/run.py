@@ -271,25 +271,23 @@ def one_run(folder: Path, microphone: Microphone, engine: Transcriber) -> Run:
     return measure(microphone, events, mic_started, wav, aligned(wav, capture), engine)
 
 
-def measure(
-    microphone: Microphone,
-    events: list[Event],
-    mic_started: int,
-    wav: np.ndarray,
-    capture: np.ndarray,
-    engine: Transcriber,
-) -> Run:
-    # Finals of the probe tones after the last statement (Whisper hears "No," in a tone) are
-    # not the statements' words.
+def spoken_finals(microphone: Microphone, events: list[Event], mic_started: int) -> list[Event]:
+    """The finals of the statements: not those of the probe tones after the last statement
+    (Whisper hears "No," in a tone)."""
     spoken_until = mic_started + (microphone.statements[-1].ends_at + 0.5) * 1000
-    finals = [
+    return [
         e
         for e in events
         if e["type"] == "caption.final" and iso_ms(e["data"]["start"]) < spoken_until
     ]
-    read = read_finals(finals)
-    reference = " ".join(s.text for s in microphone.statements)
-    arrived = {e["data"]["segment"]: e["at"] for e in finals}
+
+
+def final_latencies(
+    microphone: Microphone, read: list[Event], mic_started: int
+) -> tuple[list[float], list[str]]:
+    """From the end of each statement at the microphone to the arrival of the final that
+    holds its last word (seconds), among the finals ``read`` (``read_finals``: each settled
+    text in place of the pieces it replaced); and the statements no final ended with."""
     final_latency: list[float] = []
     missing: list[str] = []
     for statement in microphone.statements:
@@ -299,6 +297,22 @@ def measure(
             missing.append(statement.text)
             continue
         final_latency.append((max(f["at"] for f in within) - end_ms) / 1000)
+    return final_latency, missing
+
+
+def measure(
+    microphone: Microphone,
+    events: list[Event],
+    mic_started: int,
+    wav: np.ndarray,
+    capture: np.ndarray,
+    engine: Transcriber,
+) -> Run:
+    finals = spoken_finals(microphone, events, mic_started)
+    read = read_finals(finals)
+    reference = " ".join(s.text for s in microphone.statements)
+    arrived = {e["data"]["segment"]: e["at"] for e in finals}
+    final_latency, missing = final_latencies(microphone, read, mic_started)
     translation_delay = [
         (e["at"] - arrived[e["data"]["segment"]]) / 1000
         for e in events
@@ -337,7 +351,12 @@ def alias_db(capture: np.ndarray, probes_at: float) -> float:
     return 20 * float(np.log10(alias / reference))
 
 
-def run_pages(server: ServerProcess, wav: Path, seconds: float) -> tuple[list[Event], int]:
+def run_pages(
+    server: ServerProcess, wav: Path, seconds: float, speaker_script: str = ""
+) -> tuple[list[Event], int]:
+    """The chair gives the floor to Kenya, whose fake microphone plays ``wav``; Spain's
+    caption events (with their arrival time) and when Kenya's microphone started.
+    ``speaker_script`` runs first on Kenya's page (e.g. to take WebRTC away)."""
     fake_microphone = [
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
@@ -351,7 +370,7 @@ def run_pages(server: ServerProcess, wav: Path, seconds: float) -> tuple[list[Ev
         chair, spain = listeners.new_page(), listeners.new_page()
         spain.add_init_script(LISTENER_PROBE)
         kenya = speakers.new_page()
-        kenya.add_init_script(SPEAKER_PROBE)
+        kenya.add_init_script(speaker_script + SPEAKER_PROBE)
         enter(chair, server.url, "chair")
         enter(spain, server.url, "spain")
         enter(kenya, server.url, "kenya")

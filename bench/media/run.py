@@ -347,7 +347,7 @@ async def inside(args: argparse.Namespace) -> None:
     janus.start()
     assert janus.process is not None
     pid = janus.process.pid
-    await JanusAdmin(janus.admin_url).room_create(ROOM, publishers=4, bitrate=1_000_000)
+    await JanusAdmin(janus.admin_url).room_create(ROOM, bitrate=1_000_000)
     core, token = core_token(3600).text, room_token(ROOM, 3600).text
     voice = speech_wav(STATEMENT, folder / "statement.wav")
     clip = moving_clip(folder / "camera.y4m", seconds=8, grain=args.grain)

@@ -47,15 +47,20 @@ def may_attend(participant: Participant, meeting: Meeting) -> bool:
     return participant.delegation_id in admitted
 
 
-def may_vote(participant: Participant) -> bool:
+def is_member_delegate(participant: Participant) -> bool:
     """A delegate (the head of delegation or an accredited alternate) of a delegation that is
-    not an observer: advisers, observers and staff do not vote (docs/votes.md)."""
+    not an observer: not an adviser, an observer or the staff."""
     delegation = participant.delegation
     return (
         participant.role == Role.DELEGATE
         and delegation is not None
         and delegation.kind != Delegation.Kind.OBSERVER
     )
+
+
+def may_vote(participant: Participant) -> bool:
+    """Member delegates vote; advisers, observers and staff do not (docs/votes.md)."""
+    return is_member_delegate(participant)
 
 
 def check_voting(participant: Participant) -> Delegation:

@@ -81,9 +81,12 @@ class JanusAdmin:
             await self._post({"janus": "message_plugin", "plugin": PLUGIN, "request": request})
         )
 
-    async def room_create(self, room: int, *, publishers: int = 3, bitrate: int = 600_000) -> bool:
+    async def room_create(self, room: int, *, bitrate: int = 600_000) -> bool:
         """Create the room (True), or find it there already (False). Janus checks room
-        tokens on it (``signed_tokens``) for publishers and subscribers alike."""
+        tokens on it (``signed_tokens``) for publishers and subscribers alike. It takes the
+        floor's publisher (and the next, while the floor passes on) and the gallery's
+        cameras."""
+        publishers = settings.MEDIA_GALLERY_TILES + 2
         try:
             await self.message_plugin(
                 {

@@ -29,7 +29,14 @@ from .admin import JanusAdmin, JanusError
 from .events import MediaEvent
 from .forwarding import FloorForward
 from .rooms import room_ensure
-from .selectors import floor_holder, publisher_display, publisher_id
+from .selectors import (
+    camera_for,
+    camera_publisher_id,
+    floor_holder,
+    is_camera_id,
+    publisher_display,
+    publisher_id,
+)
 from .signalling import INVALID_JSON, Publisher, Refused, SignallingGate
 from .tokens import core_token
 
@@ -118,7 +125,9 @@ class MediaConsumer(AdmittedConsumer):
             await self.send_error("media_unavailable", "The media server does not answer.")
             await self.close(code=CLOSE_JANUS_UNAVAILABLE)
             return
-        self.gate = SignallingGate(self.room, core_token, self.floor_publisher)
+        self.gate = SignallingGate(
+            self.room, core_token, self.floor_publisher, self.camera_publisher, self.gallery_full
+        )
         self.watch = RoomWatch(self)
         self.pump = asyncio.create_task(self.relay_answers(self.upstream))
         hub = get_hub()
@@ -131,6 +140,25 @@ class MediaConsumer(AdmittedConsumer):
         if holder is None or holder.pk != self.participant.pk:
             return None
         return Publisher(publisher_id(holder), publisher_display(holder))
+
+    async def camera_publisher(self) -> Publisher | None:
+        """This participant's gallery camera, video only."""
+        camera = await db_async(camera_for)(self.meeting, self.participant)
+        if camera is None:
+            return None
+        display = await db_async(publisher_display)(self.participant)
+        return Publisher(camera["id"], display, audio=False, may_send=camera["publish"])
+
+    async def gallery_full(self) -> bool:
+        """Whether the gallery shows its most cameras already, this participant's aside."""
+        own = camera_publisher_id(self.participant)
+        try:
+            present = await self.admin.participants(self.room)
+        except JanusError:
+            return True
+        ids = [p.get("id") for p in present if p.get("publisher") is True]
+        cameras = [i for i in ids if isinstance(i, int) and is_camera_id(i) and i != own]
+        return len(cameras) >= settings.MEDIA_GALLERY_TILES
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.upstream is None:

@@ -7,6 +7,7 @@ from typing import TypedDict
 from django.conf import settings
 
 from server.conferences.models import Meeting, Participant
+from server.conferences.roles import is_member_delegate
 from server.rooms.models import RoomState
 
 from .rooms import media_room
@@ -17,6 +18,11 @@ class FloorRef(TypedDict):
     participant: int
     name: str
     delegation: str | None
+
+
+class CameraRef(TypedDict):
+    id: int
+    publish: bool
 
 
 class MediaOffer(TypedDict):
@@ -30,12 +36,44 @@ class MediaOffer(TypedDict):
     floor: FloorRef | None
     ice_servers: list[object]
     gallery: bool
+    camera: CameraRef | None
+    gallery_tiles: int
+
+
+# Cameras of the gallery are publishers beside the floor's, their ids above every
+# participant's id (a participant's camera and floor feeds differ: no wait on a handover).
+CAMERA_IDS = 1 << 32
 
 
 def publisher_id(participant: Participant) -> int:
     """The Janus publisher id Plenary gives a participant: subscribers find the floor's
     feed by it."""
     return participant.pk
+
+
+def camera_publisher_id(participant: Participant) -> int:
+    """The Janus publisher id of a participant's gallery camera."""
+    return CAMERA_IDS + participant.pk
+
+
+def is_camera_id(publisher: int) -> bool:
+    return publisher >= CAMERA_IDS
+
+
+def camera_may_publish(participant: Participant) -> bool:
+    """Delegates of member delegations show their camera in the gallery; others watch it."""
+    return is_member_delegate(participant)
+
+
+def camera_for(meeting: Meeting, participant: Participant) -> CameraRef | None:
+    """The participant's place in the gallery: None where the conference has none (the
+    setting read afresh: turning the gallery off refuses new cameras at once)."""
+    gallery = (
+        Meeting.objects.filter(pk=meeting.pk).values_list("conference__camera_gallery", flat=True)
+    ).first()
+    if not gallery:
+        return None
+    return {"id": camera_publisher_id(participant), "publish": camera_may_publish(participant)}
 
 
 def publisher_display(participant: Participant) -> str:
@@ -81,4 +119,6 @@ def media_offer(meeting: Meeting, participant: Participant) -> MediaOffer:
         "floor": floor,
         "ice_servers": list(settings.ICE_SERVERS),
         "gallery": meeting.conference.camera_gallery,
+        "camera": camera_for(meeting, participant),
+        "gallery_tiles": settings.MEDIA_GALLERY_TILES,
     }

@@ -1,7 +1,9 @@
 """What a browser may ask Janus through Plenary's signalling proxy (docs/media.md, "The
 signalling proxy"): sessions, handles of the VideoRoom plugin, joining the meeting's room
-with Plenary's token — as a subscriber, or as the publisher Plenary names for the floor
-holder alone — and the WebRTC negotiation that follows. Nothing that administers Janus.
+with Plenary's token — as a subscriber, as the publisher Plenary names for the floor
+holder alone, or, where the conference has the camera gallery, as the participant's camera
+(video only: an offer that carries audio is refused) — and the WebRTC negotiation that
+follows. Nothing that administers Janus.
 
 ``SignallingGate.vet`` reads one message and returns what to relay (with Plenary's core
 token added, and the publisher's id and name fixed), or raises ``Refused``."""
@@ -23,6 +25,7 @@ UNKNOWN_REQUEST = 453
 INVALID_JSON = 454
 MISSING_ELEMENT = 456
 INVALID_ELEMENT = 457
+PUBLISHERS_FULL = 432
 
 # The Janus core requests a browser may send; ``claim`` (taking over a session from another
 # connection) is not among them.
@@ -63,10 +66,34 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Publisher:
-    """The floor's publisher as Plenary names it in Janus."""
+    """A publisher as Plenary names it in Janus: the floor's (``audio``), or a camera of the
+    gallery (video only; ``may_send``: False for a participant who only watches it)."""
 
     id: int
     display: str
+    audio: bool = True
+    may_send: bool = True
+
+
+def sdp_sends_audio(sdp: str) -> bool:
+    """Whether an SDP offers an audio stream (an ``m=audio`` line whose port is not 0)."""
+    for line in sdp.splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and fields[0] == "m=audio" and fields[1] != "0":
+            return True
+    return False
+
+
+def video_only(message: Mapping[str, JSON]) -> None:
+    """Refuse a camera's offer that carries audio (Janus never sees it)."""
+    if "jsep" not in message:
+        return
+    jsep = message["jsep"]
+    sdp = jsep.get("sdp") if isinstance(jsep, dict) else None
+    if not isinstance(sdp, str):
+        raise Refused(INVALID_ELEMENT, "Invalid element type (jsep.sdp should be a string)")
+    if sdp_sends_audio(sdp):
+        raise Refused(UNAUTHORIZED, "A gallery camera sends video only: audio is refused")
 
 
 @dataclass
@@ -74,17 +101,22 @@ class SignallingGate:
     """One browser connection's view of Janus: the room it may join, the sessions it
     created, its publisher handles, and who may publish now (``floor``: the publisher
     this participant is while they hold the floor, else None; read afresh on each
-    publishing request)."""
+    publishing request; ``camera``: this participant's gallery camera, None while the
+    conference has no gallery; ``gallery_full``: whether the gallery has all its cameras)."""
 
     room: int
     token: Callable[[], SignedToken]
     floor: Callable[[], Awaitable[Publisher | None]]
+    camera: Callable[[], Awaitable[Publisher | None]]
+    gallery_full: Callable[[], Awaitable[bool]]
     sessions: set[int] = field(default_factory=set)
     creating: set[str] = field(default_factory=set)
     publishers: set[int] = field(default_factory=set)
     """Handles that joined as the floor's publisher."""
-    joining: dict[str, int] = field(default_factory=dict)
-    """Transactions of publisher joins → their handle, until Janus answers."""
+    cameras: set[int] = field(default_factory=set)
+    """Handles that joined as the participant's gallery camera."""
+    joining: dict[str, tuple[int, Publisher]] = field(default_factory=dict)
+    """Transactions of publisher joins → their handle and publisher, until Janus answers."""
     audio_mids: set[str] = field(default_factory=lambda: {"0"})
     """The publisher's audio tracks, as Janus described them (the chair mutes these)."""
 
@@ -137,13 +169,35 @@ class SignallingGate:
         if request in JOIN_REQUESTS and not room_token_valid(body.get("token"), self.room):
             raise Refused(UNAUTHORIZED, "Unauthorized (a valid room token is required to join)")
         if as_publisher:
-            publisher = await self._floor_publisher()
+            publisher = await self._publisher_for(body.get("id"))
+            if not publisher.audio and (request == "joinandconfigure" or "jsep" in message):
+                await self._camera_send(message)
             relayed["body"] = {**body, "id": publisher.id, "display": publisher.display}
-            self.joining[transaction] = handle
+            self.joining[transaction] = (handle, publisher)
+        elif handle in self.cameras:
+            if request in PUBLISH_REQUESTS or "jsep" in message:
+                await self._camera_send(message)
         elif request in PUBLISH_REQUESTS and handle in self.publishers:
             await self._floor_publisher()
         elif request == "publish":
             raise Refused(UNAUTHORIZED, "Only the floor holder may publish")
+
+    async def _publisher_for(self, requested: JSON) -> Publisher:
+        """The camera where the page asks for its camera's id, else the floor's publisher."""
+        camera = await self.camera()
+        if camera is not None and requested == camera.id:
+            return camera
+        return await self._floor_publisher()
+
+    async def _camera_send(self, message: Mapping[str, JSON]) -> None:
+        """A camera's publish or renegotiation: by a member delegate, while the conference
+        has the gallery and it has room, video only."""
+        camera = await self.camera()
+        if camera is None or not camera.may_send:
+            raise Refused(UNAUTHORIZED, "Only delegates show their camera in the gallery")
+        video_only(message)
+        if "jsep" in message and await self.gallery_full():
+            raise Refused(PUBLISHERS_FULL, "The gallery is full")
 
     async def _floor_publisher(self) -> Publisher:
         publisher = await self.floor()
@@ -167,16 +221,20 @@ class SignallingGate:
             session = data.get("id") if isinstance(data, dict) else None
             if isinstance(session, int):
                 self.sessions.add(session)
-        handle = self.joining.get(transaction)
-        if handle is None or reply.get("janus") not in ("event", "error"):
+        joining = self.joining.get(transaction)
+        if joining is None or reply.get("janus") not in ("event", "error"):
             return False
         del self.joining[transaction]
+        handle, publisher = joining
         plugindata = reply.get("plugindata")
         answer = plugindata.get("data") if isinstance(plugindata, dict) else None
-        if isinstance(answer, dict) and answer.get("videoroom") == "joined":
-            self.publishers.add(handle)
-            return True
-        return False
+        if not isinstance(answer, dict) or answer.get("videoroom") != "joined":
+            return False
+        if not publisher.audio:
+            self.cameras.add(handle)
+            return False
+        self.publishers.add(handle)
+        return True
 
     def _audio_mids(self, plugindata: JSON) -> None:
         answer = plugindata.get("data") if isinstance(plugindata, dict) else None

@@ -25,7 +25,7 @@ from tests.support.netns import (
     namespace_delete,
     network_namespace,
 )
-from tests.support.server import ServerProcess
+from tests.support.server import PLENARY, REPO, ServerProcess
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, LogIn, enter_plenary
 
@@ -315,3 +315,63 @@ def test_webrtc_a_listener_whose_connection_fails_falls_back_to_the_audio_stream
     expect(status).to_have_attribute("data-state", "fallback", timeout=20_000)
     expect(status).to_contain_text("could not connect")
     expect(listener.get_by_role("button", name="Listen to the floor")).to_be_visible()
+
+
+@pytest.fixture
+def camera_gallery(server: ServerProcess) -> Iterator[None]:
+    """The demo conference with the camera gallery on, for one test (the server reads the
+    setting on each request)."""
+
+    def gallery_set(on: bool) -> None:
+        code = (
+            "from server.conferences.models import Conference;"
+            f"Conference.objects.update(camera_gallery={on})"
+        )
+        subprocess.run(
+            [*PLENARY, "shell", "-c", code],
+            env=server.env,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
+
+    gallery_set(True)
+    yield
+    gallery_set(False)
+
+
+def gallery_seen(page: Page) -> list[dict[str, object]]:
+    seen: list[dict[str, object]] = page.evaluate("window.plenaryGallery.receivedStats()")
+    return seen
+
+
+@needs_janus
+def test_webrtc_gallery_shows_delegates_cameras_without_their_sound(
+    log_in: LogIn, camera_gallery: None
+) -> None:
+    """Two delegates show their cameras; a third participant's gallery shows both, named,
+    with frames decoded and no sound received from them."""
+    france, brazil, japan = (log_in(u) for u in ("france", "brazil", "japan"))
+    for page in (france, brazil, japan):
+        enter_plenary(page)
+        expect(page.get_by_test_id("camera-gallery")).to_be_visible()
+    for page in (france, brazil):
+        page.get_by_role("button", name="Show my camera in the gallery").click()
+        expect(page.get_by_test_id("gallery-status")).to_have_attribute("data-state", "showing")
+    japan.wait_for_function(
+        """window.plenaryGallery.receivedStats().then(tiles =>
+             tiles.length === 2 && tiles.every(t => t.framesDecoded > 0))""",
+        timeout=20_000,
+        polling=200,
+    )
+    tiles = japan.get_by_test_id("gallery-tile")
+    expect(tiles).to_have_count(2)
+    names = {str(t["display"]) for t in gallery_seen(japan)}
+    assert names == {"Mme Claire Dubois — France", "Ms. Ana Souza — Brazil"}
+    japan.wait_for_timeout(1000)  # a second more of their media: still no sound
+    for tile in gallery_seen(japan):
+        assert (tile["audioTracks"], tile["audioBytes"], tile["muted"]) == (0, 0, True), tile
+    # A camera that goes leaves the gallery.
+    brazil.get_by_role("button", name="Hide my camera from the gallery").click()
+    expect(tiles).to_have_count(1)
+    expect(tiles).to_contain_text("— France")

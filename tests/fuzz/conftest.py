@@ -19,6 +19,7 @@ from server.negotiation.demo import negotiation_demo_load
 from server.negotiation.models import NegotiationText
 from server.rooms.models import RoomConnection
 from tests.captions.conftest import floor, open_speech, recordings_dir  # noqa: F401
+from tests.media.conftest import open_media  # noqa: F401
 
 State = dict[str, list[tuple[object, ...]]]
 VOLATILE = {RoomConnection}  # presence: who is connected, touched by every socket

@@ -1,9 +1,11 @@
 """Generated frames against every socket: the room socket (every message type, and frames
 no client would write), the speaker's audio socket's control messages, the listening socket,
-and the query strings they are opened with. Never ``internal``, never a traceback in the
+the media socket (the signalling proxy to a real Janus), and the query strings they are
+opened with. Never ``internal``, never a traceback in the
 log; every frame is answered, the socket goes on, and a refused message changes nothing."""
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -16,11 +18,24 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from server.asgi import application
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
+from server.media.process import JanusProcess
+from server.media.rooms import media_room
+from server.media.signalling import CORE_REQUESTS, PLUGIN_REQUESTS
+from server.media.tokens import room_token
 from tests.captions.conftest import OpenSpeech, SpeechSocket
+from tests.media.conftest import MediaSocket, OpenMedia
 from tests.support.room_sockets import ORIGIN, Connect, Socket, session_cookie
 
 from .conftest import db_state, faults, room_state
-from .strategies import RAW, data, fuzz_settings, hostile_text, message_type, query_value
+from .strategies import (
+    RAW,
+    data,
+    fuzz_settings,
+    hostile_text,
+    json_value,
+    message_type,
+    query_value,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 PEOPLE = ["chair", "kenya", "wmo"]  # presiding, negotiating, observing
@@ -172,4 +187,103 @@ async def test_fuzz_socket_query_strings(
             assert first.get("code") != "internal"
     finally:
         await communicator.disconnect()
+    assert faults(caplog) == []
+
+
+# The media socket (the signalling proxy to Janus): Janus-shaped requests with any bodies,
+# on the session and handle the socket holds, besides random JSON and raw frames.
+JANUS_KINDS = sorted(CORE_REQUESTS | {"claim", "message_plugin", "add_token", "list_sessions"})
+JANUS_ID = st.integers(-1, 2**53) | st.text(max_size=8)  # past the stored-number check
+VIDEOROOM_REQUESTS = sorted(PLUGIN_REQUESTS | {"create", "kick", "moderate", "rtp_forward"})
+
+
+@dataclass
+class MediaPlace:
+    """A media socket with its Janus session and VideoRoom handle, and its room's token."""
+
+    socket: MediaSocket
+    session: int
+    handle: int
+    room: int
+    token: str
+
+
+@st.composite
+def janus_frame(draw: st.DrawFn, place: MediaPlace) -> str:
+    body = draw(data)
+    body["request"] = draw(st.sampled_from(VIDEOROOM_REQUESTS) | hostile_text)
+    body["room"] = draw(st.just(place.room) | JANUS_ID)
+    body["ptype"] = draw(st.sampled_from(["publisher", "subscriber"]) | hostile_text)
+    body["token"] = draw(st.just(place.token) | hostile_text)
+    message: dict[str, object] = {
+        "janus": draw(st.just("message") | st.sampled_from(JANUS_KINDS) | hostile_text),
+        "transaction": draw(st.text(min_size=1, max_size=8) | st.sampled_from([None, "", 7])),
+        "session_id": draw(st.just(place.session) | JANUS_ID),
+        "handle_id": draw(st.just(place.handle) | JANUS_ID),
+        "body": draw(st.just(body) | json_value),
+    }
+    if draw(st.booleans()):
+        sdp = draw(st.sampled_from(["v=0\r\nm=audio 9 RTP 111\r\n", "m=video 9 RTP 96\r\n"]))
+        message["jsep"] = draw(
+            st.builds(lambda s: {"type": "offer", "sdp": s}, st.just(sdp) | hostile_text)
+            | json_value
+        )
+    return json.dumps(message)
+
+
+@pytest.fixture
+def gallery(plenary: Meeting) -> Meeting:
+    """The plenary of a conference with the camera gallery (more requests get past the door)."""
+    plenary.conference.camera_gallery = True
+    plenary.conference.save()
+    return plenary
+
+
+@pytest.fixture
+async def media_places(
+    floor: Participant, gallery: Meeting, open_media: OpenMedia, janus: JanusProcess
+) -> dict[str, MediaPlace]:
+    """Kenya's (the floor holder's) and an observer's media sockets, each with a Janus
+    session and a VideoRoom handle, opened before the examples."""
+    plenary = gallery
+    room = media_room(plenary.pk)
+    places = {}
+    for username in ("kenya", "wmo"):
+        socket = await open_media(username, plenary)
+        session = await socket.session()
+        handle = await socket.attach(session)
+        places[username] = MediaPlace(socket, session, handle, room, room_token(room).text)
+    return places
+
+
+@fuzz_settings(80)
+@given(who=st.sampled_from(["kenya", "wmo"]), choice=st.data(), probe=st.uuids())
+async def test_fuzz_media_socket(
+    media_places: dict[str, MediaPlace],
+    caplog: pytest.LogCaptureFixture,
+    who: str,
+    choice: st.DataObject,
+    probe: UUID,
+) -> None:
+    caplog.clear()  # this example's records only
+    place = media_places[who]
+    frame = choice.draw(
+        janus_frame(place)
+        | st.one_of(st.builds(json.dumps, json_value), RAW, st.text(max_size=50), st.binary())
+    )
+    await send_frame(place.socket.communicator, frame)
+    # Answered as Janus answers, and the socket goes on: the probe's pong comes back.
+    replies = []
+    while True:
+        reply = await place.socket.receive(10)
+        if reply.get("transaction") == str(probe):
+            break
+        replies.append(reply)
+        if len(replies) == 1:
+            await place.socket.send_text(json.dumps({"janus": "ping", "transaction": str(probe)}))
+    for reply in replies:
+        assert isinstance(reply.get("janus"), str), reply
+        if reply["janus"] == "error":
+            error = reply["error"]
+            assert isinstance(error["code"], int) and isinstance(error["reason"], str), reply
     assert faults(caplog) == []

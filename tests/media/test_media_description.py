@@ -1,6 +1,7 @@
 """``GET /meetings/<id>/media/``: the room, a token for it alone, and whether this
 participant publishes — for participants of the meeting only."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
@@ -10,6 +11,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.conferences.models import Meeting, Participant
 from server.media.rooms import media_room
+from server.media.selectors import camera_publisher_id
 from server.media.tokens import room_token_valid
 
 pytestmark = [pytest.mark.django_db]
@@ -45,6 +47,20 @@ def test_a_listener_gets_a_token_for_the_meeting_s_room_alone(
         "delegation": "Kenya",
     }
     assert (body["ice_servers"], body["gallery"], body["v"]) == ([], False, 1)
+    assert body["camera"] is None  # no gallery: no camera beside the floor
+
+
+def test_with_the_gallery_delegates_publish_their_camera_and_observers_watch(
+    plenary: Meeting, person: Callable[[str], Participant], settings: SettingsWrapper
+) -> None:
+    plenary.conference.camera_gallery = True
+    plenary.conference.save()
+    settings.MEDIA_GALLERY_TILES = 5
+    for username, publish in (("france", True), ("wmo", False), ("chair", False)):
+        _, body = media(username, plenary)
+        camera = {"id": camera_publisher_id(person(username)), "publish": publish}
+        assert (body["camera"], body["gallery_tiles"]) == (camera, 5), username
+    assert camera_publisher_id(person("france")) > 2**32  # never a participant's floor id
 
 
 def test_the_floor_holder_publishes_under_their_own_id(

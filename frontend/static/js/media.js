@@ -25,10 +25,11 @@ export const webrtcAvailable = () =>
 
 // Events: "state" {state: "connecting"|"live"|"fallback", message}, "publish" {state, message}.
 export class FloorMedia extends EventTarget {
-  constructor(meetingId, { tile }) {
+  constructor(meetingId, { tile, gallery }) {
     super();
     this.meetingId = meetingId;
     this.tile = tile; // {video, name, volume, play}
+    this.gallery = gallery; // the delegations' cameras (gallery.js), where the conference has it
     this.config = null;
     this.janus = null;
     this.failures = 0;
@@ -77,6 +78,7 @@ export class FloorMedia extends EventTarget {
         this.connections += 1;
         this.tell("state", "live", "");
         this.follow();
+        this.gallery.join(janus, this.config);
       },
       error: (cause) => janus === this.janus && this.lost(cause),
     });
@@ -91,6 +93,7 @@ export class FloorMedia extends EventTarget {
     this.feed = null;
     const wasPublishing = this.publisher !== null;
     this.publisher = null;
+    this.gallery.leave(); // joins again with the new connection (and shows the camera again)
     janus?.destroy({ cleanupHandles: true, notifyDestroyed: false });
     this.failures += 1;
     if (this.failures >= CONNECT_TRIES) return this.fallBack(cause);
@@ -105,6 +108,7 @@ export class FloorMedia extends EventTarget {
   fallBack(cause) {
     if (this.fallback) return;
     this.fallback = true;
+    this.gallery.leave();
     this.janus?.destroy({ cleanupHandles: true, notifyDestroyed: false });
     this.janus = null;
     this.tell("state", "fallback",

@@ -1,5 +1,6 @@
 // The meeting room page: wires the socket client to the view and the page's forms.
 import { CaptionsView } from "./captions-view.js";
+import { CameraGallery } from "./gallery.js";
 import { FloorAudio } from "./listen.js";
 import { FloorMedia } from "./media.js";
 import { Microphone } from "./microphone.js";
@@ -21,12 +22,15 @@ const captions = new CaptionsView({ meetingId, pick: (language) => act("captions
 const microphone = new Microphone(meetingId, root.dataset.worklet);
 const floorAudio = new FloorAudio(meetingId);
 const $ = (id) => document.getElementById(id);
+const gallery = new CameraGallery($("camera-gallery"));
 const media = new FloorMedia(meetingId, {
   tile: { video: $("floor-video"), name: $("floor-media-name"), volume: $("floor-volume"), play: $("floor-play") },
+  gallery,
 });
 window.plenaryMicrophone = microphone;
 const votes = new VotesPanel({ act, clockOffset });
 window.plenaryMedia = media;
+window.plenaryGallery = gallery;
 
 client.addEventListener("change", (e) => {
   const { state } = e.detail;
@@ -77,6 +81,17 @@ function micShown(message) {
   cameraToggle.textContent = media.camera ? "Turn my camera off" : "Turn my camera on";
 }
 microphone.addEventListener("state", (e) => micShown(e.detail.message));
+
+// A member delegate may show their camera in the gallery (video only).
+const galleryCamera = $("gallery-camera");
+galleryCamera.addEventListener("click", () => (gallery.wanted ? gallery.cameraOff() : gallery.showCamera()));
+gallery.addEventListener("state", (e) => {
+  galleryCamera.hidden = !gallery.mayShow;
+  galleryCamera.setAttribute("aria-pressed", String(gallery.wanted));
+  galleryCamera.textContent = gallery.wanted ? "Hide my camera from the gallery" : "Show my camera in the gallery";
+  $("gallery-status").textContent = e.detail.message || "The gallery has no sound: only the floor is heard.";
+  $("gallery-status").dataset.state = e.detail.state;
+});
 microphone.addEventListener("recognition", (e) => captions.onStatus(e.detail));
 media.addEventListener("publish", (e) => {
   micShown(e.detail.message);
