@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
+from django.db.models import Max
 from django.utils import timezone
 
 from asr import SAMPLE_RATE, Caption, SentenceGrouper, StreamingTranscriber, pcm16_to_float
@@ -19,7 +20,7 @@ from server.rooms.selectors import participant_ref
 
 from . import services
 from .messages import StreamOpen
-from .models import Recording
+from .models import Recording, TranscriptSegment
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,16 @@ def speaker_of(recording_id: int, languages: list[str]) -> tuple[Recording, Spea
     words = hotwords(conference, languages, turn.participant)
     ref = participant_ref(turn.participant)
     return recording, Speaker(recording.meeting_id, conference, turn.pk, ref, words)
+
+
+def stored_until(recording: Recording) -> float:
+    """Stream time up to which the recording's live captions are stored: a worker that takes
+    the stream over starts there, whatever the last one reported (it may have stored a
+    sentence and died before saying so), so that nothing is captioned twice."""
+    last = TranscriptSegment.objects.filter(
+        recording=recording, source=TranscriptSegment.Source.LIVE
+    ).aggregate(end=Max("offset_end"))["end"]
+    return float(last) if last is not None else 0.0
 
 
 @dataclass

@@ -44,7 +44,7 @@ from .messages import (
     StreamProgress,
 )
 from .speech import SpeechEngines
-from .stream_job import StreamJob, socket_gone, speaker_of, stream_request
+from .stream_job import StreamJob, socket_gone, speaker_of, stored_until, stream_request
 
 logger = logging.getLogger(__name__)
 
@@ -128,10 +128,8 @@ class RecognitionWorker:
             languages=tuple(request["languages"]),
             hotwords=speaker.hotwords,
         )
-        transcriber = StreamingTranscriber(
-            self.engines.transcriber, options, start=request["start"]
-        )
-        start = request["start"]
+        start = max(request["start"], await db_async(stored_until)(recording))
+        transcriber = StreamingTranscriber(self.engines.transcriber, options, start=start)
         job = StreamJob(request, recording, speaker, transcriber, expected=start, settled=start)
         self.jobs[request["stream"]] = job
         metrics.ASR_STREAMS.inc()

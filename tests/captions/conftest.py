@@ -14,7 +14,8 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from asr import SAMPLE_RATE, decode_file
+from asr import SAMPLE_RATE, decode_file, pcm16_to_float
+from asr.transcriber import TranscribeOptions
 from asr.wer import normalised_words, word_error_rate
 from server.asgi import application
 from server.captions.speech import speech_engines
@@ -37,6 +38,16 @@ def speech(text: str, voice: str, folder: Path, *, pause: float = 1.0) -> bytes:
     (samples,) = decode_file(path, mono=True)
     padded = np.concatenate([samples, np.zeros(int(pause * SAMPLE_RATE), np.float32)])
     return bytes((np.clip(padded, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def offline_text(pcm: bytes, language: str) -> str:
+    """What the same model hears in ``pcm`` decoded whole, at beam 5 (the reference that live
+    captions are held to: issue #18)."""
+    segments, _ = speech_engines().transcriber.transcribe(
+        pcm16_to_float(pcm),
+        TranscribeOptions(language=language, beam_size=5),
+    )
+    return " ".join(segment.text.strip() for segment in segments)
 
 
 def heard_once(reference: str, text: str, *, must: set[str]) -> None:

@@ -37,6 +37,7 @@ from .conftest import (
     OpenSpeech,
     StartWorker,
     heard_once,
+    offline_text,
     speech,
     spoken,
 )
@@ -133,7 +134,8 @@ async def test_rtp_speech_is_captioned_heard_recorded_and_redone_and_intruders_a
     listener = await open_speech("spain", plenary, "listen")
     turn = await rtp_turn_start(plenary.pk, await floor_turn(plenary), gateway.forward)
     assert gateway.asked and gateway.target[0] == "127.0.0.1"
-    packets = opus_packets(speech(STATEMENT, "en", tmp_path, pause=1.5))
+    pcm = speech(STATEMENT, "en", tmp_path, pause=1.5)
+    packets = opus_packets(pcm)
     datagrams = rtp_stream(packets, gateway.ssrc)
     intruder = Gateway()  # the same stream's SSRC, from another port
     intruder.asked = gateway.asked
@@ -158,7 +160,10 @@ async def test_rtp_speech_is_captioned_heard_recorded_and_redone_and_intruders_a
     await turn.stop()
     intruder.socket.close()
 
-    assert word_error_rate(STATEMENT, spoken(messages)) <= 0.25
+    # As accurate as the same model offline, give or take a word (espeak-ng's voice costs
+    # Whisper base a word or two either way).
+    offline = await asyncio.to_thread(offline_text, pcm, "en")
+    assert word_error_rate(STATEMENT, spoken(messages)) <= word_error_rate(STATEMENT, offline) + 0.1
     assert any(m["type"] == "caption.draft" for m in messages)
     assert {m["data"]["language"] for m in messages if m["type"] == "caption.final"} == {"en"}
     assert not {"bananas", "elephants", "purple", "moon"} & set(normalised_words(spoken(messages)))
@@ -179,7 +184,11 @@ async def test_rtp_speech_is_captioned_heard_recorded_and_redone_and_intruders_a
 
     await db_async(call_command)("transcript", "redo", str(plenary.pk))
     redone = [s async for s in TranscriptSegment.objects.filter(recording=recording, source="redo")]
-    assert redone and word_error_rate(STATEMENT, " ".join(s.text for s in redone)) <= 0.25
+    assert (
+        redone
+        and word_error_rate(STATEMENT, " ".join(s.text for s in redone))
+        <= word_error_rate(STATEMENT, offline) + 0.1
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,27 +13,34 @@ from pypdf import PdfReader
 
 from tests.e2e.conftest import (
     browser,
+    inside,
     log_in_with_the_form,
+    namespace,
     playwright,
     policy_violations,
     watch_policy,
 )
 from tests.minutes.conftest import headings_of
+from tests.support.netns import NetworkNamespace
 from tests.support.server import PLENARY, REPO, ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["browser", "playwright"]  # Debian's Chromium (tests/e2e/conftest.py)
+# Debian's Chromium, in the module's network namespace (tests/e2e/conftest.py)
+__all__ = ["browser", "namespace", "playwright"]
 CORRECTED = "The fund must be operational in 2026, with new and additional resources"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, namespace: NetworkNamespace | None
+) -> Iterator[ServerProcess]:
     process = ServerProcess(tmp_path_factory.mktemp("minutes-e2e"))
     process.prepare()
     subprocess.run(
         [*PLENARY, "minutes", "demo"], env=process.env, cwd=REPO, check=True, capture_output=True
     )
-    process.start()
+    with inside(namespace):
+        process.start()
     yield process
     process.stop()
 
