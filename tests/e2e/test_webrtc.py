@@ -25,7 +25,7 @@ from tests.support.netns import (
     namespace_delete,
     network_namespace,
 )
-from tests.support.server import PLENARY, REPO, ServerProcess
+from tests.support.server import ServerProcess
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, LogIn, enter_plenary
 
@@ -250,15 +250,6 @@ def test_webrtc_the_statement_is_captioned_from_the_forwarded_stream(
     )
 
 
-def janus_child(server: ServerProcess) -> int:
-    """The pid of the Janus that the server started."""
-    assert server.process is not None
-    task = Path(f"/proc/{server.process.pid}/task")
-    children = [int(pid) for path in task.glob("*/children") for pid in path.read_text().split()]
-    (janus,) = (pid for pid in children if Path(f"/proc/{pid}/comm").read_text().strip() == "janus")
-    return janus
-
-
 @needs_janus
 def test_webrtc_pages_rejoin_by_themselves_when_janus_restarts(
     log_in: LogIn, server: ServerProcess
@@ -273,7 +264,7 @@ def test_webrtc_pages_rejoin_by_themselves_when_janus_restarts(
     wait_received(japan, f"s.feed === {france_id} && s.audioBytes > 0")
     connections = received(japan)["connections"]
 
-    os.kill(janus_child(server), signal.SIGKILL)
+    os.kill(server.janus_child(), signal.SIGKILL)
     # The speaker publishes again and the listener hears them on a new connection, nobody
     # having reloaded or clicked anything.
     wait_received(
@@ -323,16 +314,9 @@ def camera_gallery(server: ServerProcess) -> Iterator[None]:
     setting on each request)."""
 
     def gallery_set(on: bool) -> None:
-        code = (
+        server.shell(
             "from server.conferences.models import Conference;"
             f"Conference.objects.update(camera_gallery={on})"
-        )
-        subprocess.run(
-            [*PLENARY, "shell", "-c", code],
-            env=server.env,
-            cwd=REPO,
-            check=True,
-            capture_output=True,
         )
 
     gallery_set(True)

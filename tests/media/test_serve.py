@@ -15,31 +15,6 @@ from tests.support.server import ServerProcess
 pytestmark = [pytest.mark.slow]
 
 
-def proc_read(path: str) -> str:
-    """A /proc file, or "" where its thread or process has just ended."""
-    try:
-        return Path(path).read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return ""
-
-
-def children(pid: int) -> list[int]:
-    """The process's children, whichever of its threads started them."""
-    tasks = Path(f"/proc/{pid}/task").iterdir()
-    return [int(child) for task in tasks for child in proc_read(f"{task}/children").split()]
-
-
-def janus_child(server: ServerProcess, timeout: float = 10) -> int:
-    assert server.process is not None
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [c for c in children(server.process.pid) if "janus" in proc_read(f"/proc/{c}/comm")]
-        if found:
-            return found[0]
-        assert time.monotonic() < deadline, "plenary serve has no Janus child"
-        time.sleep(0.05)
-
-
 def readiness(server: ServerProcess) -> dict[str, str]:
     with urllib.request.urlopen(f"{server.url}/readyz", timeout=5) as response:
         checks: dict[str, str] = json.loads(response.read())["checks"]
@@ -53,13 +28,13 @@ def test_serve_runs_restarts_and_stops_janus(data_dir: Path) -> None:
     try:
         server.wait_until_ready(60)
         assert readiness(server)["media"] == "ok"
-        first = janus_child(server)
+        first = server.janus_child()
         os.kill(first, signal.SIGKILL)
         deadline = time.monotonic() + 10
         while "Janus restarted" not in server.log():
             assert time.monotonic() < deadline, server.log()[-2000:]
             time.sleep(0.1)
-        second = janus_child(server)
+        second = server.janus_child()
         assert second != first
         assert "restarting it" in server.log()
         assert readiness(server)["media"] == "ok"

@@ -146,6 +146,31 @@ class ServerProcess:
     def log(self) -> str:
         return "".join(p.read_text(errors="replace") for p in self.data_dir.glob("server-*.log"))
 
+    def shell(self, code: str) -> str:
+        """What ``code`` prints, run by ``plenary shell`` against this server's database."""
+        done = subprocess.run(
+            [*PLENARY, "shell", "--no-imports", "-c", code],
+            env=self.env,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
+
+    def janus_child(self, timeout: float = 10) -> int:
+        """The pid of the Janus this server started (whichever of its threads started it)."""
+        assert self.process is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            tasks = Path(f"/proc/{self.process.pid}/task").iterdir()
+            children = [int(c) for t in tasks for c in _proc_read(t / "children").split()]
+            found = [c for c in children if _proc_read(Path(f"/proc/{c}/comm")).strip() == "janus"]
+            if found:
+                return found[0]
+            assert time.monotonic() < deadline, "plenary serve has no Janus child"
+            time.sleep(0.05)
+
     def logout(self, session: str) -> int:
         """Log out over HTTP like a browser (the page's logout form); return the status."""
         jar = http.cookiejar.CookieJar()
@@ -182,3 +207,11 @@ class ServerProcess:
             if cookie.name == "sessionid":
                 return cookie.value or ""
         raise AssertionError(f"logging in as {username} gave no session")
+
+
+def _proc_read(path: Path) -> str:
+    """A /proc file, or "" where its thread or process has just ended."""
+    try:
+        return path.read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
