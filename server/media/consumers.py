@@ -43,8 +43,10 @@ from .tokens import core_token
 logger = logging.getLogger(__name__)
 
 SUBPROTOCOL = "janus-protocol"
-CLOSE_JANUS_GONE = 1012  # "service restart": the client reconnects
-CLOSE_JANUS_UNAVAILABLE = 1013  # "try again later"
+# Daphne's WebSocket library sends no close code under 3000 but 1000: 1012 ("service
+# restart") and 1013 ("try again later") never left the server, and the page never rejoined.
+CLOSE_JANUS_GONE = 4502  # Janus restarted: the client reconnects
+CLOSE_JANUS_UNAVAILABLE = 4503  # Janus does not answer: try again later
 FLOOR_EVENTS = (EventType.FLOOR_GRANTED, EventType.MEETING_STATUS)
 
 

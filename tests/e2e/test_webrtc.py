@@ -12,8 +12,10 @@ import re
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
@@ -257,12 +259,14 @@ def test_webrtc_pages_rejoin_by_themselves_when_janus_restarts(
     chair, france, japan = (log_in(u) for u in ("chair", "france", "japan"))
     for page in (chair, france, japan):
         enter_plenary(page)
+    earlier = len(recognised(server))  # the recordings of this module's other tests
     france.get_by_role("button", name="Request the floor").click()
     chair.get_by_role("button", name=re.compile(r"^Give floor to .*\(France\)$")).click()
     speak(france, camera=False)
     france_id = int(france.get_by_test_id("floor-holder").get_attribute("data-participant") or "")
     wait_received(japan, f"s.feed === {france_id} && s.audioBytes > 0")
     connections = received(japan)["connections"]
+    captioned = until(lambda: recognised(server)[earlier:], lambda found: len(found) == 1)
 
     os.kill(server.janus_child(), signal.SIGKILL)
     # The speaker publishes again and the listener hears them on a new connection, nobody
@@ -274,6 +278,33 @@ def test_webrtc_pages_rejoin_by_themselves_when_janus_restarts(
     )
     expect(japan.get_by_test_id("media-status")).to_have_attribute("data-state", "live")
     expect(france.get_by_test_id("mic-status")).to_contain_text("microphone is on")
+    # Captions resume from the new forward (a recording of its own), and the finals stored
+    # before the restart are all still there.
+    after = until(lambda: recognised(server)[earlier:], lambda found: len(found) == 2)
+    assert after[0] >= captioned[0]
+
+
+T = TypeVar("T")
+
+
+def until(read: Callable[[], T], done: Callable[[T], bool], timeout: float = 180) -> T:
+    """``read()`` again until ``done`` with it (the server recognises on a shared machine)."""
+    deadline = time.monotonic() + timeout
+    while not done(found := read()):
+        assert time.monotonic() < deadline, found
+        time.sleep(1)
+    return found
+
+
+def recognised(server: ServerProcess) -> list[int]:
+    """The live finals stored per recording that has any, oldest recording first."""
+    shown = server.shell(
+        "from django.db.models import Count;"
+        "from server.captions.models import TranscriptSegment as S;"
+        "print(*S.objects.filter(source='live').values('recording')"
+        ".annotate(n=Count('id')).order_by('recording').values_list('n', flat=True))"
+    )
+    return [int(n) for n in shown.split()]
 
 
 # A browser that may use relays only, and knows none: as behind a firewall that lets no UDP

@@ -75,7 +75,7 @@ async def test_a_janus_that_does_not_answer_closes_the_socket(
     settings.JANUS_ADMIN_URL = f"http://127.0.0.1:{free_port()}/admin"
     socket = await open_media("kenya", plenary)
     assert refused(await socket.receive(), 503)
-    assert await socket.closed_with() == 1013
+    assert await socket.closed_with() == 4503
 
 
 async def test_another_conference_s_meeting_is_not_found(

@@ -123,7 +123,7 @@ async def test_a_janus_restart_tells_the_page_to_join_again(
     assert session
     assert own_janus.process is not None
     os.kill(own_janus.process.pid, signal.SIGKILL)
-    assert await socket.closed_with() == 1012  # the page starts over, with a new session
+    assert await socket.closed_with() == 4502  # the page starts over, with a new session
     deadline = time.monotonic() + 10
     while own_janus.restarts == 0:  # and finds the room there again
         assert time.monotonic() < deadline, "Janus was not restarted"
