@@ -327,18 +327,13 @@ class StreamingTranscriber:
         its audio (what was trimmed off too) decoded again, with the context it began with.
         Its text settles the utterance: it replaces the finals committed while it went on.
         Words that start after the speech ended are Whisper talking over silence: dropped."""
-        # Whisper at beam 5 over audio that starts on the first sound loses it ("Spain"
-        # heard "pain"): an utterance with less than ``preroll`` before it (the stream's
-        # first) is decoded after that much silence.
         begins = self.buffer_start - len(self.said) / SAMPLE_RATE
-        before = min(max(0.0, self.utterance_start - begins), self.options.preroll)
-        lead = np.zeros(int((self.options.preroll - before) * SAMPLE_RATE), np.float32)
         audio = np.concatenate(
-            [lead, self.said, self.buffer[: int(min(until + 0.2, self.buffered) * SAMPLE_RATE)]]
+            [self.said, self.buffer[: int(min(until + 0.2, self.buffered) * SAMPLE_RATE)]]
         )
         words = self._decode(
             audio,
-            begins - len(lead) / SAMPLE_RATE,
+            begins,
             self.options.final_beam_size,
             self.options.final_window,
             self.before,
