@@ -32,6 +32,8 @@ CHAIR_CASES: list[tuple[str, dict[str, Any], int, str]] = [
         "not_found",
     ),
     ("decision.open", {"question": "x", "text": 1}, 400, "invalid"),
+    ("decision.open", {"question": "x", "subject": "text", "text": 1, "clause": 1}, 400, "invalid"),
+    ("decision.open", {"question": "x", "subject": "text", "text": 999999}, 404, "not_found"),
     ("vote.open", Q, 400, "missing_field"),
     ("vote.open", {**Q, "kind": "raised_eyebrows"}, 400, "wrong_type"),
     ("vote.open", {**Q, "kind": "recorded", "majority": "unanimity"}, 400, "wrong_type"),

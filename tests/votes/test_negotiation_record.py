@@ -15,9 +15,13 @@ from .conftest import Room
 pytestmark = [pytest.mark.django_db]
 
 
-def clause_vote(room: Room, text: int, clause: int) -> int:
+def clause_vote(room: Room, text: int, clause: int | None) -> int:
+    """A recorded vote on a clause of the text, or on the whole text (``clause`` None)."""
     question = Question(
-        question="Operative paragraph 1", subject="clause", text=text, clause=clause
+        question="Operative paragraph 1" if clause else "Draft resolution L.1",
+        subject="clause" if clause else "text",
+        text=text,
+        clause=clause,
     )
     opened = services.vote_open(
         actor=room.chair,
@@ -83,3 +87,37 @@ def test_a_clause_adopted_without_a_vote_becomes_agreed(room: Room) -> None:
     assert agreed.data["payload"]["decision"]["kind"] == "without_vote"
     text.refresh_from_db()
     assert selectors.text_state(text).clauses[1].status == "agreed"
+
+
+def test_a_text_adopted_whole_makes_each_clause_not_agreed_yet_agreed_citing_the_vote(
+    room: Room,
+) -> None:
+    clauses = [("pp", "Recalling its resolutions;"), ("op", "Decides to act;")]
+    text = text_build(room.secretariat, clauses=[*clauses, ("op", "Requests a report;")])
+    agreed_first = clause_vote(room, text.pk, 1)
+    room.cast("Brazil", agreed_first, "yes")
+    room.close(agreed_first)
+    decision = clause_vote(room, text.pk, None)
+    room.cast("Brazil", decision, "yes")
+    closed, *agreed = room.close(decision)
+    assert [event.type for event in agreed] == ["negotiation.clause.status"] * 2
+    logged = NegotiationEvent.objects.filter(text=text, room_event__in=agreed)
+    assert {event.payload["decision"]["seq"] for event in logged} == {closed.seq}
+    text.refresh_from_db()
+    state = selectors.text_state(text)
+    assert [state.clauses[key].status for key in (1, 2, 3)] == ["agreed"] * 3
+    assert selectors.chain_verify(text).ok
+
+
+def test_a_text_with_a_clause_that_cannot_be_agreed_is_not_put_to_the_meeting(
+    room: Room,
+) -> None:
+    text = text_build(room.secretariat, clauses=[("op", "Decides to act;"), ("op", "[Urges];")])
+    with pytest.raises(Conflict, match="Clause 2 still has brackets"):
+        clause_vote(room, text.pk, None)
+    agreed = text_build(room.secretariat, clauses=[("op", "Decides to act;")])
+    decision = clause_vote(room, agreed.pk, 1)
+    room.cast("Brazil", decision, "yes")
+    room.close(decision)
+    with pytest.raises(Conflict, match="agreed already"):
+        clause_vote(room, agreed.pk, None)

@@ -24,6 +24,8 @@ from .reading import (
     open_proposals,
     positions_on,
     proposal_summary,
+    text_adoption_clauses,
+    text_adoption_problem,
     text_counts,
     text_diff_between,
 )
@@ -70,6 +72,8 @@ __all__ = [
     "projection_difference",
     "projection_sound",
     "proposal_summary",
+    "text_adoption_clauses",
+    "text_adoption_problem",
     "text_as_of",
     "text_counts",
     "text_diff_between",

@@ -57,6 +57,25 @@ def clause_adoption_problem(state: TextState, key: int) -> str | None:
     return None
 
 
+def text_adoption_clauses(state: TextState) -> list[int]:
+    """The clauses that adopting the whole text makes agreed: every clause not deleted and
+    not agreed yet, in key order."""
+    return [
+        key
+        for key, clause in sorted(state.clauses.items())
+        if clause.status not in (ClauseStatus.DELETED, ClauseStatus.AGREED)
+    ]
+
+
+def text_adoption_problem(state: TextState) -> str | None:
+    """Why the meeting cannot adopt the whole text now; None if it can."""
+    keys = text_adoption_clauses(state)
+    if not keys:
+        return "Every clause of the text is agreed already."
+    problems = [clause_adoption_problem(state, key) for key in keys]
+    return next((problem for problem in problems if problem is not None), None)
+
+
 @dataclass(frozen=True)
 class TextCounts:
     clauses: int

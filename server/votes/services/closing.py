@@ -9,6 +9,7 @@ from server.common.errors import Conflict
 from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import check_presiding
+from server.negotiation.selectors import text_adoption_clauses, text_state
 from server.negotiation.services import clause_adopt
 from server.rooms.models import RoomEvent
 from server.rooms.services import room_lock
@@ -71,8 +72,9 @@ def _citation(decision: Decision, closed: RoomEvent, result: ResultRef) -> dict[
 
 
 def decision_close(*, actor: Participant, meeting: Meeting, decision_id: int) -> list[RoomEvent]:
-    """Close the decision and announce its result. A clause adopted becomes agreed: the
-    event in its text's hash-chained record cites the decision (its room event's seq)."""
+    """Close the decision and announce its result. A clause adopted becomes agreed, and so
+    does every clause of a text adopted whole: each event in the text's hash-chained record
+    cites the decision (its room event's seq)."""
     check_presiding(actor)
     with transaction.atomic():
         state = room_lock(meeting)
@@ -85,17 +87,17 @@ def decision_close(*, actor: Participant, meeting: Meeting, decision_id: int) ->
         decision.closed_at = timezone.now()
         decision.save(update_fields=["result", "outcome", "closed_at"])
         closed = decision_announce(state, decision, DecisionClosed, actor)
-        if not (
-            result["outcome"] == Decision.Outcome.ADOPTED
-            and decision.text is not None
-            and decision.clause is not None
-        ):
+        if result["outcome"] != Decision.Outcome.ADOPTED or decision.text is None:
             return [closed]
-        agreed = clause_adopt(
-            actor=actor,
-            meeting=meeting,
-            text=decision.text,
-            clause=decision.clause,
-            decision=_citation(decision, closed, result),
+        text = decision.text
+        clauses = (
+            [decision.clause]
+            if decision.clause is not None
+            else text_adoption_clauses(text_state(text))
         )
-        return [closed] if agreed.room_event is None else [closed, agreed.room_event]
+        citation = _citation(decision, closed, result)
+        agreed = [
+            clause_adopt(actor=actor, meeting=meeting, text=text, clause=key, decision=citation)
+            for key in clauses
+        ]
+        return [closed, *(event.room_event for event in agreed if event.room_event is not None)]

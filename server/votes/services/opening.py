@@ -14,7 +14,11 @@ from server.conferences.models import Meeting, Participant
 from server.conferences.roles import check_presiding
 from server.negotiation.models import NegotiationText
 from server.negotiation.permissions import may_read
-from server.negotiation.selectors import clause_adoption_problem, text_state
+from server.negotiation.selectors import (
+    clause_adoption_problem,
+    text_adoption_problem,
+    text_state,
+)
 from server.rooms.models import RoomEvent, RoomState
 from server.rooms.services import room_lock
 from server.rooms.services.room import check_in_session
@@ -44,12 +48,16 @@ class Question:
 def _text_checked(
     actor: Participant, meeting: Meeting, question: Question
 ) -> NegotiationText | None:
-    if question.subject != Subject.CLAUSE:
+    if question.subject not in (Subject.TEXT, Subject.CLAUSE):
         if question.text is not None or question.clause is not None:
-            raise InvalidInput("Only a question on a clause names a text and a clause.")
+            raise InvalidInput("Only a question on a draft text or a clause names a text.")
         return None
-    if question.text is None or question.clause is None:
+    if question.subject == Subject.CLAUSE and (question.text is None or question.clause is None):
         raise InvalidInput("A question on a clause names its text and its clause.")
+    if question.subject == Subject.TEXT and question.clause is not None:
+        raise InvalidInput("A question on a whole draft text names no clause.")
+    if question.text is None:  # a draft text not negotiated in Plenary
+        return None
     text = NegotiationText.objects.filter(
         pk=question.text, conference_id=meeting.conference_id
     ).first()
@@ -57,7 +65,12 @@ def _text_checked(
         raise NotFound(f"No text {question.text} in this conference.")
     if text.session_id is not None and text.session_id != meeting.pk:
         raise Conflict("This text is negotiated in its closed session only.")
-    problem = clause_adoption_problem(text_state(text), question.clause)
+    state = text_state(text)
+    problem = (
+        text_adoption_problem(state)
+        if question.clause is None
+        else clause_adoption_problem(state, question.clause)
+    )
     if problem is not None:
         raise Conflict(problem)
     return text
