@@ -3,6 +3,7 @@
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 
 import ctranslate2
 import faster_whisper.transcribe
@@ -19,6 +20,9 @@ from ..transcriber import EngineOptions, TranscribeOptions, is_speech, most_like
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 FULL_WINDOW_FRAMES = 3000  # 30 s of 10 ms feature frames
 CONTEXT = 448  # Whisper's text context, in tokens: the prompt and what is decoded
+# The prompt and hotwords together: the half of the context Whisper was trained to be
+# prompted with, less a margin for the tokens that start and mark them.
+PROMPT_TOKENS = CONTEXT // 2 - 8
 _window_frames: ContextVar[int] = ContextVar("window_frames", default=FULL_WINDOW_FRAMES)
 
 
@@ -74,6 +78,7 @@ class FasterWhisperTranscriber:
     def transcribe(
         self, audio: Samples, options: TranscribeOptions, *, offset: float = 0.0
     ) -> tuple[list[Segment], TranscriptionInfo]:
+        options = self._prompt_fitted(options)
         with _window(options, audio):
             raw, info = self.model.transcribe(
                 audio,
@@ -92,6 +97,20 @@ class FasterWhisperTranscriber:
             info.language, info.language_probability, len(audio) / SAMPLE_RATE
         )
         return [s for s in segments if is_speech(s) and s.text], details
+
+    def _prompt_fitted(self, options: TranscribeOptions) -> TranscribeOptions:
+        """The prompt's end and the hotwords' start, cut so that both together take at most
+        ``PROMPT_TOKENS``: faster-whisper cuts each alone to 223 tokens, and both at that
+        length overflow Whisper's 448 positions (CTranslate2 fails the decode)."""
+        tokenizer = self.model.hf_tokenizer
+        prompt = tokenizer.encode(options.prompt).ids[-PROMPT_TOKENS:] if options.prompt else []
+        room = PROMPT_TOKENS - len(prompt)
+        hotwords = tokenizer.encode(options.hotwords).ids[:room] if options.hotwords else []
+        return replace(
+            options,
+            prompt=tokenizer.decode(prompt).strip() or None,
+            hotwords=tokenizer.decode(hotwords).strip() or None,
+        )
 
     def _max_new_tokens(self, options: TranscribeOptions) -> int | None:
         """``options.max_tokens``, less what the prompt takes of Whisper's 448-token context

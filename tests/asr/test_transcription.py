@@ -190,3 +190,12 @@ def test_a_token_limit_ends_a_loop_over_noise_and_fits_beside_any_prompt(
     )
     segments, _ = engine.transcribe(audio, crowded)  # not refused
     assert "Norway" in " ".join(s.text for s in segments)
+    # A long conference term base as hotwords beside a full prompt: each alone fits, both
+    # overflowed Whisper's 448 positions (CTranslate2 failed the decode).
+    overflowing = replace(
+        options,
+        prompt=" ".join(["the chair thanks the delegations"] * 200),
+        hotwords=" ".join(["Norway facilitators courageous"] * 200),
+    )
+    segments, _ = engine.transcribe(audio, overflowing)
+    assert "Norway" in " ".join(s.text for s in segments)
