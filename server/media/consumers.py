@@ -15,13 +15,13 @@ import websockets
 from django.conf import settings
 from websockets.asyncio.client import ClientConnection
 
+from server.captions.audio_admission import FLOOR_ENDING
 from server.common.asyncdb import db_async
 from server.common.errors import PlenaryError
 from server.common.json_types import JSON
 from server.common.values import json_decode
 from server.rooms import selectors as room_selectors
 from server.rooms.admission import AdmittedConsumer, close_code
-from server.rooms.events import EventType
 from server.rooms.hub import Member, get_hub
 from server.rooms.models import RoomState
 
@@ -47,7 +47,6 @@ SUBPROTOCOL = "janus-protocol"
 # restart") and 1013 ("try again later") never left the server, and the page never rejoined.
 CLOSE_JANUS_GONE = 4502  # Janus restarted: the client reconnects
 CLOSE_JANUS_UNAVAILABLE = 4503  # Janus does not answer: try again later
-FLOOR_EVENTS = (EventType.FLOOR_GRANTED, EventType.MEETING_STATUS)
 
 
 def janus_error(transaction: JSON, code: int, reason: str) -> str:
@@ -80,7 +79,7 @@ class RoomWatch:
     async def deliver(self, text: str) -> None:
         event = json.loads(text)
         kind = event.get("type")
-        if kind in FLOOR_EVENTS:
+        if kind in FLOOR_ENDING:
             self.run(self.consumer.floor_changed())
         elif kind == MediaEvent.MUTED:
             data = event.get("data", {})

@@ -87,10 +87,10 @@ def publisher_display(participant: Participant) -> str:
 
 def floor_holder(meeting: Meeting) -> Participant | None:
     """Who may publish in the meeting's room now: the floor holder of a meeting in session."""
-    if meeting.status != Meeting.Status.OPEN:
-        return None
     state = (
-        RoomState.objects.select_related("floor_holder__delegation").filter(meeting=meeting).first()
+        RoomState.objects.select_related("floor_holder__delegation")
+        .filter(meeting_id=meeting.pk, meeting__status=Meeting.Status.OPEN)  # as it is now
+        .first()
     )
     return state.floor_holder if state is not None else None
 

@@ -302,6 +302,26 @@ async def test_a_change_of_floor_cuts_the_previous_publisher(
     assert refused(await socket.videoroom(session, handle, publisher_join(room)))
 
 
+async def test_a_suspended_meeting_cuts_the_floor_holder_s_publisher(
+    floor: Participant, plenary: Meeting, person: People, open_media: OpenMedia
+) -> None:
+    """A suspension keeps the floor holder but nobody is heard: the publisher is cut and
+    may not publish again until the meeting resumes."""
+    room = media_room(plenary.pk)
+    socket = await open_media("kenya", plenary)
+    session, handle = await joined_handle(socket)
+    reply = await socket.videoroom(session, handle, publisher_join(room))
+    assert reply["plugindata"]["data"]["videoroom"] == "joined"
+    chair = await db_async(person)("chair")
+    await db_async(room_services.meeting_transition)(actor=chair, meeting=plenary, action="suspend")
+    while True:
+        event = await socket.receive(2)
+        if event.get("plugindata", {}).get("data", {}).get("reason") == "kicked":
+            break
+    handle = await socket.attach(session)
+    assert refused(await socket.videoroom(session, handle, publisher_join(room)))
+
+
 async def test_closing_the_socket_ends_its_janus_sessions(
     floor: Participant, plenary: Meeting, open_media: OpenMedia
 ) -> None:
