@@ -13,29 +13,35 @@ export PLENARY_DATA_DIR ?= $(CURDIR)/var
 # Debian packages: speech synthesis and Apertium (offline translation between en, es, fr, pt, it;
 # cg3 for its Italian pair), the Janus WebRTC gateway with the janus.js and adapter.js that
 # Plenary serves (audio and video of the floor, docs/media.md), Redis for
-# the channel-layer tests, Chromium for the browser tests, pango and fonts for PDF exports.
-RUN_PACKAGES := apertium apertium-eng-spa apertium-fr-es apertium-es-pt apertium-spa-ita cg3 espeak-ng sox libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core janus libjs-janus-gateway libjs-webrtc-adapter
+# the channel-layer tests, Chromium for the browser tests, pango and fonts for PDF exports;
+# gettext compiles the interface's catalogs (locale/); Amiri (Arabic) and WenQuanYi Micro Hei
+# (Chinese) are the faces Plenary serves to pages and renders PDF exports with.
+RUN_PACKAGES := apertium apertium-eng-spa apertium-fr-es apertium-es-pt apertium-spa-ita cg3 espeak-ng sox libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-hosny-amiri fonts-wqy-microhei gettext janus libjs-janus-gateway libjs-webrtc-adapter
 # age and strace: the backup tests (encryption; no password on a command line); openssl:
 # Redis over TLS; iproute2: the network namespaces of the browser tests (WebRTC).
 TEST_PACKAGES := $(RUN_PACKAGES) redis-server chromium age strace openssl iproute2
 # The production topology on one machine (deploy/cluster.py): PostgreSQL, Redis, nginx, TLS.
 CLUSTER_PACKAGES := $(RUN_PACKAGES) postgresql redis-server nginx-light openssl
 
-.PHONY: run test install system-run system-test lint typecheck clean cluster cluster-test system-cluster
+.PHONY: run test install messages system-run system-test lint typecheck clean cluster cluster-test system-cluster
 
-run: system-run install
+run: system-run install messages
 	$(BIN)/plenary migrate --no-input -v0
 	$(BIN)/plenary demo
 	$(BIN)/plenary models prepare
 	@echo "Open http://$(HOST):$(PORT)/ and log in with one of the demo logins above."
 	$(BIN)/plenary serve --host $(HOST) --port $(PORT)
 
-test: system-test install lint typecheck
+test: system-test install messages lint typecheck
 	$(BIN)/python -m pytest
+
+# The interface's translations: locale/*/LC_MESSAGES/*.po compiled to .mo (not committed).
+messages: install
+	$(BIN)/plenary compilemessages --ignore=$(VENV) -v0
 
 # PostgreSQL, Redis, two Daphne web processes, a recognition worker and nginx (TLS) on free
 # local ports, in the production profile; Ctrl-C stops everything and removes it.
-cluster: system-cluster install
+cluster: system-cluster install messages
 	$(BIN)/python deploy/cluster.py
 
 # The smoke suite and failure drills through nginx against such a cluster (tests/deploy).
@@ -71,4 +77,4 @@ system-cluster:
 	@deploy/system-packages.sh $(CLUSTER_PACKAGES)
 
 clean:
-	rm -rf $(VENV) var/test.sqlite3* .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var/test.sqlite3* .mypy_cache .ruff_cache .pytest_cache locale/*/LC_MESSAGES/*.mo

@@ -37,7 +37,14 @@ from .results import (
     final_captions,
 )
 from .streaming import StreamingOptions, StreamingTranscriber, warm_up
-from .transcriber import EngineOptions, TranscribeOptions, Transcriber
+from .transcriber import (
+    EngineOptions,
+    TranscribeOptions,
+    Transcriber,
+    TranscribeRequest,
+    Transcription,
+    transcribe_each,
+)
 from .translate.apertium import ApertiumTranslator
 from .translate.argos import ArgosTranslator
 from .translate.base import Pair, Translator
@@ -78,7 +85,9 @@ __all__ = [
     "Term",
     "TermBase",
     "TranscribeOptions",
+    "TranscribeRequest",
     "Transcriber",
+    "Transcription",
     "TranscriptionInfo",
     "Translation",
     "TranslationRouter",
@@ -99,5 +108,6 @@ __all__ = [
     "resolve_model",
     "sentences_of",
     "split_sentences",
+    "transcribe_each",
     "warm_up",
 ]

@@ -17,7 +17,7 @@ cut at ``max_buffer`` seconds.
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -38,6 +38,7 @@ class StreamingOptions:
     detect_after: float = 2.5  # seconds of an utterance its language is detected on
     vad_interval: float = 0.2  # how often to look for the end of an utterance
     end_silence: float = 0.5  # a pause this long ends an utterance
+    pause_before_draft: float = 0.2  # … and one this long holds drafts back until it is over
     trim_at: float = 8.0  # past this, trim the buffer at the last committed sentence end
     max_buffer: float = 30.0  # an utterance longer than this is cut (at a committed word)
     preroll: float = 0.5  # audio kept before speech starts (VAD finds soft onsets late)
@@ -47,12 +48,11 @@ class StreamingOptions:
     hotwords: dict[str, str] = field(default_factory=dict)
     draft_beam_size: int = 1
     draft_window: float = 0.0  # seconds of encoder window for drafts (see TranscribeOptions)
-    # The final pass. Beam 5 over Whisper's full 30 s window (None), as offline transcription
-    # decodes, made live finals match offline on bench/captions/run.py, but missed words of
-    # other statements (tests/captions/test_redo_and_lag.py) and costs more under load: not
-    # the default yet (docs/captions.md).
-    final_beam_size: int = 3
-    final_window: float | None = 0.0
+    # The final pass decodes as offline transcription does: beam 5 over Whisper's full 30 s
+    # window (None). A window cut to the utterance makes Whisper talk on past the speech and
+    # mishear words offline hears (docs/captions.md).
+    final_beam_size: int = 5
+    final_window: float | None = None
     vad_threshold: float = 0.5
     commit_words: int = 3  # a draft commits a phrase of at least this many words …
     word_margin: float = 0.4  # … each whole: this much audio was heard after its end
@@ -175,17 +175,18 @@ class StreamingTranscriber:
 
     @property
     def settled(self) -> float:
-        """Stream time before which every bit of audio is final text or was let go as
-        silence: a transcriber that takes the stream over starts here."""
-        if self.committed:
-            return max(self.buffer_start, self.committed[-1].end)
-        return self.buffer_start
+        """Stream time before which every bit of audio is settled text or was let go as
+        silence: a transcriber that takes the stream over starts here. An utterance going on
+        is not settled, its committed pieces included (its final pass decodes all its audio
+        again): this is where its audio begins, the preroll before its first sound."""
+        return self.buffer_start - len(self.said) / SAMPLE_RATE
 
     @property
     def quiet_until(self) -> float:
-        """Stream time up to which the audio is final text or silence: all the audio fed
-        when the last look found no speech after the final text, else ``settled``."""
-        return self.received if self.silent else self.settled
+        """Stream time up to which the audio is settled text or silence: all the audio fed
+        when the last look found no speech after the settled text, else the start of the
+        speech of the utterance going on."""
+        return self.received if self.silent else max(self.settled, self.utterance_start)
 
     @property
     def buffered(self) -> float:
@@ -212,14 +213,18 @@ class StreamingTranscriber:
                 return []
             self.utterance_start = self.buffer_start + spans[0].start
             self.before = (self.context, self.context_language)
-        if self.buffered - spans[-1].end >= self.options.end_silence:
+        pause = self.buffered - spans[-1].end
+        if pause >= self.options.end_silence:
             return self._finalize(spans[-1].end)
         if self.spoken + self.options.vad_interval > self.options.max_buffer:
             # Cut the utterance at its last committed word (a word boundary) if any.
             cut = self.committed[-1].end - self.buffer_start if self.committed else 0.0
             return self._finalize(cut if cut > 0 else self.buffered)
         # A draft that took longer than the interval would make the stream fall behind:
-        # space drafts by what they cost. Finals are never skipped.
+        # space drafts by what they cost. Finals are never skipped. No draft while the
+        # speaker pauses: the utterance may be ending, and its final pass would wait for it.
+        if pause >= self.options.pause_before_draft:
+            return []
         if drafts and self.received - self.last_draft >= max(
             self.options.draft_interval, 1.5 * self.draft_cost
         ):
@@ -242,7 +247,12 @@ class StreamingTranscriber:
         tail of ``context`` (text, language) as the prompt."""
         language = self.language
         if language is None and self.options.languages:
-            language, _ = self.engine.detect_language(audio, self.options.languages, window=window)
+            # Told on the audio's own window, as drafts tell it: over the full 30 s window a
+            # final pass whose drafts were skipped (the stream behind) would pay for a second
+            # full encoder pass, the costliest part of its decode.
+            language, _ = self.engine.detect_language(
+                audio, self.options.languages, window=self.options.draft_window
+            )
         # The prompt is context in its own language only: an English prompt over Spanish
         # speech makes Whisper repeat the prompt instead of hearing the audio.
         text, context_language = context
@@ -327,18 +337,26 @@ class StreamingTranscriber:
         its audio (what was trimmed off too) decoded again, with the context it began with.
         Its text settles the utterance: it replaces the finals committed while it went on.
         Words that start after the speech ended are Whisper talking over silence: dropped."""
-        begins = self.buffer_start - len(self.said) / SAMPLE_RATE
+        # Beam 5 over audio that starts on its first sound loses it ("Spain" heard "pain"):
+        # an utterance with less than ``preroll`` before its speech (a stream's first, or one
+        # taken over) is decoded after that much silence, as offline decodes it.
+        begins = self.settled
+        before = min(max(0.0, self.utterance_start - begins), self.options.preroll)
+        lead = np.zeros(int((self.options.preroll - before) * SAMPLE_RATE), np.float32)
         audio = np.concatenate(
-            [self.said, self.buffer[: int(min(until + 0.2, self.buffered) * SAMPLE_RATE)]]
+            [lead, self.said, self.buffer[: int(min(until + 0.2, self.buffered) * SAMPLE_RATE)]]
         )
         words = self._decode(
             audio,
-            begins,
+            begins - len(lead) / SAMPLE_RATE,
             self.options.final_beam_size,
             self.options.final_window,
             self.before,
         )
         words = repetition_guard([w for w in words if w.start < self.buffer_start + until])
+        # The lead silence draws the first word's start before the speech (beam 5 puts it
+        # up to 0.3 s early): no word begins before the utterance's first sound.
+        words = [replace(w, start=min(max(w.start, self.utterance_start), w.end)) for w in words]
         captions = []
         if words:
             kind = CaptionKind.SETTLED if self.pieces else CaptionKind.FINAL

@@ -1,6 +1,6 @@
 """The transcriber interface: audio in, segments with word timings out."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,7 +26,8 @@ class TranscribeOptions:
     temperature_fallback: bool = True
     # At most this many tokens per decode of a window (None: Whisper's own limit, 224): over
     # noise Whisper may loop ("I'm sorry, I'm sorry, …") to the limit, a decoder step per token
-    # per beam. Speech cut short by the limit is decoded on from its last timestamp.
+    # per beam. Speech cut short by the limit is decoded on from its last timestamp. An
+    # engine may round it up (faster-whisper: to a multiple of 16, so decodes share batches).
     max_tokens: int | None = None
 
 
@@ -39,11 +40,34 @@ class EngineOptions:
     cpu_threads: int = 0  # 0: the engine's default
 
 
+@dataclass(frozen=True)
+class TranscribeRequest:
+    """One decode of a batch: ``audio`` with ``options``, its times shifted by ``offset``."""
+
+    audio: Samples
+    options: TranscribeOptions
+    offset: float = 0.0
+
+
+@dataclass(frozen=True)
+class Transcription:
+    segments: list[Segment]
+    info: TranscriptionInfo
+
+
 class Transcriber(Protocol):
+    # Whether calls made at the same time from several threads run as batches: a caller
+    # with several streams then gives each its own thread.
+    batching: bool
+
     def transcribe(
         self, audio: Samples, options: TranscribeOptions, *, offset: float = 0.0
     ) -> tuple[list[Segment], TranscriptionInfo]:
         """Segments of ``audio``, their times shifted by ``offset`` seconds."""
+        ...
+
+    def transcribe_many(self, requests: Sequence[TranscribeRequest]) -> list[Transcription]:
+        """Each request's ``transcribe``, as one batch where the engine can: the same text."""
         ...
 
     def detect_language(
@@ -52,6 +76,16 @@ class Transcriber(Protocol):
         """The most likely language of ``audio`` (only those in ``among``, when given) and its
         probability. ``window``: as ``TranscribeOptions.min_window``."""
         ...
+
+
+def transcribe_each(
+    engine: Transcriber, requests: Sequence[TranscribeRequest]
+) -> list[Transcription]:
+    """``transcribe_many`` for an engine that cannot batch: one request after another."""
+    return [
+        Transcription(*engine.transcribe(request.audio, request.options, offset=request.offset))
+        for request in requests
+    ]
 
 
 # Whisper's own rule for "this was not speech": likely silence and a poor decode.

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "server.minutes",
     "server.votes",
     "server.media",
+    "server.interpretation",
     "server.web",
     "server.ops",
 ]
@@ -114,9 +115,13 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy on every page (server/ops/headers.py).
     "server.ops.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language: the language cookie, else the browser's Accept-Language…
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # …unless the participant chose one: their own setting (server/accounts/language.py).
+    "server.accounts.middleware.InterfaceLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a throttled login into a 429 (django-axes).
@@ -214,6 +219,18 @@ LOGIN_REDIRECT_URL = "meeting-list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# The interface's languages: the six official languages of the United Nations, each named in
+# itself (docs/i18n.md). Catalogs: locale/<language>/LC_MESSAGES, compiled by `make run` and
+# `make test` (`plenary compilemessages`).
+LANGUAGES = [
+    ("ar", "العربية"),
+    ("zh-hans", "中文"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -225,6 +242,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "frontend" / "static",
     ("vendor/janus-gateway", "/usr/share/javascript/janus-gateway"),
     ("vendor/webrtc-adapter", "/usr/share/javascript/webrtc-adapter"),
+    # Arabic and Chinese faces for pages (frontend/static/css/fonts.css) and PDF exports,
+    # from Debian (fonts-hosny-amiri, fonts-wqy-microhei): served by Plenary, never fetched.
+    ("vendor/fonts/amiri", "/usr/share/fonts/opentype/fonts-hosny-amiri"),
+    ("vendor/fonts/wqy", "/usr/share/fonts/truetype/wqy"),
 ]
 STATIC_ROOT = DATA_DIR / "static"
 # The embedded profile serves static files from Daphne; production leaves them to nginx.
@@ -240,6 +261,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("PLENARY_SSL_REDIRECT", "1") == "1"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("PLENARY_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -280,7 +302,8 @@ ASR_ENGINE = os.environ.get("PLENARY_ASR_ENGINE", "faster-whisper")
 # `plenary serve` with embedded workers loads and warms the recogniser as it starts (/readyz
 # waits for it); 0: on the first speaker's audio instead.
 ASR_PRELOAD = os.environ.get("PLENARY_ASR_PRELOAD", "1") != "0"
-ASR_THREADS = int(os.environ.get("PLENARY_ASR_THREADS", "1"))  # streams recognised at once
+# Streams recognised at once (faster-whisper: at least all of a worker's, their decodes batched).
+ASR_THREADS = int(os.environ.get("PLENARY_ASR_THREADS", "1"))
 ASR_CPU_THREADS = int(os.environ.get("PLENARY_ASR_CPU_THREADS", "0"))  # per recognition; 0: all
 # Give Whisper the speaker's and delegations' names and the glossary's terms as hotwords
 # (docs/captions.md). Off by default: Whisper base then appends words of the list to some

@@ -3,6 +3,7 @@
 
 import os
 import socket
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +14,17 @@ from server.conferences.models import Conference, Meeting, Participant
 from tests.support.redis_server import RedisServer, redis_answers
 
 pytest_plugins = ["tests.support.room_sockets", "tests.support.janus"]
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """The interface's translations compiled, as `make test` and `make run` do first: a
+    catalog changed since (or a lone pytest run) is compiled again (Debian's gettext)."""
+    for catalog in LOCALE.glob("*/LC_MESSAGES/*.po"):
+        compiled = catalog.with_suffix(".mo")
+        if not compiled.exists() or compiled.stat().st_mtime < catalog.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", compiled, catalog], check=True)
 
 
 @pytest.fixture(scope="session")

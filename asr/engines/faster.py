@@ -1,6 +1,8 @@
 """faster-whisper (CTranslate2): the default engine. int8 on CPU, float16 on CUDA."""
 
-from collections.abc import Collection, Iterator
+import math
+from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
@@ -15,10 +17,25 @@ from faster_whisper.audio import pad_or_trim
 from ..audio import SAMPLE_RATE, Samples
 from ..models import resolve_model
 from ..results import Segment, TranscriptionInfo, Word
-from ..transcriber import EngineOptions, TranscribeOptions, is_speech, most_likely
+from ..transcriber import (
+    EngineOptions,
+    TranscribeOptions,
+    TranscribeRequest,
+    Transcription,
+    is_speech,
+    most_likely,
+)
+from .batching import BatchingWhisper
 
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 FULL_WINDOW_FRAMES = 3000  # 30 s of 10 ms feature frames
+# A shorter window is a whole number of these frames: decodes of audio of about the same
+# length then share a window, and so a batch (asr/engines/batching.py).
+WINDOW_STEP = 200
+# A decode's token limit likewise; and the prompt (with the hotwords) is cut at its start to a
+# whole number of PROMPT_STEP tokens: decoders share a batch when their prompts are as long.
+TOKENS_STEP = 16
+PROMPT_STEP = 8
 CONTEXT = 448  # Whisper's text context, in tokens: the prompt and what is decoded
 # The prompt and hotwords together: the half of the context Whisper was trained to be
 # prompted with, less a margin for the tokens that start and mark them.
@@ -46,7 +63,7 @@ def _window(options: TranscribeOptions, audio: Samples) -> Iterator[None]:
         frames = FULL_WINDOW_FRAMES
     else:
         seconds = max(options.min_window, len(audio) / SAMPLE_RATE + 1.0)
-        frames = min(FULL_WINDOW_FRAMES, int(seconds * 100))
+        frames = min(FULL_WINDOW_FRAMES, math.ceil(seconds * 100 / WINDOW_STEP) * WINDOW_STEP)
     token = _window_frames.set(frames)
     try:
         yield
@@ -63,6 +80,11 @@ def _device(options: EngineOptions) -> tuple[str, str]:
 
 
 class FasterWhisperTranscriber:
+    """Calls from several threads at once run as batches (``transcribe_many``, or one thread
+    per stream: ``batching``)."""
+
+    batching = True
+
     def __init__(self, options: EngineOptions | None = None) -> None:
         options = options or EngineOptions()
         device, compute_type = _device(options)
@@ -74,17 +96,19 @@ class FasterWhisperTranscriber:
             cpu_threads=options.cpu_threads,
             local_files_only=False,
         )
+        self.batches = BatchingWhisper(self.model.model)
+        self.model.model = self.batches
 
     def transcribe(
         self, audio: Samples, options: TranscribeOptions, *, offset: float = 0.0
     ) -> tuple[list[Segment], TranscriptionInfo]:
         options = self._prompt_fitted(options)
-        with _window(options, audio):
+        with _window(options, audio), self.batches.decoding():
             raw, info = self.model.transcribe(
                 audio,
                 language=options.language,
                 beam_size=options.beam_size,
-                initial_prompt=options.prompt or None,
+                initial_prompt=self._prompt_tokens(options),
                 hotwords=options.hotwords or None,
                 word_timestamps=options.word_timestamps,
                 condition_on_previous_text=False,
@@ -97,6 +121,18 @@ class FasterWhisperTranscriber:
             info.language, info.language_probability, len(audio) / SAMPLE_RATE
         )
         return [s for s in segments if is_speech(s) and s.text], details
+
+    def transcribe_many(self, requests: Sequence[TranscribeRequest]) -> list[Transcription]:
+        """Each request decoded as ``transcribe`` would, in one thread each: their encoders,
+        and their decoders where they can, run as batches."""
+        with ThreadPoolExecutor(max(1, len(requests)), thread_name_prefix="decode") as pool:
+            done = pool.map(
+                lambda request: self.transcribe(
+                    request.audio, request.options, offset=request.offset
+                ),
+                requests,
+            )
+            return [Transcription(segments, info) for segments, info in done]
 
     def _prompt_fitted(self, options: TranscribeOptions) -> TranscribeOptions:
         """The prompt's end and the hotwords' start, cut so that both together take at most
@@ -112,18 +148,33 @@ class FasterWhisperTranscriber:
             hotwords=tokenizer.decode(hotwords).strip() or None,
         )
 
+    def _prompt_tokens(self, options: TranscribeOptions) -> list[int] | None:
+        """The prompt's tokens as faster-whisper makes them, less the first few: so that the
+        prompt and the hotwords together take a whole number of ``PROMPT_STEP`` tokens."""
+        if not options.prompt:
+            return None
+        tokenizer = self.model.hf_tokenizer
+        tokens = tokenizer.encode(" " + options.prompt.strip(), add_special_tokens=False).ids
+        hotwords = options.hotwords.strip() if options.hotwords else ""
+        taken = (
+            len(tokenizer.encode(" " + hotwords, add_special_tokens=False).ids) if hotwords else 0
+        )
+        keep = len(tokens) - (len(tokens) + taken) % PROMPT_STEP
+        return tokens[-keep:] if keep > 0 else None
+
     def _max_new_tokens(self, options: TranscribeOptions) -> int | None:
         """``options.max_tokens``, less what the prompt takes of Whisper's 448-token context
         (faster-whisper refuses a limit that does not fit; each part of its prompt is cut to
         223 tokens, so the two may leave no room at all)."""
         if options.max_tokens is None:
             return None
+        wanted = math.ceil(options.max_tokens / TOKENS_STEP) * TOKENS_STEP
         prompt = 6  # the start-of-transcript sequence, the start-of-previous token, a margin
         for text in (options.prompt, options.hotwords):
             if text:
                 prompt += min(CONTEXT // 2 - 1, len(self.model.hf_tokenizer.encode(text).ids))
         room = CONTEXT - prompt  # none: Whisper's own limit, as without one
-        return min(options.max_tokens, room) if room > 0 else None
+        return min(wanted, room) if room > 0 else None
 
     @staticmethod
     def _segments(
@@ -148,6 +199,6 @@ class FasterWhisperTranscriber:
     def detect_language(
         self, audio: Samples, among: Collection[str] = (), *, window: float | None = None
     ) -> tuple[str, float]:
-        with _window(TranscribeOptions(min_window=window), audio):
+        with _window(TranscribeOptions(min_window=window), audio), self.batches.decoding():
             _, _, ranked = self.model.detect_language(audio)
         return most_likely({str(code): float(p) for code, p in ranked}, among)

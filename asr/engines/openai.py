@@ -5,7 +5,7 @@ model name (openai-whisper downloads names into the data directory where a netwo
 Slower than faster-whisper on a CPU; useful where PyTorch is already the organiser's stack."""
 
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import torch
@@ -15,12 +15,22 @@ from ..audio import SAMPLE_RATE, Samples
 from ..errors import ModelUnavailable
 from ..models import data_dir
 from ..results import Segment, TranscriptionInfo, Word
-from ..transcriber import EngineOptions, TranscribeOptions, is_speech, most_likely
+from ..transcriber import (
+    EngineOptions,
+    TranscribeOptions,
+    TranscribeRequest,
+    Transcription,
+    is_speech,
+    most_likely,
+    transcribe_each,
+)
 
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
 
 class OpenAIWhisperTranscriber:
+    batching = False  # one decode at a time
+
     def __init__(self, options: EngineOptions | None = None) -> None:
         options = options or EngineOptions()
         model = options.model or os.environ.get("PLENARY_ASR_MODEL", "")
@@ -75,6 +85,9 @@ class OpenAIWhisperTranscriber:
         ]
         info = TranscriptionInfo(language, 1.0, len(audio) / SAMPLE_RATE)
         return [s for s in segments if is_speech(s) and s.text], info
+
+    def transcribe_many(self, requests: Sequence[TranscribeRequest]) -> list[Transcription]:
+        return transcribe_each(self, requests)
 
     def detect_language(
         self, audio: Samples, among: Collection[str] = (), *, window: float | None = None

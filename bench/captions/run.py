@@ -12,7 +12,10 @@ says ready) and two Debian Chromium pages: the speaker's, whose fake microphone 
   text in place of the pieces it replaced) against the statements' text, per run, with
   the offline WER of the same audio by the same model beside it (each statement decoded
   whole, beam 5: of the WAV, and of the browser's capture as the server stored it), the
-  median and worst run and their ratio to offline;
+  median and worst run and their ratio to offline. Whisper's text moves with where its
+  audio is cut (a few ms either way turns "encourages" into "and courageous"), and a live
+  utterance's cut is wherever the VAD put it: offline is the mean over ``CUTS``, its range
+  printed beside it, not one cut's luck;
 * **latency**: from the end of each statement at the microphone to the final that holds
   its last word (a settled text, or a plain final), and from a final to its Spanish
   translation (English statements). Both pages run on this machine, so their clocks agree;
@@ -24,6 +27,7 @@ says ready) and two Debian Chromium pages: the speaker's, whose fake microphone 
 import argparse
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -46,7 +50,7 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from asr import SAMPLE_RATE, TranscribeOptions, Transcriber, decode_file  # noqa: E402
 from asr.wer import word_error_rate  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, log_in_with_the_form  # noqa: E402
-from tests.support.audio import aligned, level_db, similarity  # noqa: E402
+from tests.support.audio import aligned, lag, level_db, similarity  # noqa: E402
 from tests.support.captions import read_finals  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 
@@ -87,7 +91,10 @@ STATEMENTS = [
     ("en", "Kenya asks that the new fund be ready by the end of next year."),
     ("es", "España da las gracias a la presidencia por su trabajo."),
 ]
+SETS = {"own": OWN, "short": STATEMENTS, "all": OWN + STATEMENTS}
 PAUSE = 1.5  # seconds of silence after each statement
+# Offline, each statement is cut this much later than 0.3 s before it starts (seconds).
+CUTS = (0.0, 0.01, 0.03, 0.05, 0.1)
 WAV_RATE = 48000  # the microphone WAV's rate: the browser resamples it to 16 kHz
 PROBE = 0.3  # amplitude of each probe tone, for one second
 PROBES = (1000.0, 11000.0)  # Hz: a level reference, and a tone above 16 kHz's Nyquist
@@ -195,7 +202,7 @@ def line(name: str, values: list[float]) -> str:
 class Run:
     heard: str  # the finals read, joined
     live_wer: float
-    capture_wer: float  # offline, of the browser's capture as stored
+    capture_wer: float  # offline, of the browser's capture as stored (the mean over CUTS)
     final_latency: list[float]
     translation_delay: list[float]
     missing: list[str]
@@ -210,18 +217,24 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=5, help="fresh servers, one after another")
     parser.add_argument("--statements", type=int, default=4)
-    parser.add_argument("--set", choices=("own", "short"), default="own")
+    parser.add_argument("--set", choices=SETS, default="own")
     parser.add_argument("--keep", action="store_true", help="keep the WAV, captures and logs")
     args = parser.parse_args()
     if shutil.which("espeak-ng") is None or not Path(CHROMIUM).exists():
         raise SystemExit("needs espeak-ng and Debian's chromium (make test installs both)")
     folder = Path(tempfile.mkdtemp(prefix="plenary-bench-captions-"))
-    statement_set = OWN if args.set == "own" else STATEMENTS
+    statement_set = SETS[args.set]
     microphone = microphone_wav(statement_set, args.statements, folder)
     os.environ.setdefault("PLENARY_DATA_DIR", str(folder / "models"))  # the bundled model
     engine = offline_engine()
     wav = decode_file(microphone.wav, mono=True)[0]
-    offline = offline_wer(engine, wav, microphone.statements)
+    cuts = offline_wers(engine, wav, microphone.statements)
+    offline = statistics.mean(cuts)
+    print(
+        f"offline WER of the WAV (same model, each statement whole, beam 5): {offline:.3f}, "
+        f"the mean over {len(cuts)} cuts ({min(cuts):.3f} to {max(cuts):.3f})",
+        flush=True,
+    )
     runs = []
     for number in range(args.runs):
         runs.append(one_run(folder / f"run-{number}", microphone, engine))
@@ -240,18 +253,25 @@ def offline_engine() -> Transcriber:
     return FasterWhisperTranscriber(EngineOptions(cpu_threads=os.cpu_count() or 1))
 
 
-def offline_wer(engine: Transcriber, audio: np.ndarray, statements: list[Statement]) -> float:
-    """Each statement cut from ``audio`` (16 kHz; 0.3 s either side) and decoded whole, in the
-    language detected among the statements', beam 5: the WER of all of them."""
+def offline_wers(
+    engine: Transcriber, audio: np.ndarray, statements: list[Statement]
+) -> list[float]:
+    """For each of ``CUTS``: each statement cut from ``audio`` (16 kHz; from 0.3 s before it,
+    less the cut, to 0.3 s after) and decoded whole, in the language detected among the
+    statements', beam 5; the WER of all of them."""
     languages = sorted({s.language for s in statements})
-    heard = []
-    for statement in statements:
-        start = max(0, int((statement.starts_at - 0.3) * SAMPLE_RATE))
-        cut = audio[start : int((statement.ends_at + 0.3) * SAMPLE_RATE)]
-        language, _ = engine.detect_language(cut, languages)
-        segments, _ = engine.transcribe(cut, TranscribeOptions(language=language))
-        heard.append(" ".join(s.text for s in segments))
-    return word_error_rate(" ".join(s.text for s in statements), " ".join(heard))
+    reference = " ".join(s.text for s in statements)
+    wers = []
+    for later in CUTS:
+        heard = []
+        for statement in statements:
+            start = max(0, int((statement.starts_at - 0.3 + later) * SAMPLE_RATE))
+            cut = audio[start : int((statement.ends_at + 0.3) * SAMPLE_RATE)]
+            language, _ = engine.detect_language(cut, languages)
+            segments, _ = engine.transcribe(cut, TranscribeOptions(language=language))
+            heard.append(" ".join(s.text for s in segments))
+        wers.append(word_error_rate(reference, " ".join(heard)))
+    return wers
 
 
 def one_run(folder: Path, microphone: Microphone, engine: Transcriber) -> Run:
@@ -265,16 +285,34 @@ def one_run(folder: Path, microphone: Microphone, engine: Transcriber) -> Run:
         events, mic_started = run_pages(server, microphone.wav, seconds)
     finally:
         server.stop()
-    (capture_path,) = (folder / "data" / "recordings").rglob("*.wav")
+    # A WAV from the audio socket, or the Ogg Opus of the RTP path (the room page's WebRTC).
+    (capture_path,) = (folder / "data" / "recordings").rglob("turn-*")
     capture = decode_file(capture_path, mono=True)[0]
     wav = decode_file(microphone.wav, mono=True)[0]
-    return measure(microphone, events, mic_started, wav, aligned(wav, capture), engine)
+    # Finals carry the recording's clock: its start as stored, where the capture's first
+    # sample is. Over WebRTC that sample comes seconds after the microphone began: put the
+    # finals on the microphone's clock (the WAV's time of the capture's first sample).
+    first_sample_ms = mic_started + 1000 * lag(wav, capture) / SAMPLE_RATE
+    skew_ms = recording_started_ms(folder / "data") - first_sample_ms
+    return measure(microphone, events, mic_started, wav, aligned(wav, capture), engine, skew_ms)
 
 
-def spoken_finals(microphone: Microphone, events: list[Event], mic_started: int) -> list[Event]:
+def recording_started_ms(data: Path) -> float:
+    """When the bench's recording (the one turn with a recording in Ogg, or the last) began,
+    as the server stored it (UTC)."""
+    with sqlite3.connect(data / "plenary.sqlite3") as db:
+        (started,) = db.execute(
+            "SELECT started_at FROM captions_recording ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    return datetime.fromisoformat(f"{started}+00:00").timestamp() * 1000
+
+
+def spoken_finals(
+    microphone: Microphone, events: list[Event], mic_started: int, skew_ms: float = 0.0
+) -> list[Event]:
     """The finals of the statements: not those of the probe tones after the last statement
     (Whisper hears "No," in a tone)."""
-    spoken_until = mic_started + (microphone.statements[-1].ends_at + 0.5) * 1000
+    spoken_until = mic_started + skew_ms + (microphone.statements[-1].ends_at + 0.5) * 1000
     return [
         e
         for e in events
@@ -283,16 +321,17 @@ def spoken_finals(microphone: Microphone, events: list[Event], mic_started: int)
 
 
 def final_latencies(
-    microphone: Microphone, read: list[Event], mic_started: int
+    microphone: Microphone, read: list[Event], mic_started: int, skew_ms: float = 0.0
 ) -> tuple[list[float], list[str]]:
     """From the end of each statement at the microphone to the arrival of the final that
     holds its last word (seconds), among the finals ``read`` (``read_finals``: each settled
-    text in place of the pieces it replaced); and the statements no final ended with."""
+    text in place of the pieces it replaced; their times ``skew_ms`` ahead of the
+    microphone's clock); and the statements no final ended with."""
     final_latency: list[float] = []
     missing: list[str] = []
     for statement in microphone.statements:
         end_ms = mic_started + statement.ends_at * 1000
-        within = [f for f in read if abs(iso_ms(f["data"]["end"]) - end_ms) < 1200]
+        within = [f for f in read if abs(iso_ms(f["data"]["end"]) - skew_ms - end_ms) < 1200]
         if not within:
             missing.append(statement.text)
             continue
@@ -307,12 +346,13 @@ def measure(
     wav: np.ndarray,
     capture: np.ndarray,
     engine: Transcriber,
+    skew_ms: float = 0.0,
 ) -> Run:
-    finals = spoken_finals(microphone, events, mic_started)
+    finals = spoken_finals(microphone, events, mic_started, skew_ms)
     read = read_finals(finals)
     reference = " ".join(s.text for s in microphone.statements)
     arrived = {e["data"]["segment"]: e["at"] for e in finals}
-    final_latency, missing = final_latencies(microphone, read, mic_started)
+    final_latency, missing = final_latencies(microphone, read, mic_started, skew_ms)
     translation_delay = [
         (e["at"] - arrived[e["data"]["segment"]]) / 1000
         for e in events
@@ -322,7 +362,7 @@ def measure(
     return Run(
         heard=heard,
         live_wer=word_error_rate(reference, heard),
-        capture_wer=offline_wer(engine, capture, microphone.statements),
+        capture_wer=statistics.mean(offline_wers(engine, capture, microphone.statements)),
         final_latency=final_latency,
         translation_delay=translation_delay,
         missing=missing,
@@ -399,21 +439,28 @@ def run_pages(
 
 def summary(number: int, run: Run, offline: float) -> str:
     ratio = run.live_wer / offline if offline else float("inf")
+    same = run.live_wer / run.capture_wer if run.capture_wer else float("inf")
     latency = percentile(run.final_latency, 0.95) if run.final_latency else float("nan")
     return (
-        f"run {number + 1}: live WER {run.live_wer:.3f} ({ratio:.2f}x offline), capture "
-        f"offline WER {run.capture_wer:.3f}, final p95 {latency:.2f} s, level "
-        f"{run.level_db:+.1f} dB, correlation {run.similarity:.3f}, alias "
+        f"run {number + 1}: live WER {run.live_wer:.3f} ({ratio:.2f}x the WAV offline, "
+        f"{same:.2f}x its capture offline: {run.capture_wer:.3f}), final p95 {latency:.2f} s, "
+        f"level {run.level_db:+.1f} dB, correlation {run.similarity:.3f}, alias "
         f"{run.alias_db:.0f} dB, missing {len(run.missing)}\n"
-        f"  heard: {run.heard}"
+        f"  final after each statement's end: "
+        + " ".join(f"{x:.2f}" for x in run.final_latency)
+        + f" s\n  heard: {run.heard}"
     )
 
 
 def report(runs: list[Run], offline: float, load: tuple[float, float, float]) -> None:
     live = [r.live_wer for r in runs]
     print(f"\n{len(runs)} runs; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"offline WER of the WAV (same model, each statement whole, beam 5): {offline:.3f}")
+    print(f"offline WER of the WAV (the mean over its cuts): {offline:.3f}")
     print("offline WER of the browser captures: " + " ".join(f"{r.capture_wer:.3f}" for r in runs))
+    print(
+        "live WER against its capture's offline, per run: "
+        + " ".join(f"{r.live_wer / r.capture_wer:.2f}x" for r in runs if r.capture_wer)
+    )
     print("live WER of the finals read, per run: " + " ".join(f"{w:.3f}" for w in live))
     median, worst = statistics.median(live), max(live)
     spread = statistics.pstdev(live)

@@ -41,6 +41,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from server.media.process import JanusProcess
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
@@ -63,15 +67,53 @@ GRID_MS = 5.0
 MAX_LAG_MS = 1500.0
 
 
-def outside(args: argparse.Namespace) -> None:
-    """Make the namespace and run this script again inside it."""
+def outside(script: str = __file__) -> None:
+    """Make the namespace and run ``script`` (this one) again inside it."""
     from tests.support.netns import network_namespace
 
     if os.geteuid() != 0:
-        sys.exit("bench/media/run.py makes a network namespace: run it as root")
+        sys.exit(f"{Path(script).relative_to(REPO)} makes a network namespace: run it as root")
     with network_namespace() as namespace, namespace.entered():
-        command = [sys.executable, __file__, "--inside", *sys.argv[1:]]
+        command = [sys.executable, script, "--inside", *sys.argv[1:]]
         subprocess.run(command, check=True, cwd=REPO)
+
+
+def bench_django(prefix: str) -> Path:
+    """Django set up on a data folder of its own (returned), aiortc's decoding off."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "server.settings")
+    os.environ["PLENARY_DATA_DIR"] = tempfile.mkdtemp(prefix=prefix)
+    import aiortc.rtcrtpreceiver
+    import django
+
+    django.setup()
+    for noisy in ("aioice", "aiortc", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    aiortc.rtcrtpreceiver.decoder_worker = drain_decoder  # decoding off
+    return Path(os.environ["PLENARY_DATA_DIR"])
+
+
+def bench_janus(folder: Path) -> "JanusProcess":
+    """A Janus as Plenary configures it, ICE on the namespace's interface, started."""
+    from django.conf import settings
+
+    from server.media.janus_config import JanusConfig
+    from server.media.process import JanusProcess
+    from tests.support.netns import INTERFACE
+    from tests.support.server import free_port
+
+    config = JanusConfig(
+        ws_port=free_port(),
+        admin_port=free_port(),
+        admin_path="/admin",
+        admin_secret=settings.JANUS_ADMIN_SECRET,
+        token_secret=settings.JANUS_TOKEN_SECRET,
+        rtp_ports="20000-40000",
+        interface=INTERFACE,
+        public_ip="",
+    )
+    janus = JanusProcess(folder / "janus", config, settings.JANUS_BINARY)
+    janus.start()
+    return janus
 
 
 def cpu_seconds(pid: int) -> float:
@@ -208,7 +250,6 @@ def plugin_field(reply: dict[str, object], key: str) -> object:
 
 async def subscriber_start(socket: JanusSocket, feed: int, room_token: str) -> object:
     """One aiortc subscriber to ``feed``: attach, join, answer, start."""
-    from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
     attached = await socket.request({"janus": "attach", "plugin": "janus.plugin.videoroom"})
     handle = int(str(data_field(attached, "id")))
@@ -216,9 +257,16 @@ async def subscriber_start(socket: JanusSocket, feed: int, room_token: str) -> o
     joined = await socket.request(
         {"janus": "message", "handle_id": handle, "body": {**join, "streams": [{"feed": feed}]}}
     )
-    jsep = joined.get("jsep")
+    return await offer_answered(socket, handle, joined)
+
+
+async def offer_answered(socket: JanusSocket, handle: int, offered: dict[str, object]) -> object:
+    """An aiortc peer that answers Janus's offer on ``handle`` and starts receiving."""
+    from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+
+    jsep = offered.get("jsep")
     if not isinstance(jsep, dict):
-        raise RuntimeError(f"no offer for a subscriber: {plugin_field(joined, 'error')}")
+        raise RuntimeError(f"no offer: {plugin_field(offered, 'error')}")
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     await pc.setRemoteDescription(RTCSessionDescription(str(jsep["sdp"]), "offer"))
     await pc.setLocalDescription(await pc.createAnswer())
@@ -312,39 +360,14 @@ def latency_ms(sent: list[list[object]], heard: list[list[object]]) -> tuple[flo
 
 
 async def inside(args: argparse.Namespace) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "server.settings")
-    os.environ["PLENARY_DATA_DIR"] = tempfile.mkdtemp(prefix="plenary-bench-media-")
-    import aiortc.rtcrtpreceiver
-    import django
-
-    django.setup()
-    for noisy in ("aioice", "aiortc", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    from django.conf import settings
+    folder = bench_django("plenary-bench-media-")
     from playwright.async_api import async_playwright
 
     from server.media.admin import JanusAdmin
-    from server.media.janus_config import JanusConfig
-    from server.media.process import JanusProcess
     from server.media.tokens import core_token, room_token
     from tests.support.fake_capture import moving_clip, speech_wav
-    from tests.support.netns import INTERFACE
-    from tests.support.server import free_port
 
-    aiortc.rtcrtpreceiver.decoder_worker = drain_decoder  # decoding off
-    folder = Path(os.environ["PLENARY_DATA_DIR"])
-    config = JanusConfig(
-        ws_port=free_port(),
-        admin_port=free_port(),
-        admin_path="/admin",
-        admin_secret=settings.JANUS_ADMIN_SECRET,
-        token_secret=settings.JANUS_TOKEN_SECRET,
-        rtp_ports="20000-40000",
-        interface=INTERFACE,
-        public_ip="",
-    )
-    janus = JanusProcess(folder / "janus", config, settings.JANUS_BINARY)
-    janus.start()
+    janus = bench_janus(folder)
     assert janus.process is not None
     pid = janus.process.pid
     await JanusAdmin(janus.admin_url).room_create(ROOM, bitrate=1_000_000)
@@ -443,7 +466,7 @@ def main() -> None:
     if args.inside:
         asyncio.run(inside(args))
     else:
-        outside(args)
+        outside()
 
 
 if __name__ == "__main__":

@@ -3,11 +3,18 @@ process (``server.rooms.sockets``), once the change is committed: logging out cl
 new password, a deactivated account, a changed participation or a closed session's changed
 admissions make them check their rights again."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest
 
+from server.accounts.language import (
+    CODES,
+    SESSION_KEY,
+    interface_language_of,
+    interface_language_set,
+)
 from server.conferences.models import Delegation, Meeting, Participant
 from server.rooms.sockets import sockets_revoke
 
@@ -21,6 +28,19 @@ def close_user_sockets(
         request.session.flush()
     if user is not None:
         sockets_revoke([user.pk], logout=True)
+
+
+def remember_language(
+    sender: object, request: HttpRequest, user: AbstractBaseUser, **kwargs: object
+) -> None:
+    """The interface language the person chose, into their session; one picked on the login
+    page (the language cookie) becomes their setting if they had none."""
+    language = interface_language_of(user)
+    picked = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if not language and picked in CODES:
+        interface_language_set(user=user, language=picked)
+        language = picked
+    request.session[SESSION_KEY] = language
 
 
 def _recheck_later(user_ids: list[int]) -> None:

@@ -31,15 +31,30 @@ class Route:
     formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Path parameters that take one of a few values."""
     public: bool = False
+    forbidden: bool = False
+    """A page some participants may not open (403), besides forms, which all may refuse."""
 
 
 ROUTES: dict[str, Route] = {
     "meeting-list": Route("My meetings and the texts of their conferences (page)."),
     "meeting-room": Route("A meeting's room (page; the room runs over its socket)."),
+    "meeting-interpret": Route(
+        "The interpreter's console of a meeting (page; interpreters of its booths only).",
+        forbidden=True,
+    ),
     "meeting-media": Route(
         "How to see and hear the meeting's floor: a Janus room, a short-lived token (JSON)."
     ),
     "protocol-constants": Route("The protocol's constants for clients.", public=True),
+    "interface-language": Route(
+        "Choose the interface's language: the participant's own setting once logged in, the"
+        " browser's cookie before; then back to ``next`` (a page of this site).",
+        methods=("post",),
+        form={"language": TEXT, "next": TEXT},
+    ),
+    "javascript-catalog": Route(
+        "The pages' translations in the page's language (a script).", public=True
+    ),
     "api-schema": Route("This document.", public=True),
     "api-protocol": Route("The room socket as an AsyncAPI document.", public=True),
     "meeting-events": Route(
@@ -208,7 +223,7 @@ def _page_responses(route: Route, method: str, has_path_parameters: bool) -> Sch
     }
     if route.query or route.form or method == "post":
         responses["400"] = {"description": "A value the server refuses, with the reason."}
-    if method == "post":
+    if method == "post" or route.forbidden:
         responses["403"] = {"description": "Not the user's to do."}
     if has_path_parameters:
         responses["404"] = {"description": "No such record, or not one the user may read."}

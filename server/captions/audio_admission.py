@@ -9,6 +9,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+from django.utils.translation import gettext_lazy as _
+
 from asr import SAMPLE_RATE
 from server.common.asyncdb import db_async
 from server.common.errors import InvalidInput, PlenaryError
@@ -38,10 +40,16 @@ def stream_parameters(query_string: bytes) -> tuple[str, str | None]:
     query = parse_qs(query_string.decode("latin-1"))
     format = _first(query, "format") or Recording.Format.PCM16
     if format not in Recording.Format.values:
-        raise InvalidInput(f"Unknown audio format {format!r}: use pcm16, webm or ogg.")
+        raise InvalidInput(
+            _("Unknown audio format {format!r}: use pcm16, webm or ogg."), format=format
+        )
     rate = _first(query, "rate")
     if format == Recording.Format.PCM16 and rate not in (None, str(SAMPLE_RATE)):
-        raise InvalidInput(f"PCM16 audio must be {SAMPLE_RATE} Hz mono, not {rate} Hz.")
+        raise InvalidInput(
+            _("PCM16 audio must be {sample_rate} Hz mono, not {rate} Hz."),
+            sample_rate=SAMPLE_RATE,
+            rate=rate,
+        )
     language = _first(query, "language")
     return format, services.check_language_code(language) if language else None
 
@@ -102,17 +110,27 @@ async def audio_admit(watch: FloorWatch, query_string: bytes) -> AudioTurn:
 
 
 async def turn_admit(
-    watch: FloorWatch, format: str, language: str | None, turn_id: int | None = None
+    watch: FloorWatch,
+    format: str,
+    language: str | None,
+    turn_id: int | None = None,
+    channel: str = "",
 ) -> AudioTurn:
     """Open the recording of the turn the watch's participant holds (turn ``turn_id`` when
-    given), or raise what refuses it."""
+    given; with ``channel``, an interpretation channel's audio of it), or raise what
+    refuses it."""
     hub = get_hub()
     # Registered first, then checked: a change of floor from now on reaches the watch.
     member = await hub.attach(watch.meeting.pk, watch)
     try:
-        recording, seq = await db_async(services.recording_open)(
-            meeting=watch.meeting, participant=watch.participant, format=format, turn_id=turn_id
-        )
+        if channel:
+            recording, seq = await db_async(services.channel_recording_open)(
+                meeting=watch.meeting, channel=channel, format=format
+            )
+        else:
+            recording, seq = await db_async(services.recording_open)(
+                meeting=watch.meeting, participant=watch.participant, format=format, turn_id=turn_id
+            )
     except PlenaryError:
         await hub.detach(watch.meeting.pk, member)
         raise

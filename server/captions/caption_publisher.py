@@ -56,8 +56,9 @@ class CaptionPublisher:
         that ended (each moves the settled mark once stored); the finals committed while an
         utterance goes on are held (shown, never stored): its settled text, decoded again
         whole, replaces them. Show the sentence so far, the held finals and the newest draft
-        as one growing line. The stream is then settled as far as the transcriber is, or up
-        to the first words not stored yet (a worker that takes over hears them again)."""
+        as one growing line. The stream is then settled as far as the transcriber is (the
+        start of the utterance going on), or up to the silence before the sentence so far
+        (a worker that takes over hears both again, from before their first sound)."""
         settled = job.transcriber.settled
         ongoing = set(job.transcriber.pieces)
         drafts = [c for c in captions if c.kind == CaptionKind.DRAFT]
@@ -78,8 +79,9 @@ class CaptionPublisher:
         for sentence in ends:
             await self._sentence(job, sentence)
         pending = job.sentences.pending
-        open_start = min([c.start for c in (pending, *job.held[:1]) if c is not None], default=None)
-        job.settled = max(job.settled, settled if open_start is None else min(settled, open_start))
+        if pending is not None:  # heard again from the silence before its first word
+            settled = min(settled, pending.start - job.transcriber.options.preroll)
+        job.settled = max(job.settled, settled)
         finals = len(captions) > len(drafts)
         if drafts or (finals and (pending or job.held)):
             # only the newest draft of a batch is worth showing
@@ -108,6 +110,8 @@ class CaptionPublisher:
         return await _store(job, caption)
 
     async def _translate(self, job: StreamJob, segment: TranscriptSegment) -> None:
+        if segment.channel:  # a booth's interpretation is read in its own language only
+            return
         targets = await db_async(selectors.caption_languages)(segment.meeting_id)
         terms = await db_async(conference_term_base)(job.speaker.conference)
         await asyncio.gather(
@@ -158,6 +162,7 @@ async def draft_send(job: StreamJob, parts: list[Caption]) -> None:
         "speaker": job.speaker.ref,
         "language": parts[-1].language,
         "text": " ".join(part.text for part in parts),
+        "channel": job.recording.channel,
     }
     await ephemeral_send(job.speaker.meeting, draft)
 

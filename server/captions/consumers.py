@@ -7,6 +7,8 @@
 Captions do not travel here: they are room events on the room socket.
 """
 
+from django.utils.translation import gettext
+
 from server.common import metrics
 from server.common.errors import InvalidInput, PlenaryError
 from server.common.values import json_decode
@@ -58,7 +60,7 @@ class AudioConsumer(AdmittedConsumer):
     async def end_of_turn(self) -> None:
         await self.finish()
         await self.send_error(
-            "floor_changed", "The floor has changed: your microphone is no longer taken."
+            "floor_changed", gettext("The floor has changed: your microphone is no longer taken.")
         )
         await self.close(code=CLOSE_FLOOR_CHANGED)
 
@@ -95,7 +97,9 @@ class AudioConsumer(AdmittedConsumer):
         elif kind == "ping":
             await self.send_json({"type": "pong"})
         else:
-            await self.send_error("unknown_type", f"Unknown control message {kind!r}.")
+            await self.send_error(
+                "unknown_type", gettext("Unknown control message {kind!r}.").format(kind=kind)
+            )
 
     # The recognition worker's answers (``TurnAudio.answer``).
     async def asr_opened(self, message: dict[str, object]) -> None:
@@ -144,7 +148,7 @@ class ListenConsumer(AdmittedConsumer):
         await self.send(bytes_data=pcm)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        await self.send_error("unknown_type", "This socket only sends audio.")
+        await self.send_error("unknown_type", gettext("This socket only sends audio."))
 
     async def send_error(self, code: str, text: str) -> None:
         await self.send(text_data=error_wire(code, text))

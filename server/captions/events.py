@@ -38,6 +38,9 @@ class CaptionFinal(EventPayload):
     # Earlier finals of the turn this one replaces: an utterance's settled text (its final
     # pass) in place of the pieces committed while it went on. Empty for a piece.
     replaces: list[int]
+    # Empty: the floor, the speaker's words. Else the language of the interpretation booth
+    # whose voice this is: "interpretation into" that language (docs/captions.md).
+    channel: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class CaptionDraft(TypedDict):
     speaker: ParticipantRef
     language: str
     text: str
+    channel: str  # as CaptionFinal.channel
 
 
 class CaptionStatus(TypedDict):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from asr import (
     SAMPLE_RATE,
@@ -85,11 +86,15 @@ class AudioIntake:
         that cannot be read); a refused frame costs nothing and changes nothing."""
         if len(data) > settings.AUDIO_MAX_FRAME_BYTES:
             raise FrameTooLarge(
-                f"An audio frame is at most {settings.AUDIO_MAX_FRAME_BYTES} bytes; this one "
-                f"was {len(data)}. It was not taken."
+                _(
+                    "An audio frame is at most {audio_max_frame_bytes} bytes; this one was "
+                    "{size}. It was not taken."
+                ),
+                audio_max_frame_bytes=settings.AUDIO_MAX_FRAME_BYTES,
+                size=len(data),
             )
         if self.spent > time.monotonic() - self.opened_at + settings.AUDIO_AHEAD_SECONDS:
-            raise TooFast("Audio is arriving faster than real time; this frame was dropped.")
+            raise TooFast(_("Audio is arriving faster than real time; this frame was dropped."))
         try:
             frame = await self._decode(data)
         except AudioError as exc:

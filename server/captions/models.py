@@ -37,13 +37,20 @@ class Recording(models.Model):
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="When retention removed the file."
     )
+    channel = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="Empty: the floor. Else the language of the interpretation booth heard.",
+    )
 
     class Meta:
         ordering = ["meeting", "started_at", "id"]
 
 
 class TranscriptSegment(models.Model):
-    """A final caption: what a speaker said, in the language they said it."""
+    """A final caption: what a speaker said, in the language they said it; or, on a booth's
+    channel, what its interpreter said of it."""
 
     class Source(models.TextChoices):
         LIVE = "live", "Live recognition"
@@ -62,6 +69,13 @@ class TranscriptSegment(models.Model):
         Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     language = models.CharField(max_length=8)
+    channel = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="Empty: the floor, in the speaker's words. Else the language of the "
+        "interpretation booth whose voice this is (an interpretation into that language).",
+    )
     text = models.TextField()
     words = models.JSONField(default=list, help_text="[[start, end, word], …] in stream seconds.")
     offset_start = models.FloatField(help_text="Seconds from the start of the recording.")

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from asr import AudioError
 from asr.ogg_opus import OggOpusWriter
@@ -124,11 +125,21 @@ class ForwardIntake:
 
 
 class RtpTurn:
-    """Floor turn ``turn_id``'s audio from an RTP forward, from ``start`` to ``stop``."""
+    """Floor turn ``turn_id``'s audio from an RTP forward, from ``start`` to ``stop``; with
+    ``channel``, an interpretation channel's audio of the turn, in ``language``."""
 
-    def __init__(self, meeting: Meeting, participant: Participant, turn_id: int) -> None:
+    def __init__(
+        self,
+        meeting: Meeting,
+        participant: Participant,
+        turn_id: int,
+        channel: str = "",
+        language: str | None = None,
+    ) -> None:
         self.meeting = meeting
         self.turn_id = turn_id
+        self.channel = channel
+        self.language = language
         self.watch = FloorWatch(meeting, participant, self.end_of_turn)
         self.socket = ForwardSocket(settings.RTP_SOURCE_HOST, secrets.randbits(32))
         self.intake = ForwardIntake()
@@ -156,7 +167,9 @@ class RtpTurn:
             raise
 
     async def _open(self) -> None:
-        turn = await turn_admit(self.watch, Recording.Format.OGG, None, self.turn_id)
+        turn = await turn_admit(
+            self.watch, Recording.Format.OGG, self.language, self.turn_id, self.channel
+        )
         layer = get_channel_layer()
         assert layer is not None, "CHANNEL_LAYERS must be configured"
         try:
@@ -229,16 +242,28 @@ def _turn_of(meeting_id: int, turn_id: int) -> tuple[Meeting, Participant]:
         .first()
     )
     if turn is None:
-        raise NotFound(f"Meeting {meeting_id} has no floor turn {turn_id}.")
+        raise NotFound(
+            _("Meeting {meeting_id} has no floor turn {turn_id}."),
+            meeting_id=meeting_id,
+            turn_id=turn_id,
+        )
     return turn.meeting, turn.participant
 
 
-async def rtp_turn_start(meeting_id: int, turn_id: int, forward: Forward) -> RtpTurn:
+async def rtp_turn_start(
+    meeting_id: int,
+    turn_id: int,
+    forward: Forward,
+    channel: str = "",
+    language: str | None = None,
+) -> RtpTurn:
     """Floor turn ``turn_id``'s audio, forwarded by ``forward(host, port, ssrc)``, recorded,
-    relayed and recognised until ``RtpTurn.stop``, or until the floor changes. Raises
-    ``NotFound``, ``Forbidden`` (not the floor's turn), ``Conflict`` (the turn is over, the
-    meeting not open) or ``AudioTaken`` (the speaker's audio socket has the turn)."""
+    relayed and recognised until ``RtpTurn.stop``, or until the floor changes. With
+    ``channel`` (a booth's language) the interpretation channel's audio of the turn, in
+    ``language``: recorded (``Recording.channel``). Raises ``NotFound``, ``Forbidden`` (not
+    the floor's turn), ``Conflict`` (the turn is over, the meeting not open) or
+    ``AudioTaken`` (the turn's audio, or that channel's, comes from elsewhere already)."""
     meeting, participant = await db_async(_turn_of)(meeting_id, turn_id)
-    turn = RtpTurn(meeting, participant, turn_id)
+    turn = RtpTurn(meeting, participant, turn_id, channel, language)
     await turn.start(forward)
     return turn

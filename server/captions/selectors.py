@@ -36,6 +36,7 @@ class CaptionLine(TypedDict):
     turn: int
     speaker: ParticipantRef
     language: str
+    channel: str  # as CaptionFinal.channel
     text: str
     start: str
     end: str
@@ -64,6 +65,7 @@ def recent_captions(
             "turn": s.turn_id,
             "speaker": participant_ref(s.speaker),
             "language": s.language,
+            "channel": s.channel,
             "text": s.text,
             "start": s.started_at.isoformat(),
             "end": s.ended_at.isoformat(),
@@ -159,9 +161,10 @@ def _spoken(segment: TranscriptSegment) -> SpokenSegment:
 
 
 def spoken_segments(meeting: Meeting) -> list[SpokenSegment]:
-    """The meeting's final (not superseded) segments by floor turn and time, in two queries."""
+    """The meeting's final (not superseded) segments of the floor by floor turn and time, in
+    two queries (not its interpretation: ``interpretations``)."""
     segments = (
-        TranscriptSegment.objects.filter(meeting=meeting, superseded=False)
+        TranscriptSegment.objects.filter(meeting=meeting, superseded=False, channel="")
         .prefetch_related("translations")
         .order_by("turn_id", "started_at", "id")
     )
@@ -176,6 +179,26 @@ def spoken_segment(segment_id: int) -> SpokenSegment | None:
 
 
 def spoken_languages(meeting: Meeting) -> set[str]:
-    """The languages spoken in the meeting."""
-    spoken = TranscriptSegment.objects.filter(meeting=meeting).values_list("language", flat=True)
+    """The languages spoken in the meeting (on the floor)."""
+    spoken = TranscriptSegment.objects.filter(meeting=meeting, channel="").values_list(
+        "language", flat=True
+    )
     return set(spoken.distinct())
+
+
+def interpretations(meeting: Meeting) -> dict[int, dict[str, str]]:
+    """What the interpretation booths said of each floor turn: turn → booth language → the
+    text of its final (not superseded) captions on that channel, in order."""
+    segments = (
+        TranscriptSegment.objects.filter(meeting=meeting, superseded=False)
+        .exclude(channel="")
+        .order_by("turn_id", "channel", "started_at", "id")
+        .values_list("turn_id", "channel", "text")
+    )
+    said: dict[int, dict[str, list[str]]] = {}
+    for turn, channel, text in segments:
+        said.setdefault(turn, {}).setdefault(channel, []).append(text)
+    return {
+        turn: {channel: " ".join(texts) for channel, texts in channels.items()}
+        for turn, channels in said.items()
+    }

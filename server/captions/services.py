@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.conferences.models import Meeting, Participant
@@ -46,29 +47,72 @@ def recording_open(
     check: any change of floor comes after it. One audio stream per turn (an audio socket
     or an RTP forward): while another one is open, ``AudioTaken``."""
     if format not in Recording.Format.values:
-        raise InvalidInput(f"Unknown audio format {format!r}.")
+        raise InvalidInput(_("Unknown audio format {format!r}."), format=format)
     with transaction.atomic():
         state = room_lock(meeting)
         meeting.refresh_from_db(fields=["status"])
         turn = state.floor_turn
         if turn_id is not None and (turn is None or turn.pk != turn_id):
-            raise Conflict(f"Floor turn {turn_id} is over: the floor has changed since.")
+            raise Conflict(
+                _("Floor turn {turn_id} is over: the floor has changed since."), turn_id=turn_id
+            )
         if turn is None or turn.participant_id != participant.pk:
-            raise Forbidden("You do not hold the floor: only the speaker's audio is taken.")
+            raise Forbidden(_("You do not hold the floor: only the speaker's audio is taken."))
         if meeting.status != Meeting.Status.OPEN:
-            raise Conflict(f"The meeting is {meeting.get_status_display().lower()}, not open.")
+            raise Conflict(
+                _("The meeting is {status}, not open."), status=meeting.get_status_display().lower()
+            )
         now = timezone.now()
         alive_since = now - timedelta(seconds=AUDIO_SOCKET_GONE_SECONDS)
-        open_sockets = Recording.objects.filter(turn=turn, ended_at__isnull=True)
+        open_sockets = Recording.objects.filter(turn=turn, ended_at__isnull=True, channel="")
         if open_sockets.filter(alive_at__gte=alive_since).exists():
             raise AudioTaken(
-                "Your microphone is already on in another window or device: one audio "
-                "stream per turn. Turn that one off first."
+                _(
+                    "Your microphone is already on in another window or device: one audio "
+                    "stream per turn. Turn that one off first."
+                )
             )
         recording = Recording.objects.create(
             meeting=meeting, turn=turn, path="", format=format, started_at=now, alive_at=now
         )
         recording.path = f"{meeting.pk}/turn-{turn.pk}-{recording.pk}.{EXTENSIONS[format]}"
+        recording.save(update_fields=["path"])
+        return recording, state.last_seq
+
+
+def channel_recording_open(*, meeting: Meeting, channel: str, format: str) -> tuple[Recording, int]:
+    """Start storing what the interpretation booth of language ``channel`` says of the floor
+    turn going on (the media plane forwards the booth's voice), whatever the conference's
+    captions of interpretation: the record keeps every channel (``TurnAudio`` recognises it
+    in that language, captions carrying ``channel``, only where
+    ``Conference.interpretation_captions`` is on). One per channel and turn while it is open
+    (``AudioTaken``); ``Conflict`` when nobody holds the floor."""
+    if format not in Recording.Format.values:
+        raise InvalidInput(_("Unknown audio format {format!r}."), format=format)
+    if not channel:
+        raise InvalidInput(_("A booth's channel is its language; the floor's is recording_open."))
+    with transaction.atomic():
+        state = room_lock(meeting)
+        turn = state.floor_turn
+        if turn is None:
+            raise Conflict(_("Nobody holds the floor: there is nothing to interpret."))
+        if Recording.objects.filter(turn=turn, channel=channel, ended_at__isnull=True).exists():
+            raise AudioTaken(
+                _("The {channel} channel of this turn is already being recorded."), channel=channel
+            )
+        now = timezone.now()
+        recording = Recording.objects.create(
+            meeting=meeting,
+            turn=turn,
+            path="",
+            format=format,
+            started_at=now,
+            alive_at=now,
+            channel=channel,
+        )
+        recording.path = (
+            f"{meeting.pk}/turn-{turn.pk}-{recording.pk}-{channel}.{EXTENSIONS[format]}"
+        )
         recording.save(update_fields=["path"])
         return recording, state.last_seq
 
@@ -122,6 +166,7 @@ def _segment_create(
         speaker=turn.participant,
         delegation_id=turn.delegation_id,
         language=language,
+        channel=recording.channel,
         text=text,
         words=[[round(s, 3), round(e, 3), w] for s, e, w in words],
         offset_start=start,
@@ -168,6 +213,7 @@ def caption_commit(
             end=segment.ended_at.isoformat(),
             agenda_item=turn.agenda_item_id,
             replaces=replaced,
+            channel=recording.channel,
         )
         event = event_append(state=state, payload=final, actor=turn.participant)
         segment.seq = event.seq
@@ -206,7 +252,9 @@ def check_language_code(language: str) -> str:
     """``language`` as an ISO 639 code (``es``, ``pt-br``), or ``InvalidInput``."""
     code = language.strip().lower()
     if not LANGUAGE_CODE.fullmatch(code):
-        raise InvalidInput(f"{language!r} is not a language code such as 'es' or 'fr'.")
+        raise InvalidInput(
+            _("{language!r} is not a language code such as 'es' or 'fr'."), language=language
+        )
     return code
 
 

@@ -1,7 +1,9 @@
 """One floor turn's audio on its way, wherever it comes from (the speaker's audio socket or
 an RTP forward from the media gateway): each frame recorded (``turn_recording``), relayed
 to listeners (``relay``) and recognised (``link``), the room told how recognition goes, and
-the whole flushed when the turn's audio ends."""
+the whole flushed when the turn's audio ends. An interpretation channel's audio of the turn
+(the recording's ``channel``) is recorded, not relayed, and recognised in the booth's
+language where the conference has captions of interpretation."""
 
 import asyncio
 import logging
@@ -10,7 +12,7 @@ from channels.layers import BaseChannelLayer
 from django.conf import settings
 
 from server.common.asyncdb import db_async
-from server.conferences.models import Meeting
+from server.conferences.models import Conference, Meeting
 from server.rooms.events import PROTOCOL_VERSION
 from server.rooms.hub import ephemeral_send, get_hub
 
@@ -25,6 +27,12 @@ from .speech import speech_engines_loading
 from .turn_recording import TurnRecording
 
 logger = logging.getLogger(__name__)
+
+
+def interpretation_captioned(meeting: Meeting) -> bool:
+    """Whether the meeting's conference recognises its interpretation booths."""
+    conference = Conference.objects.filter(meetings=meeting.pk, interpretation_captions=True)
+    return conference.exists()
 
 
 class TurnAudio:
@@ -56,6 +64,8 @@ class TurnAudio:
             self.recorder.gap,
             starting=speech_engines_loading,
         )
+        self.channel = turn.recording.channel  # "" the floor, else a booth's language
+        self.recognised = not self.channel
         self.ending = False
         self.ticker: asyncio.Task[None] | None = None
         # Audio and the worker's answers one at a time, as a consumer handles its messages:
@@ -75,9 +85,12 @@ class TurnAudio:
         turn's watch from the turn's ``seq`` on."""
         languages = await db_async(conference_languages)(meeting)
         audio = cls(layer, reply, meeting, turn, languages, speaker)
-        if settings.ASR_WORKERS == "embedded":
-            embedded_worker_start()
-        await audio.link.open()
+        if audio.channel:
+            audio.recognised = await db_async(interpretation_captioned)(meeting)
+        if audio.recognised:
+            if settings.ASR_WORKERS == "embedded":
+                embedded_worker_start()
+            await audio.link.open()
         audio.ticker = asyncio.create_task(audio.tick())
         await get_hub().sync(meeting.pk, turn.member, turn.seq)
         return audio
@@ -88,9 +101,10 @@ class TurnAudio:
             if self.ending:
                 return
             at = self.recorder.write(frame)
-            if frame.pcm:
+            if frame.pcm and not self.channel:
                 turn = self.turn.recording.turn_id
                 await frame_send(self.layer, self.meeting.pk, turn, frame.pcm)
+            if frame.pcm and self.recognised:
                 await self.link.audio(at, frame.pcm)
 
     async def answer(self, message: dict[str, object]) -> None:
@@ -124,7 +138,8 @@ class TurnAudio:
         while True:
             await asyncio.sleep(1.0)
             try:
-                await self.link.check()
+                if self.recognised:
+                    await self.link.check()
                 await self.recorder.save_if_due()
             except Exception:
                 logger.exception("turn audio of meeting %s: housekeeping failed", self.meeting.pk)
@@ -139,6 +154,8 @@ class TurnAudio:
         await get_hub().detach(self.meeting.pk, self.turn.member)
         async with self.one_at_a_time:  # after the frame being taken, if any
             await self.recorder.close()
+            if not self.recognised:
+                return
             try:
                 await self.link.close()
             except Exception:  # the layer itself may be what failed: the worker times out

@@ -1,9 +1,10 @@
 """Recognition workers: floor audio in, captions out (docs/captions.md).
 
 A worker takes streams from the shared ``STREAMS_CHANNEL`` while it has room for them,
-feeds each stream's audio to its own ``StreamingTranscriber`` in a small thread pool (never
-on the event loop), commits finals through ``services.caption_commit`` (stored, sequenced,
-broadcast on commit), translates each final into the languages of the people present, and
+feeds each stream's audio to its own ``StreamingTranscriber`` in a thread pool (never on
+the event loop; a thread per stream when the engine batches the decodes due together),
+commits finals through ``services.caption_commit`` (stored, sequenced, broadcast on
+commit), translates each final into the languages of the people present, and
 sends drafts to the room as ephemeral messages. When an utterance ends, its settled text
 (the transcriber's final pass over all of it) is committed in place of the finals committed
 while it went on, and translated. A stream that falls behind skips drafts; its finals and
@@ -31,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from channels.layers import BaseChannelLayer
 from django.conf import settings
 
-from asr import SAMPLE_RATE, AudioError, StreamingOptions, StreamingTranscriber
+from asr import SAMPLE_RATE, AudioError, StreamingOptions, StreamingTranscriber, Transcriber
 from server.common import metrics
 from server.common.asyncdb import db_async
 
@@ -73,7 +74,8 @@ class RecognitionWorker:
         self.jobs: dict[str, StreamJob] = {}
         self.engines: SpeechEngines | None = None
         self.publisher: CaptionPublisher | None = None
-        self.recognition = ThreadPoolExecutor(threads, thread_name_prefix="asr")
+        self.threads = threads
+        self.recognition = ThreadPoolExecutor(1, thread_name_prefix="asr-load")
         self.translation = ThreadPoolExecutor(2, thread_name_prefix="translate")
         self.capacity = asyncio.Semaphore(max_streams)
         self.ready = asyncio.Event()
@@ -83,6 +85,10 @@ class RecognitionWorker:
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         self.engines = await loop.run_in_executor(self.recognition, self.load)
+        self.recognition.shutdown()
+        self.recognition = ThreadPoolExecutor(
+            self._streams_at_once(self.engines.transcriber), thread_name_prefix="asr"
+        )
         self.publisher = CaptionPublisher(self.engines.router, self.translation, self._spawn)
         # The default prefix: channels-redis reads all of a process's channels through one
         # list per prefix under one lock, so a second prefix would wait on the first.
@@ -98,6 +104,12 @@ class RecognitionWorker:
                 task.cancel()
             self.recognition.shutdown(wait=False, cancel_futures=True)
             self.translation.shutdown(wait=False, cancel_futures=True)
+
+    def _streams_at_once(self, engine: Transcriber) -> int:
+        """Threads that recognise: ``threads``, or one per stream when the engine batches
+        the calls they make at the same time (its encoder and decoder then run once for all
+        the streams whose decodes are due together, asr/engines/batching.py)."""
+        return max(self.threads, self.max_streams) if engine.batching else self.threads
 
     def _spawn(self, coroutine: Coroutine[object, object, None]) -> None:
         task = asyncio.create_task(coroutine)
@@ -124,7 +136,8 @@ class RecognitionWorker:
             logger.info("stream %s: its audio socket has gone; request dropped", request["stream"])
             return
         options = StreamingOptions(
-            language=request["language"],
+            # A booth's channel is recognised in the booth's language.
+            language=recording.channel or request["language"],
             languages=tuple(request["languages"]),
             hotwords=speaker.hotwords,
         )

@@ -10,6 +10,7 @@ Every string and integer goes through the checks of ``server.common.values``.
 from collections.abc import Mapping
 from typing import Annotated, TypeVar
 
+from django.utils.translation import gettext_lazy as _
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -88,14 +89,14 @@ def _path(loc: tuple[int | str, ...]) -> str:
 
 
 _EXPECTED = {
-    "string_type": "a string",
-    "int_type": "an integer",
-    "bool_type": "true or false",
-    "float_type": "a number",
-    "list_type": "a list",
-    "tuple_type": "a list",
-    "dict_type": "an object",
-    "model_type": "an object",
+    "string_type": _("a string"),
+    "int_type": _("an integer"),
+    "bool_type": _("true or false"),
+    "float_type": _("a number"),
+    "list_type": _("a list"),
+    "tuple_type": _("a list"),
+    "dict_type": _("an object"),
+    "model_type": _("an object"),
 }
 
 
@@ -103,13 +104,25 @@ def schema_error(error: ErrorDetails) -> ProtocolError:
     where = _path(error["loc"])
     kind = error["type"]
     if kind == "missing":
-        return ProtocolError("missing_field", f"The field '{where}' is required.")
+        return ProtocolError("missing_field", _("The field '{where}' is required."), where=where)
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return ProtocolError("wrong_type", f"The field '{where}' must be one of: {expected}.")
+        return ProtocolError(
+            "wrong_type",
+            _("The field '{where}' must be one of: {expected}."),
+            where=where,
+            expected=expected,
+        )
     if kind in _EXPECTED:
         found = type(error["input"]).__name__
         return ProtocolError(
-            "wrong_type", f"The field '{where}' must be {_EXPECTED[kind]}, not {found}."
+            "wrong_type",
+            _("The field '{where}' must be {expected}, not {found}."),
+            where=where,
+            expected=_EXPECTED[kind],
+            found=found,
         )
-    return ProtocolError("invalid", f"The field '{where}': {error['msg']}.")
+    # pydantic's own words stay English; what is around them is translated
+    return ProtocolError(
+        "invalid", _("The field '{where}': {problem}."), where=where, problem=error["msg"]
+    )

@@ -17,6 +17,8 @@ from typing import Concatenate, ParamSpec
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from .errors import InvalidInput, ProtocolError, WrongType
 
@@ -31,19 +33,29 @@ _DECIMAL = re.compile("[0-9]{1,19}")  # ASCII digits only: str.isdigit() takes '
 _NEWLINES = re.compile("\r\n?")
 
 
-def text_check(value: str, name: str) -> str:
+def text_check(value: str, name: StrOrPromise) -> str:
     found = _FORBIDDEN.search(value)
     if found is not None:
         raise InvalidInput(
-            f"'{name}' holds the control character U+{ord(found.group()):04X} at position "
-            f"{found.start()}: text may hold tabs and newlines, no other control character."
+            _(
+                "'{name}' holds the control character U+{codepoint:04X} at position {position}: "
+                "text may hold tabs and newlines, no other control character."
+            ),
+            name=name,
+            codepoint=ord(found.group()),
+            position=found.start(),
         )
     return value
 
 
 def integer_check(value: int, name: str) -> int:
     if not INTEGER_MIN <= value <= INTEGER_MAX:
-        raise WrongType(f"'{name}' must be an integer between {INTEGER_MIN} and {INTEGER_MAX}.")
+        raise WrongType(
+            _("'{name}' must be an integer between {integer_min} and {integer_max}."),
+            name=name,
+            integer_min=INTEGER_MIN,
+            integer_max=INTEGER_MAX,
+        )
     return value
 
 
@@ -58,25 +70,29 @@ def decimal_or_none(raw: str) -> int | None:
 def integer_parse(raw: str, name: str) -> int:
     """A non-negative integer written in a query string or a form."""
     if _DECIMAL.fullmatch(raw) is None:
-        raise WrongType(f"'{name}' must be a whole number written with the digits 0 to 9.")
+        raise WrongType(
+            _("'{name}' must be a whole number written with the digits 0 to 9."), name=name
+        )
     return integer_check(int(raw), name)
 
 
 def _no_constant(name: str) -> float:
-    raise ProtocolError("bad_json", f"{name} is not a number JSON knows.")
+    raise ProtocolError("bad_json", _("{name} is not a number JSON knows."), name=name)
 
 
 def _integer(raw: str) -> int:
     """Refused by its length first: int() raises a ValueError beyond 4300 digits."""
     if len(raw) > 100:
-        raise WrongType(f"An integer of {len(raw)} digits is larger than any stored number.")
+        raise WrongType(
+            _("An integer of {digits} digits is larger than any stored number."), digits=len(raw)
+        )
     return int(raw)
 
 
 def _finite(raw: str) -> float:
     value = float(raw)
     if not math.isfinite(value):
-        raise ProtocolError("bad_json", f"A number is too large: {raw[:20]}.")
+        raise ProtocolError("bad_json", _("A number is too large: {number}."), number=raw[:20])
     return value
 
 
@@ -89,9 +105,11 @@ def json_decode(raw: str | bytes, root: str, *, texts: bool = True) -> object:
             raw, parse_constant=_no_constant, parse_float=_finite, parse_int=_integer
         )
     except json.JSONDecodeError as exc:
-        raise ProtocolError("bad_json", f"The message is not valid JSON: {exc.msg}.") from exc
+        raise ProtocolError(
+            "bad_json", _("The message is not valid JSON: {msg}."), msg=exc.msg
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise ProtocolError("bad_json", "The message is not UTF-8.") from exc
+        raise ProtocolError("bad_json", _("The message is not UTF-8.")) from exc
     except RecursionError as exc:
         raise _too_deep() from exc
     _values_check(value, root, texts)
@@ -99,7 +117,9 @@ def json_decode(raw: str | bytes, root: str, *, texts: bool = True) -> object:
 
 
 def _too_deep() -> ProtocolError:
-    return ProtocolError("bad_message", f"The message nests more than {MAX_DEPTH} levels.")
+    return ProtocolError(
+        "bad_message", _("The message nests more than {depth} levels."), depth=MAX_DEPTH
+    )
 
 
 def _values_check(value: object, root: str, texts: bool) -> None:

@@ -14,7 +14,14 @@ class DelegationInline(admin.TabularInline[Delegation, Conference]):
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin[Conference]):
     formfield_overrides = TEXT_CHECKED
-    list_display = ["title", "starts_on", "ends_on", "venue", "camera_gallery"]
+    list_display = [
+        "title",
+        "starts_on",
+        "ends_on",
+        "venue",
+        "camera_gallery",
+        "interpretation_captions",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DelegationInline]
 

@@ -62,6 +62,12 @@ PEOPLE = [
     ("japan", "Mr. Hiroshi Sato", "JPN", Role.DELEGATE, "en"),
     ("eu", "Ms. Katrin Weber", "EU", Role.DELEGATE, "en"),
     ("wmo", "Dr. Li Wei", "WMO", Role.OBSERVER, "en"),
+    # The interpretation booths' (server/interpretation/demo.py assigns them): en, es, fr
+    ("interpreter-en-1", "Ms. Helen Carter (EN booth)", None, Role.INTERPRETER, "en"),
+    ("interpreter-es-1", "Sra. Marta Ruiz (ES booth)", None, Role.INTERPRETER, "es"),
+    ("interpreter-es-2", "Sr. Pablo Ortega (ES booth)", None, Role.INTERPRETER, "es"),
+    ("interpreter-fr-1", "Mme Sophie Laurent (FR booth)", None, Role.INTERPRETER, "fr"),
+    ("interpreter-fr-2", "M. Julien Moreau (FR booth)", None, Role.INTERPRETER, "fr"),
 ]
 PLENARY_AGENDA = [
     ("1", "Opening of the session"),

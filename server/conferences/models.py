@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Conference(models.Model):
@@ -22,6 +23,11 @@ class Conference(models.Model):
         help_text="Show the delegations' cameras as a gallery beside the floor (their audio "
         "muted): only the floor holder is heard.",
     )
+    interpretation_captions = models.BooleanField(
+        default=False,
+        help_text="Recognise each live interpretation booth in its language and show its "
+        'captions as "interpretation into …" beside machine translation.',
+    )
 
     class Meta:
         ordering = ["-starts_on"]
@@ -32,9 +38,9 @@ class Conference(models.Model):
 
 class Delegation(models.Model):
     class Kind(models.TextChoices):
-        MEMBER_STATE = "member_state", "Member state"
-        ORGANISATION = "organisation", "Organisation"
-        OBSERVER = "observer", "Observer"
+        MEMBER_STATE = "member_state", _("Member state")
+        ORGANISATION = "organisation", _("Organisation")
+        OBSERVER = "observer", _("Observer")
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="delegations")
     code = models.CharField(max_length=16, help_text="Short code, e.g. BRA or EU")
@@ -53,13 +59,14 @@ class Delegation(models.Model):
 
 class Participant(models.Model):
     class Role(models.TextChoices):
-        CHAIR = "chair", "Chair"
-        VICE_CHAIR = "vice_chair", "Vice-chair"
-        FACILITATOR = "facilitator", "Facilitator"
-        DELEGATE = "delegate", "Delegate"
-        ADVISER = "adviser", "Adviser"
-        SECRETARIAT = "secretariat", "Secretariat"
-        OBSERVER = "observer", "Observer"
+        CHAIR = "chair", _("Chair")
+        VICE_CHAIR = "vice_chair", _("Vice-chair")
+        FACILITATOR = "facilitator", _("Facilitator")
+        DELEGATE = "delegate", _("Delegate")
+        ADVISER = "adviser", _("Adviser")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        OBSERVER = "observer", _("Observer")
+        INTERPRETER = "interpreter", _("Interpreter")
 
     conference = models.ForeignKey(
         Conference, on_delete=models.CASCADE, related_name="participants"
@@ -93,15 +100,15 @@ class Participant(models.Model):
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):
-        PLENARY = "plenary", "Plenary"
-        INFORMAL = "informal", "Informal consultation"
-        CLOSED = "closed", "Closed session"
+        PLENARY = "plenary", _("Plenary")
+        INFORMAL = "informal", _("Informal consultation")
+        CLOSED = "closed", _("Closed session")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        OPEN = "open", "Open"
-        SUSPENDED = "suspended", "Suspended"
-        CLOSED = "closed", "Closed"
+        SCHEDULED = "scheduled", _("Scheduled")
+        OPEN = "open", _("Open")
+        SUSPENDED = "suspended", _("Suspended")
+        CLOSED = "closed", _("Closed")
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(max_length=200)

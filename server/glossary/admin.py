@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from server.captions.services import check_language_code
 from server.common.errors import InvalidInput
@@ -27,7 +29,7 @@ class GlossaryTermForm(forms.ModelForm[GlossaryTerm]):
 
     def clean_term(self) -> str:
         try:
-            return check_forms(self.cleaned_data["term"], "The term")
+            return check_forms(self.cleaned_data["term"], _("The term"))
         except InvalidInput as exc:
             raise ValidationError(exc.message) from exc
 
@@ -37,7 +39,9 @@ class GlossaryTermForm(forms.ModelForm[GlossaryTerm]):
             raise ValidationError('Language → forms, e.g. {"es": "Señora Presidenta{f}"}.')
         try:
             return {
-                str(code): check_forms(str(cell), f"The {code} equivalent")
+                str(code): check_forms(
+                    str(cell), format_lazy(_("The {language} equivalent"), language=code)
+                )
                 for code, cell in equivalents.items()
             }
         except InvalidInput as exc:

@@ -6,6 +6,8 @@
 | add, change or remove a term | the secretariat |
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import Forbidden
 from server.conferences.models import Participant
 from server.conferences.roles import is_secretariat
@@ -17,4 +19,4 @@ def may_edit(participant: Participant) -> bool:
 
 def check_edit(participant: Participant) -> None:
     if not may_edit(participant):
-        raise Forbidden("Only the secretariat edits the conference's glossary.")
+        raise Forbidden(_("Only the secretariat edits the conference's glossary."))

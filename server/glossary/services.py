@@ -7,6 +7,9 @@ from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from asr import Term, default_term_base
 from asr.translate.terms import read_forms, write_forms
@@ -48,17 +51,22 @@ def glossary_seed(conference: Conference) -> Glossary:
     return glossary
 
 
-def check_forms(cell: str, what: str) -> str:
+def check_forms(cell: str, what: StrOrPromise) -> str:
     """``cell`` as forms (``Señora Presidenta{f}|Presidenta{f}``), written the one way, or
     ``InvalidInput`` saying what is wrong with ``what``."""
     if len(cell) > MAX_FORMS_CHARS:
-        raise InvalidInput(f"{what} is longer than {MAX_FORMS_CHARS} characters.")
+        raise InvalidInput(
+            _("{what} is longer than {max_forms_chars} characters."),
+            what=what,
+            max_forms_chars=MAX_FORMS_CHARS,
+        )
     forms = read_forms(text_check(cell, what))
     if not forms:
-        raise InvalidInput(f"{what} is empty.")
+        raise InvalidInput(_("{what} is empty."), what=what)
     if any(NOT_IN_A_FORM.search(form.text) for form in forms):
         raise InvalidInput(
-            f"{what}: a gender tag is {{f}}, {{mp}} or {{fp}}, after the form it belongs to."
+            _("{what}: a gender tag is {{f}}, {{mp}} or {{fp}}, after the form it belongs to."),
+            what=what,
         )
     return write_forms(forms)
 
@@ -67,22 +75,24 @@ def _checked(
     language: str, term: str, equivalents: Mapping[str, str]
 ) -> tuple[str, str, dict[str, str]]:
     language = check_language_code(language)
-    written = check_forms(term, "The term")
+    written = check_forms(term, _("The term"))
     checked: dict[str, str] = {}
     for code, cell in equivalents.items():
         if cell.strip():
             other = check_language_code(code)
             if other != language:
-                checked[other] = check_forms(cell, f"The {other} equivalent")
+                checked[other] = check_forms(
+                    cell, format_lazy(_("The {language} equivalent"), language=other)
+                )
     if not checked:
-        raise InvalidInput("Give the term's equivalent in at least one other language.")
+        raise InvalidInput(_("Give the term's equivalent in at least one other language."))
     return language, written, checked
 
 
 def _check_actor(actor: Participant, conference: Conference) -> None:
     check_edit(actor)
     if actor.conference_id != conference.pk:
-        raise NotFound("No such conference in yours.")
+        raise NotFound(_("No such conference in yours."))
 
 
 def _folded(cell: str) -> set[str]:
@@ -95,7 +105,11 @@ def _check_unique(glossary: Glossary, row: GlossaryTerm, language: str, written:
     others = GlossaryTerm.objects.filter(glossary=glossary, language=language).exclude(pk=row.pk)
     for other in others.only("term"):
         if forms & _folded(other.term):
-            raise Conflict(f"“{other.term}” ({language}) is already in the glossary: change it.")
+            raise Conflict(
+                _("“{term}” ({language}) is already in the glossary: change it."),
+                term=other.term,
+                language=language,
+            )
 
 
 def glossary_term_save(
@@ -136,4 +150,4 @@ def glossary_term_delete(*, actor: Participant, conference: Conference, term_id:
 
 
 def _missing() -> GlossaryTerm:
-    raise NotFound("No such term in this glossary (removed meanwhile?).")
+    raise NotFound(_("No such term in this glossary (removed meanwhile?)."))

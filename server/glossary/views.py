@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from server.captions.selectors import language_name
@@ -102,7 +103,7 @@ def term_save(request: HttpRequest, slug: str) -> HttpResponse:
             term=request.POST.get("term", ""),
             equivalents=equivalents,
         )
-        return f"“{saved.term}” saved: captions translate it so from now on."
+        return _("“{term}” saved: captions translate it so from now on.").format(term=saved.term)
 
     return _changed(request, conference, save)
 
@@ -115,6 +116,6 @@ def term_delete(request: HttpRequest, slug: str) -> HttpResponse:
 
     def delete() -> str:
         term = services.glossary_term_delete(actor=reader, conference=conference, term_id=term_id)
-        return f"“{term}” removed from the glossary."
+        return _("“{term}” removed from the glossary.").format(term=term)
 
     return _changed(request, conference, delete)

@@ -1,6 +1,7 @@
-"""Plenary's control of Janus: the VideoRoom plugin through the admin API, without a Janus
-session (``message_plugin`` with ``admin_secret``; docs/media.md, "Authority"). Only the
-server talks to this API; it listens on the loopback or a private network."""
+"""Plenary's control of Janus: its plugins (the VideoRoom here; interpretation's AudioBridge
+and Streaming in ``channels``) through the admin API, without a Janus session
+(``message_plugin`` with ``admin_secret``; docs/media.md, "Authority"). Only the server
+talks to this API; it listens on the loopback or a private network."""
 
 import hashlib
 import hmac
@@ -28,11 +29,21 @@ class JanusError(Exception):
         self.code = code
 
 
+def _derived(purpose: str, room: int) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{purpose}:{room}".encode(), hashlib.sha256).hexdigest()
+
+
 def room_secret(room: int) -> str:
     """The room's secret (``kick``, ``moderate``, ``destroy``): derived from the server's
     key, so every server process knows it and nothing is stored."""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"janus-room:{room}".encode(), hashlib.sha256).hexdigest()
+    return _derived("janus-room", room)
+
+
+def room_pin(room: int) -> str:
+    """The pin of a booth room or channel mountpoint: only the signalling proxy adds it to
+    the requests it relays (pages never hold it)."""
+    return _derived("janus-pin", room)
 
 
 def _response(reply: JSON) -> dict[str, JSON]:
@@ -76,9 +87,11 @@ class JanusAdmin:
             raise JanusError(f"unexpected answer to info: {reply!r}"[:200])
         return reply
 
-    async def message_plugin(self, request: dict[str, JSON]) -> dict[str, JSON]:
+    async def message_plugin(
+        self, request: dict[str, JSON], plugin: str = PLUGIN
+    ) -> dict[str, JSON]:
         return _response(
-            await self._post({"janus": "message_plugin", "plugin": PLUGIN, "request": request})
+            await self._post({"janus": "message_plugin", "plugin": plugin, "request": request})
         )
 
     async def room_create(self, room: int, *, bitrate: int = 600_000) -> bool:

@@ -4,7 +4,10 @@
 Admitted like the room socket; each message is vetted (``signalling``) and relayed to
 Janus's WebSocket transport, and Janus's answers come back unchanged. The socket also
 watches the room: when the floor moves on it cuts this participant's publisher (a kick
-through the admin API), and it applies the chair's mute to it."""
+through the admin API), and it applies the chair's mute to it. For an interpreter in a
+booth room it follows the booth's state (``interpretation.booth``): unmuted in the booth's
+mix while they hold its live microphone and have not coughed, muted otherwise; and it tells
+interpretation when their media joins or leaves a booth (the presence hooks)."""
 
 import asyncio
 import json
@@ -13,6 +16,7 @@ from collections.abc import Coroutine
 
 import websockets
 from django.conf import settings
+from django.utils.translation import gettext
 from websockets.asyncio.client import ClientConnection
 
 from server.captions.audio_admission import FLOOR_ENDING
@@ -20,24 +24,33 @@ from server.common.asyncdb import db_async
 from server.common.errors import PlenaryError
 from server.common.json_types import JSON
 from server.common.values import json_decode
+from server.interpretation.events import InterpretationEventType
+from server.interpretation.services import (
+    booth_interpreter_connected,
+    booth_interpreter_disconnected,
+)
 from server.rooms import selectors as room_selectors
 from server.rooms.admission import AdmittedConsumer, close_code
 from server.rooms.hub import Member, get_hub
 from server.rooms.models import RoomState
 
 from .admin import JanusAdmin, JanusError
+from .channels import ChannelAdmin
 from .events import MediaEvent
-from .forwarding import FloorForward
-from .rooms import room_ensure
+from .forwarding import ChannelForward, FloorForward
+from .rooms import booth_rooms, media_room, room_ensure
 from .selectors import (
+    booth_voice,
     camera_for,
     camera_publisher_id,
+    channel_access,
     floor_holder,
     is_camera_id,
+    live_channels,
     publisher_display,
     publisher_id,
 )
-from .signalling import INVALID_JSON, Publisher, Refused, SignallingGate
+from .signalling import INVALID_JSON, Channels, Publisher, Refused, SignallingGate
 from .tokens import core_token
 
 logger = logging.getLogger(__name__)
@@ -81,10 +94,18 @@ class RoomWatch:
         kind = event.get("type")
         if kind in FLOOR_ENDING:
             self.run(self.consumer.floor_changed())
+            self.run(self.consumer.channel_records())
         elif kind == MediaEvent.MUTED:
             data = event.get("data", {})
             participant = data.get("participant", {}).get("id")
             self.run(self.consumer.muted(participant, bool(data.get("muted"))))
+        elif kind == InterpretationEventType.BOOTH:
+            data = event.get("data", {})
+            live, channel = data.get("live") or {}, data.get("channel")
+            if isinstance(channel, int):  # the event says who is heard: no read on the way
+                heard = live.get("id") == self.consumer.participant.pk and not data.get("muted")
+                self.run(self.consumer.booth_voice({channel: heard}))
+            self.run(self.consumer.channel_records())
 
     def run(self, work: Coroutine[object, object, None]) -> None:
         # Not awaited here: the hub delivers to every socket of the room in turn.
@@ -104,6 +125,9 @@ class MediaConsumer(AdmittedConsumer):
     pump: asyncio.Task[None] | None = None
     member: Member | None = None
     forward: FloorForward | None = None
+    voice: asyncio.Lock | None = None  # one change of the interpreter's voice at a time
+    records: asyncio.Lock | None = None  # one look at the channels' recordings at a time
+    channel_forwards: dict[int, ChannelForward]
 
     async def connect(self) -> None:
         offered = self.scope.get("subprotocols", [])
@@ -116,18 +140,28 @@ class MediaConsumer(AdmittedConsumer):
             await self.close(code=close_code(exc))
             return
         self.admin = JanusAdmin()
+        self.channels = ChannelAdmin(self.admin)
+        self.voice = asyncio.Lock()
+        self.records = asyncio.Lock()
+        self.channel_forwards = {}
         try:
-            self.room = await room_ensure(meeting_id, self.admin)
+            booths = await db_async(booth_rooms)(meeting_id)
+            self.room = await room_ensure(meeting_id, self.admin, booths)
             self.upstream = await websockets.connect(
                 settings.JANUS_WS_URL, subprotocols=[websockets.Subprotocol(SUBPROTOCOL)]
             )
         except (JanusError, OSError, websockets.WebSocketException) as exc:
             logger.warning("meeting %s: Janus unavailable: %s", meeting_id, exc)
-            await self.send_error("media_unavailable", "The media server does not answer.")
+            await self.send_error("media_unavailable", gettext("The media server does not answer."))
             await self.close(code=CLOSE_JANUS_UNAVAILABLE)
             return
         self.gate = SignallingGate(
-            self.room, core_token, self.floor_publisher, self.camera_publisher, self.gallery_full
+            self.room,
+            core_token,
+            self.floor_publisher,
+            self.camera_publisher,
+            self.gallery_full,
+            self.channel_access,
         )
         self.watch = RoomWatch(self)
         self.pump = asyncio.create_task(self.relay_answers(self.upstream))
@@ -149,6 +183,9 @@ class MediaConsumer(AdmittedConsumer):
             return None
         display = await db_async(publisher_display)(self.participant)
         return Publisher(camera["id"], display, audio=False, may_send=camera["publish"])
+
+    async def channel_access(self) -> Channels:
+        return await db_async(channel_access)(self.meeting, self.participant)
 
     async def gallery_full(self) -> bool:
         """Whether the gallery shows its most cameras already, this participant's aside."""
@@ -189,6 +226,9 @@ class MediaConsumer(AdmittedConsumer):
                 reply = json.loads(text)
                 if self.gate.answered(reply):  # the floor may have moved on since the join
                     self.watch.run(self.floor_changed())
+                booth = self.gate.booth_news(reply)
+                if booth is not None:
+                    self.watch.run(self.booth_presence(joined=booth[1]))
                 if (
                     isinstance(reply, dict)
                     and reply.get("janus") == "webrtcup"
@@ -251,6 +291,66 @@ class MediaConsumer(AdmittedConsumer):
             except JanusError as exc:
                 logger.warning("meeting %s: mute not applied: %s", self.meeting.pk, exc)
 
+    async def booth_presence(self, *, joined: bool) -> None:
+        """This interpreter's media joined (or left) a booth room: interpretation hears of it
+        (it may give or take the live microphone), and the booth's mix has their voice as
+        the booth's state says."""
+        hook = booth_interpreter_connected if joined else booth_interpreter_disconnected
+        await db_async(hook)(self.meeting.pk, self.participant.pk)
+        if joined:
+            await self.booth_voice()
+        await self.channel_records()
+
+    async def booth_voice(self, heard: dict[int, bool] | None = None) -> None:
+        """Unmute this interpreter in the booth rooms they joined where they hold the live
+        microphone and have not coughed; mute them in the others. ``heard``: booth channel
+        → whether they are heard there, as an ``interpretation.booth`` event says (a
+        handover: the new holder's socket unmutes as the old holder's mutes, on the same
+        event); None: every booth, as the database says now. One change at a time, in the
+        order of the events."""
+        if not self.gate.booths or self.voice is None:
+            return
+        async with self.voice:
+            if heard is None:
+                now = await db_async(booth_voice)(self.meeting, self.participant)
+            else:
+                now = {media_room(self.meeting.pk, c): on for c, on in heard.items()}
+            for room in sorted(set(self.gate.booths.values()) & now.keys()):
+                try:
+                    await self.channels.booth_mute(room, self.participant.pk, mute=not now[room])
+                except JanusError as exc:
+                    logger.warning("meeting %s: booth voice not applied: %s", self.meeting.pk, exc)
+
+    async def channel_records(self) -> None:
+        """Record each live booth's channel for the floor turn: a forward of the booth's mix
+        per booth and turn, started by a media socket in that booth room (the first to ask
+        holds it: the others are told ``AudioTaken``), stopped when the turn ends or the
+        booth has no live holder. Sockets in no booth (listeners) read nothing."""
+        if self.records is None or not (self.gate.booths or self.channel_forwards):
+            return
+        async with self.records:
+            live = await db_async(live_channels)(self.meeting)
+            _, turn, _ = await _floor_state(self.meeting.pk)
+            joined = set(self.gate.booths.values())
+            for room, forward in list(self.channel_forwards.items()):
+                if room not in joined or room not in live or not forward.live(turn):
+                    del self.channel_forwards[room]
+                    await forward.stop()
+            for room in sorted(joined & live.keys() - self.channel_forwards.keys()):
+                await self.channel_record(room, live[room], turn)
+
+    async def channel_record(self, room: int, language: str, turn: int | None) -> None:
+        forward = ChannelForward(self.channels, room, language)
+        forward.turn_id = turn
+        meeting = self.meeting.pk
+        try:
+            if await forward.start(meeting):
+                self.channel_forwards[room] = forward
+        except PlenaryError as exc:  # another socket records it; the turn is over…
+            logger.debug("meeting %s: channel %s not recorded here: %s", meeting, room, exc)
+        except (JanusError, OSError) as exc:
+            logger.warning("meeting %s: channel %s not recorded: %s", meeting, room, exc)
+
     async def forward_stop(self) -> None:
         forward, self.forward = self.forward, None
         if forward is not None:
@@ -261,9 +361,15 @@ class MediaConsumer(AdmittedConsumer):
         if member is not None:
             await get_hub().detach(self.meeting.pk, member)
         await self.forward_stop()
+        forwards, self.channel_forwards = getattr(self, "channel_forwards", {}), {}
+        for forward in forwards.values():
+            await forward.stop()
         upstream, self.upstream = self.upstream, None
         if upstream is not None:
             await upstream.close()  # Janus ends the sessions of this connection
+        gate: SignallingGate | None = getattr(self, "gate", None)  # None: never connected
+        for _ in gate.booths_gone() if gate is not None else []:  # out of the booths now
+            await db_async(booth_interpreter_disconnected)(self.meeting.pk, self.participant.pk)
         if self.pump is not None and self.pump is not asyncio.current_task():
             self.pump.cancel()
 

@@ -1,4 +1,5 @@
-"""The configuration of the Janus Plenary runs (docs/media.md): the VideoRoom plugin and the
+"""The configuration of the Janus Plenary runs (docs/media.md): the VideoRoom plugin (the
+floor), the AudioBridge and Streaming plugins (interpretation's booths and channels), and the
 WebSocket and HTTP transports only (linked into folders of their own), the APIs on the
 loopback (or the private address ``PLENARY_JANUS_BIND``), the admin API behind
 ``admin_secret``, signed tokens, and the ICE settings of the deployment."""
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 JANUS_LIBRARIES = Path("/usr/lib/x86_64-linux-gnu/janus")
-PLUGINS = ("libjanus_videoroom.so",)
+PLUGINS = ("libjanus_videoroom.so", "libjanus_audiobridge.so", "libjanus_streaming.so")
 TRANSPORTS = ("libjanus_websockets.so", "libjanus_http.so")
 
 
@@ -107,6 +108,20 @@ def janus_config_write(directory: Path, config: JanusConfig) -> Path:
         },
         "janus.plugin.videoroom.jcfg": {
             "general": {"admin_key": config.admin_secret, "lock_rtp_forward": True},
+        },
+        # Booth rooms forward their mix to mountpoints of the same Janus over the loopback;
+        # nothing else sends them RTP (no plain RTP participant, no file played).
+        "janus.plugin.audiobridge.jcfg": {
+            "general": {
+                "admin_key": config.admin_secret,
+                "lock_rtp_forward": True,
+                "lock_play_file": True,
+                "rtp_port_range": config.rtp_ports,
+                "local_ip": "127.0.0.1",
+            },
+        },
+        "janus.plugin.streaming.jcfg": {
+            "general": {"admin_key": config.admin_secret, "rtp_port_range": config.rtp_ports},
         },
         "janus.transport.websockets.jcfg": {
             "general": {

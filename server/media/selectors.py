@@ -8,9 +8,12 @@ from django.conf import settings
 
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import is_member_delegate
+from server.interpretation.models import Booth
+from server.interpretation.selectors import booths_live
 from server.rooms.models import RoomState
 
 from .rooms import media_room
+from .signalling import Channels, Publisher
 from .tokens import room_token
 
 
@@ -23,6 +26,13 @@ class FloorRef(TypedDict):
 class CameraRef(TypedDict):
     id: int
     publish: bool
+
+
+class ChannelRef(TypedDict):
+    language: str
+    mountpoint: int  # the Streaming mountpoint listeners watch (and ``switch`` between)
+    booth_room: int  # the AudioBridge room the booth's interpreters speak into
+    interpreter: bool  # whether this participant is one of the booth's interpreters
 
 
 class MediaOffer(TypedDict):
@@ -38,6 +48,7 @@ class MediaOffer(TypedDict):
     gallery: bool
     camera: CameraRef | None
     gallery_tiles: int
+    channels: list[ChannelRef]
 
 
 # Cameras of the gallery are publishers beside the floor's, their ids above every
@@ -95,6 +106,53 @@ def floor_holder(meeting: Meeting) -> Participant | None:
     return state.floor_holder if state is not None else None
 
 
+def meeting_channels(meeting: Meeting, participant: Participant) -> list[ChannelRef]:
+    """The meeting's interpretation channels, by booth channel (docs/media.md,
+    "Interpretation")."""
+    booths = Booth.objects.filter(conference_id=meeting.conference_id).order_by("channel")
+    mine = set(booths.filter(interpreters=participant).values_list("pk", flat=True))
+    return [
+        {
+            "language": booth.language,
+            "mountpoint": media_room(meeting.pk, booth.channel),
+            "booth_room": media_room(meeting.pk, booth.channel),
+            "interpreter": booth.pk in mine,
+        }
+        for booth in booths
+    ]
+
+
+def channel_access(meeting: Meeting, participant: Participant) -> Channels:
+    """What the signalling proxy lets this participant do with interpretation now: watch
+    the meeting's channels; speak in the booths they are assigned to, as themselves."""
+    channels = meeting_channels(meeting, participant)
+    booths = frozenset(c["booth_room"] for c in channels if c["interpreter"])
+    interpreter = Publisher(participant.pk, publisher_display(participant)) if booths else None
+    return Channels(frozenset(c["mountpoint"] for c in channels), booths, interpreter)
+
+
+def booth_voice(meeting: Meeting, participant: Participant) -> dict[int, bool]:
+    """For each booth room of the meeting: whether ``participant`` is heard there now (they
+    hold its live microphone and have not coughed it off)."""
+    return {
+        media_room(meeting.pk, booth.channel): booth.live == participant.pk and not booth.muted
+        for booth in booths_live(meeting)
+    }
+
+
+def live_channels(meeting: Meeting) -> dict[int, str]:
+    """The booth rooms of the meeting whose booth has a live holder → the booth's language
+    (their audio of each floor turn is recorded), while the meeting is open (as it is
+    now: a suspended meeting records nothing)."""
+    if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.OPEN).exists():
+        return {}
+    return {
+        media_room(meeting.pk, booth.channel): booth.language
+        for booth in booths_live(meeting)
+        if booth.live is not None
+    }
+
+
 def media_offer(meeting: Meeting, participant: Participant) -> MediaOffer:
     holder = floor_holder(meeting)
     room = media_room(meeting.pk)
@@ -121,4 +179,5 @@ def media_offer(meeting: Meeting, participant: Participant) -> MediaOffer:
         "gallery": meeting.conference.camera_gallery,
         "camera": camera_for(meeting, participant),
         "gallery_tiles": settings.MEDIA_GALLERY_TILES,
+        "channels": meeting_channels(meeting, participant),
     }

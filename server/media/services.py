@@ -2,6 +2,7 @@
 floor holder's signalling proxy, which sees the event (``consumers``)."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict
 from server.conferences.models import Meeting, Participant
@@ -22,6 +23,6 @@ def media_mute(*, actor: Participant, meeting: Meeting, mute: bool) -> RoomEvent
         check_in_session(meeting)
         holder = state.floor_holder
         if holder is None:
-            raise Conflict("Nobody holds the floor: there is no microphone to mute.")
+            raise Conflict(_("Nobody holds the floor: there is no microphone to mute."))
         muted = MediaMuted(participant=participant_ref(holder), muted=mute)
         return event_append(state=state, payload=muted, actor=actor)

@@ -3,7 +3,10 @@ signalling proxy"): sessions, handles of the VideoRoom plugin, joining the meeti
 with Plenary's token — as a subscriber, as the publisher Plenary names for the floor
 holder alone, or, where the conference has the camera gallery, as the participant's camera
 (video only: an offer that carries audio is refused) — and the WebRTC negotiation that
-follows. Nothing that administers Janus.
+follows. Interpretation (``_audiobridge``, ``_streaming``): a booth's assigned interpreters
+join its AudioBridge room, muted, under their own id and name, and may not unmute
+themselves; everyone watches this meeting's channel mountpoints, with the pin Plenary adds.
+Nothing that administers Janus.
 
 ``SignallingGate.vet`` reads one message and returns what to relay (with Plenary's core
 token added, and the publisher's id and name fixed), or raises ``Refused``."""
@@ -13,7 +16,8 @@ from dataclasses import dataclass, field
 
 from server.common.json_types import JSON
 
-from .tokens import PLUGIN, SignedToken, room_token_valid
+from .admin import room_pin
+from .tokens import AUDIOBRIDGE, PLUGINS, STREAMING, SignedToken, room_token_valid
 
 # janus.js keeps one Janus session per page; a second covers a reconnection under way.
 SESSIONS_PER_CONNECTION = 2
@@ -22,6 +26,7 @@ SESSIONS_PER_CONNECTION = 2
 UNAUTHORIZED = 403
 UNAUTHORIZED_PLUGIN = 405
 UNKNOWN_REQUEST = 453
+HANDLE_NOT_FOUND = 459
 INVALID_JSON = 454
 MISSING_ELEMENT = 456
 INVALID_ELEMENT = 457
@@ -56,6 +61,33 @@ PLUGIN_REQUESTS = (
     )
 )
 
+# AudioBridge: what a booth's interpreter may ask of their handle (``join`` and
+# ``configure`` with these keys only: no plain RTP, no recording on Janus's disk, no group,
+# no other name); every other request (mute, unmute, changeroom, kick, rtp_forward, play_file,
+# list…) is Plenary's.
+BOOTH_REQUESTS = frozenset({"join", "configure", "leave", "hangup"})
+MIX_SETTINGS = frozenset({"prebuffer", "bitrate", "quality", "expected_loss", "volume"})
+BOOTH_JOIN_KEYS = MIX_SETTINGS | {"request", "room", "id", "display", "muted", "codec", "pin"}
+BOOTH_CONFIGURE_KEYS = MIX_SETTINGS | {"request", "muted", "update"}
+# Streaming: watching this meeting's channels; no create, destroy, list, info, edit, recording.
+CHANNEL_REQUESTS = frozenset({"watch", "switch", "start", "pause", "stop"})
+WATCH_KEYS = frozenset({"request", "id", "pin", "media", "offer_audio", "offer_video", "restart"})
+
+
+def _number(body: Mapping[str, JSON], key: str) -> int:
+    value = body.get(key)
+    if value is None:
+        raise Refused(MISSING_ELEMENT, f"Missing mandatory element ({key})")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Refused(INVALID_ELEMENT, f"Invalid element type ({key} should be an integer)")
+    return value
+
+
+def _only(body: Mapping[str, JSON], keys: frozenset[str]) -> None:
+    extra = sorted(k for k in body if k not in keys)
+    if extra:
+        raise Refused(UNAUTHORIZED, f"Not allowed here: {', '.join(extra)}")
+
 
 class Refused(Exception):
     def __init__(self, code: int, reason: str) -> None:
@@ -73,6 +105,21 @@ class Publisher:
     display: str
     audio: bool = True
     may_send: bool = True
+
+
+@dataclass(frozen=True)
+class Channels:
+    """Interpretation as this connection may use it now: the meeting's channel mountpoints
+    (every participant may watch them) and the booth rooms this participant may speak in
+    (the booths they are assigned to), with the id and name they have there."""
+
+    mountpoints: frozenset[int] = frozenset()
+    booths: frozenset[int] = frozenset()
+    interpreter: Publisher | None = None
+
+
+async def no_channels() -> Channels:
+    return Channels()
 
 
 def sdp_sends_audio(sdp: str) -> bool:
@@ -109,6 +156,8 @@ class SignallingGate:
     floor: Callable[[], Awaitable[Publisher | None]]
     camera: Callable[[], Awaitable[Publisher | None]]
     gallery_full: Callable[[], Awaitable[bool]]
+    channels: Callable[[], Awaitable[Channels]] = no_channels
+    """Interpretation's channels and booths, read afresh on each join and watch."""
     sessions: set[int] = field(default_factory=set)
     creating: set[str] = field(default_factory=set)
     publishers: set[int] = field(default_factory=set)
@@ -119,6 +168,14 @@ class SignallingGate:
     """Transactions of publisher joins → their handle and publisher, until Janus answers."""
     audio_mids: set[str] = field(default_factory=lambda: {"0"})
     """The publisher's audio tracks, as Janus described them (the chair mutes these)."""
+    handles: dict[int, str] = field(default_factory=dict)
+    """Handles attached on this connection → their plugin."""
+    attaching: dict[str, str] = field(default_factory=dict)
+    """Transactions of attach requests → the plugin, until Janus answers."""
+    booths: dict[int, int] = field(default_factory=dict)
+    """AudioBridge handles in a booth room → that room (Janus said ``joined``)."""
+    booth_joining: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Transactions of booth joins → their handle and room, until Janus answers."""
 
     async def vet(self, message: object) -> dict[str, JSON]:
         if not isinstance(message, dict):
@@ -144,8 +201,11 @@ class SignallingGate:
             raise Refused(UNAUTHORIZED, "Not a session of this connection")
         if kind == "destroy":
             self.sessions.discard(session)
-        if kind == "attach" and message.get("plugin") != PLUGIN:
-            raise Refused(UNAUTHORIZED_PLUGIN, f"Only {PLUGIN} may be attached")
+        if kind == "attach":
+            plugin = message.get("plugin")
+            if not isinstance(plugin, str) or plugin not in PLUGINS:
+                raise Refused(UNAUTHORIZED_PLUGIN, f"Only {', '.join(PLUGINS)} may be attached")
+            self.attaching[transaction] = plugin
         if kind == "message":
             await self._message(message, transaction, relayed)
         return relayed
@@ -158,6 +218,66 @@ class SignallingGate:
             raise Refused(MISSING_ELEMENT, "Missing mandatory element (handle_id)")
         if not isinstance(body, dict):
             raise Refused(MISSING_ELEMENT, "Missing mandatory element (body)")
+        plugin = self.handles.get(handle)
+        if plugin is None:
+            raise Refused(HANDLE_NOT_FOUND, "No such handle on this connection")
+        if plugin == AUDIOBRIDGE:
+            await self._audiobridge(body, transaction, handle, relayed)
+        elif plugin == STREAMING:
+            await self._streaming(body, relayed)
+        else:
+            await self._videoroom(message, body, transaction, handle, relayed)
+
+    async def _audiobridge(
+        self, body: Mapping[str, JSON], transaction: str, handle: int, relayed: dict[str, JSON]
+    ) -> None:
+        """A booth: its interpreter joins muted, as Plenary names them, and never unmutes
+        (the server unmutes the live holder)."""
+        request = body.get("request")
+        if request not in BOOTH_REQUESTS:
+            raise Refused(UNAUTHORIZED, f"Request {request!r} is not allowed here")
+        if request == "join":
+            room = _number(body, "room")
+            channels = await self.channels()
+            if channels.interpreter is None or room not in channels.booths:
+                raise Refused(UNAUTHORIZED, "Only the booth's interpreters join its room")
+            _only(body, BOOTH_JOIN_KEYS)
+            interpreter = channels.interpreter
+            relayed["body"] = {
+                **body,
+                "id": interpreter.id,
+                "display": interpreter.display,
+                "muted": True,
+                "pin": room_pin(room),
+            }
+            self.booth_joining[transaction] = (handle, room)
+        elif request == "configure":
+            _only(body, BOOTH_CONFIGURE_KEYS)
+            if body.get("muted", True) is not True:
+                raise Refused(UNAUTHORIZED, "The live microphone is unmuted by the booth's state")
+
+    async def _streaming(self, body: Mapping[str, JSON], relayed: dict[str, JSON]) -> None:
+        """A channel: watched, or switched to, among this meeting's mountpoints."""
+        request = body.get("request")
+        if request not in CHANNEL_REQUESTS:
+            raise Refused(UNAUTHORIZED, f"Request {request!r} is not allowed here")
+        if request not in ("watch", "switch"):
+            return
+        mountpoint = _number(body, "id")
+        if mountpoint not in (await self.channels()).mountpoints:
+            raise Refused(UNAUTHORIZED, "Not a channel of this meeting")
+        _only(body, WATCH_KEYS if request == "watch" else frozenset({"request", "id"}))
+        if request == "watch":
+            relayed["body"] = {**body, "pin": room_pin(mountpoint)}
+
+    async def _videoroom(
+        self,
+        message: Mapping[str, JSON],
+        body: Mapping[str, JSON],
+        transaction: str,
+        handle: int,
+        relayed: dict[str, JSON],
+    ) -> None:
         request = body.get("request")
         if request not in PLUGIN_REQUESTS:
             raise Refused(UNAUTHORIZED, f"Request {request!r} is not allowed here")
@@ -216,6 +336,10 @@ class SignallingGate:
         if not isinstance(transaction, str):
             return False
         data = reply.get("data")
+        plugin = self.attaching.pop(transaction, None)
+        handle = data.get("id") if isinstance(data, dict) else None
+        if plugin is not None and reply.get("janus") == "success" and isinstance(handle, int):
+            self.handles[handle] = plugin
         if transaction in self.creating and reply.get("janus") in ("success", "error"):
             self.creating.discard(transaction)
             session = data.get("id") if isinstance(data, dict) else None
@@ -248,6 +372,36 @@ class SignallingGate:
         }
         if mids:
             self.audio_mids = {m for m in mids if isinstance(m, str)}
+
+    def booth_news(self, reply: JSON) -> tuple[int, bool] | None:
+        """(booth room, joined) where this answer says an interpreter's handle joined a
+        booth room (True) or left it (False: ``left``, Janus's hangup or detach)."""
+        if not isinstance(reply, dict):
+            return None
+        sender, kind = reply.get("sender"), reply.get("janus")
+        plugindata = reply.get("plugindata")
+        answer = plugindata.get("data") if isinstance(plugindata, dict) else None
+        event = answer.get("audiobridge") if isinstance(answer, dict) else None
+        transaction = reply.get("transaction")
+        joining = None
+        if isinstance(transaction, str) and kind in ("event", "error"):
+            joining = self.booth_joining.pop(transaction, None)
+        if joining is not None and event == "joined":
+            handle, room = joining
+            if handle not in self.booths:
+                self.booths[handle] = room
+                return room, True
+            return None
+        if not isinstance(sender, int) or sender not in self.booths:
+            return None
+        if kind in ("hangup", "detached") or event == "left":
+            return self.booths.pop(sender), False
+        return None
+
+    def booths_gone(self) -> list[int]:
+        """The booth rooms this connection's handles were in (the connection closes)."""
+        rooms, self.booths = list(self.booths.values()), {}
+        return rooms
 
     def floor_lost(self) -> bool:
         """Forget the publisher handles (the floor moved on); True where there were any."""

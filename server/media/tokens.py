@@ -3,9 +3,9 @@ the signature and the expiry itself (docs/media.md, "Tokens").
 
 A token is ``"<expiry>,<realm>,<scope>:<base64 HMAC-SHA1 of what precedes the colon>"``:
 
-* the core token (realm ``janus``, scope the VideoRoom plugin) lets a client open a Janus
-  session and attach to the plugin. Only Plenary's signalling proxy holds one: it adds it
-  to each message it relays.
+* the core token (realm ``janus``, scope the VideoRoom, AudioBridge and Streaming plugins)
+  lets a client open a Janus session and attach to those plugins. Only Plenary's
+  signalling proxy holds one: it adds it to each message it relays.
 * a room token (realm ``janus.plugin.videoroom``, scope ``room=<room>``) lets a client join
   that one room, as publisher or subscriber. Browsers get it from ``GET
   /meetings/<id>/media/`` and send it in their ``join`` request.
@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 PLUGIN = "janus.plugin.videoroom"
+AUDIOBRIDGE = "janus.plugin.audiobridge"
+STREAMING = "janus.plugin.streaming"
+PLUGINS = (PLUGIN, AUDIOBRIDGE, STREAMING)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ def _expiry(seconds: int | None) -> int:
 
 def core_token(seconds: int | None = None) -> SignedToken:
     expires = _expiry(seconds)
-    return SignedToken(_sign(f"{expires},janus,{PLUGIN}"), expires)
+    return SignedToken(_sign(f"{expires},janus,{','.join(PLUGINS)}"), expires)
 
 
 def room_token(room: int, seconds: int | None = None) -> SignedToken:

@@ -10,6 +10,8 @@ from docx.document import Document as Docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from server.common.docx_direction import docx_direction
+
 from .layout import Document, Paragraph
 
 
@@ -29,6 +31,8 @@ def record_docx(doc: Document, progress: Callable[[int, int], None]) -> bytes:
                 _paragraph(out, paragraph)
             done += 1
             progress(done, total)
+    _booth_log(out, doc)
+    docx_direction(out, doc.language)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
@@ -62,6 +66,14 @@ def _title(out: Docx, doc: Document) -> None:
         out.add_paragraph().add_run(group.heading).bold = True
         for line in group.lines:
             out.add_paragraph(line, style="List Bullet")
+
+
+def _booth_log(out: Docx, doc: Document) -> None:
+    if not doc.booth_log:
+        return
+    out.add_heading(doc.labels.booth_log, level=2)
+    for line in doc.booth_log:
+        out.add_paragraph(line, style="List Bullet")
 
 
 def _paragraph(out: Docx, paragraph: Paragraph) -> None:

@@ -84,6 +84,9 @@ def markdown(doc: Document, progress: Progress = _quiet) -> str:
             lines += [_markdown_paragraph(p) for p in block.paragraphs]
             done += 1
             progress(done, total)
+    if doc.booth_log:
+        lines += [f"### {_md(doc.labels.booth_log)}", ""]
+        lines += [f"- {_md(line)}" for line in doc.booth_log] + [""]
     return "\n".join(lines) + "\n"
 
 

@@ -14,10 +14,13 @@ from datetime import datetime
 from django.conf.locale import LANG_INFO
 from django.utils import formats, timezone, translation
 
+from server.common.languages import direction
+
 from .labels import Labels, labels_for
 from .models import Minutes
 from .record import (
     Attendee,
+    Booth,
     Decision,
     Entry,
     Item,
@@ -78,6 +81,11 @@ class Document:
     attendance: tuple[AttendanceGroup, ...]
     parts: tuple[Part, ...]
     labels: Labels
+    booth_log: tuple[str, ...] = ()  # the annex: a line per booth
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
 
     @property
     def filename_stem(self) -> str:
@@ -143,6 +151,7 @@ class _Layout:
                 for section in self.record.sections
             ),
             labels=labels,
+            booth_log=tuple(self.booth_line(booth) for booth in self.record.booths),
         )
 
     def date(self, moment: datetime) -> str:
@@ -182,6 +191,29 @@ class _Layout:
             for stay in attendee.stays
         )
         return f"{attendee.person.name} ({spans})"
+
+    # The booth log ----------------------------------------------------------------------
+
+    def span(self, began: datetime, ended: datetime | None) -> str:
+        until = local_time(ended) if ended else self.labels.until_close
+        return f"{local_time(began)}{SPAN}{until}"
+
+    def booth_line(self, booth: Booth) -> str:
+        """One booth's line: its shifts, each "name from-until" ("(handover)" after one
+        taken over), then its relays, each "relay from English from-until"."""
+        labels = self.labels
+        shifts = [
+            f"{shift.person.name} {self.span(shift.began, shift.ended)}"
+            + (f" ({labels.handover})" if shift.handover else "")
+            for shift in booth.shifts
+        ]
+        relays = [
+            f"{labels.relay.format(language=language_name(relay.source, labels))} "
+            f"{self.span(relay.began, relay.ended)}"
+            for relay in booth.relays
+        ]
+        name = labels.booth.format(language=language_name(booth.language, labels))
+        return f"{name}: {'; '.join([', '.join(shifts), *relays] if shifts else relays)}"
 
     # Proceedings --------------------------------------------------------------------------
 
@@ -251,7 +283,26 @@ class _Layout:
     def verbatim_texts(self, statement: Statement) -> list[tuple[str, str, str]]:
         if not statement.passages:
             return [(self.labels.no_transcript, self.language, "")]
+        interpreted = self.interpreted(statement)
+        if interpreted is not None:
+            return [interpreted]
         return [self.in_language(passage) for passage in statement.passages]
+
+    def interpreted(self, statement: Statement) -> tuple[str, str, str] | None:
+        """The booth's interpretation into the record's language, in place of machine
+        translation, where the statement was made in another language and no passage was
+        corrected in the record's language (a précis-writer's correction wins)."""
+        text = statement.interpretations.get(self.language, "").strip()
+        if not text or statement.language in (None, self.language):
+            return None
+        if any(self.language in passage.corrected for passage in statement.passages):
+            return None
+        original = statement.language or ""
+        return (
+            text,
+            self.language,
+            self.labels.interpreted.format(language=language_name(original, self.labels)),
+        )
 
     def in_language(self, passage: Passage) -> tuple[str, str, str]:
         if self.language in passage.texts:

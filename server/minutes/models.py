@@ -2,6 +2,7 @@
 each statement, and corrections of the transcript, each kept as a revision."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from server.conferences.models import Meeting, Participant
 
@@ -12,12 +13,12 @@ class Minutes(models.Model):
     version never changes: reopening it starts the next version, a corrigendum of it."""
 
     class Form(models.TextChoices):
-        VERBATIM = "verbatim", "Verbatim record"
-        SUMMARY = "summary", "Summary record"
+        VERBATIM = "verbatim", _("Verbatim record")
+        SUMMARY = "summary", _("Summary record")
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ISSUED = "issued", "Issued"
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
     form = models.CharField(max_length=16, choices=Form.choices)
@@ -68,8 +69,8 @@ class StatementSummary(models.Model):
     """A précis-writer's third-person summary of one statement (one floor turn)."""
 
     class Source(models.TextChoices):
-        WRITER = "writer", "Précis-writer"
-        SUMMARISER = "summariser", "Summariser draft"
+        WRITER = "writer", _("Précis-writer")
+        SUMMARISER = "summariser", _("Summariser draft")
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="summaries")
     turn = models.ForeignKey("rooms.FloorTurn", on_delete=models.PROTECT, related_name="+")

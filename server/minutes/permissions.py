@@ -10,6 +10,8 @@ Whether a change is allowed *now* (the minutes are issued) is the services' busi
 conflict with the state, not a matter of who asks.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import Forbidden
 from server.conferences.models import Meeting, Participant
 from server.conferences.roles import is_secretariat, may_attend
@@ -25,7 +27,7 @@ def may_prepare(participant: Participant) -> bool:
 
 def check_prepare(participant: Participant) -> None:
     if not may_prepare(participant):
-        raise Forbidden("Only the secretariat prepares, summarises and issues minutes.")
+        raise Forbidden(_("Only the secretariat prepares, summarises and issues minutes."))
 
 
 def may_correct(participant: Participant, delegation_id: int | None) -> bool:
@@ -39,5 +41,5 @@ def may_correct(participant: Participant, delegation_id: int | None) -> bool:
 def check_correct(participant: Participant, delegation_id: int | None) -> None:
     if not may_correct(participant, delegation_id):
         raise Forbidden(
-            "A delegation may correct only its own statements; the secretariat, any statement."
+            _("A delegation may correct only its own statements; the secretariat, any statement.")
         )

@@ -9,7 +9,7 @@ issued stays as issued whatever happens to the transcript afterwards.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -67,6 +67,8 @@ class Statement:
     ended_at: datetime | None
     language: str | None  # the language most of it was spoken in; None: no transcript
     passages: tuple[Passage, ...]
+    # What the interpretation booths said of it: booth language → text (their captions).
+    interpretations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -155,11 +157,41 @@ class Header:
 
 
 @dataclass(frozen=True)
+class Shift:
+    """An interpreter live in a booth; ``handover``: taken over from the previous one at
+    that very moment."""
+
+    person: Person
+    began: datetime
+    ended: datetime | None
+    handover: bool
+
+
+@dataclass(frozen=True)
+class Relay:
+    """A booth interpreting another booth's channel instead of the floor."""
+
+    source: str  # the relayed booth's language
+    began: datetime
+    ended: datetime | None
+
+
+@dataclass(frozen=True)
+class Booth:
+    """The booth log of one interpretation booth (the record's annex)."""
+
+    language: str
+    shifts: tuple[Shift, ...]
+    relays: tuple[Relay, ...]
+
+
+@dataclass(frozen=True)
 class Record:
     header: Header
     attendance: tuple[Attendee, ...]
     sections: tuple[Section, ...]
     languages: tuple[str, ...]  # every language the transcript is available in
+    booths: tuple[Booth, ...] = ()  # records issued before interpretation have none
 
     def statements(self) -> Iterator[Statement]:
         for section in self.sections:
@@ -252,6 +284,31 @@ def record_from_json(value: JSON) -> Record:
         attendance=tuple(_attendee(attendee) for attendee in record.items("attendance")),
         sections=tuple(_section(section) for section in record.items("sections")),
         languages=record.strings("languages"),
+        booths=tuple(_booth(booth) for booth in record.items("booths"))
+        if "booths" in record.data
+        else (),
+    )
+
+
+def _booth(value: JSON) -> Booth:
+    booth = _Fields(value)
+    shifts = [_Fields(shift) for shift in booth.items("shifts")]
+    relays = [_Fields(relay) for relay in booth.items("relays")]
+    return Booth(
+        language=booth.string("language"),
+        shifts=tuple(
+            Shift(
+                person=_person(shift.data["person"]),
+                began=shift.moment("began"),
+                ended=shift.opt_moment("ended"),
+                handover=shift.flag("handover"),
+            )
+            for shift in shifts
+        ),
+        relays=tuple(
+            Relay(relay.string("source"), relay.moment("began"), relay.opt_moment("ended"))
+            for relay in relays
+        ),
     )
 
 
@@ -322,6 +379,10 @@ def _entry(value: JSON) -> Entry:
             ended_at=entry.opt_moment("ended_at"),
             language=entry.opt_string("language"),
             passages=tuple(_passage(passage) for passage in entry.items("passages")),
+            # Records stored before interpretation had none.
+            interpretations=entry.by_language("interpretations")
+            if "interpretations" in entry.data
+            else {},
         )
     if kind == Proceeding.type:
         return Proceeding(kind=entry.string("kind"), at=entry.moment("at"))

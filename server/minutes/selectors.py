@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from server.captions.selectors import spoken_languages, spoken_segments
+from server.captions.selectors import interpretations, spoken_languages, spoken_segments
 from server.conferences.models import Delegation, Meeting, Participant
-from server.conferences.roles import PRESIDING_ROLES, is_presiding
+from server.conferences.roles import PRESIDING_ROLES, is_interpreter, is_presiding
+from server.interpretation.selectors import meeting_booth_log
 from server.negotiation.diff import Run, word_diff
 from server.negotiation.selectors import meeting_outcomes
 from server.rooms.events import (
@@ -30,6 +31,7 @@ from server.votes.selectors import meeting_decisions
 from .models import Minutes, SegmentRevision, StatementSummary
 from .record import (
     Attendee,
+    Booth,
     Decision,
     Entry,
     Header,
@@ -39,7 +41,9 @@ from .record import (
     Person,
     Proceeding,
     Record,
+    Relay,
     Section,
+    Shift,
     Statement,
     Stay,
     Tallied,
@@ -99,6 +103,27 @@ def meeting_record(meeting: Meeting) -> Record:
         attendance=_attendance(events),
         sections=sections,
         languages=tuple(sorted(languages)),
+        booths=_booths(meeting),
+    )
+
+
+def _booths(meeting: Meeting) -> tuple[Booth, ...]:
+    """The booth log: who interpreted in each booth when, handovers and relays."""
+    return tuple(
+        Booth(
+            language=log.booth,
+            shifts=tuple(
+                Shift(
+                    person_of(shift.interpreter, shift.interpreter.delegation),
+                    shift.began,
+                    shift.ended,
+                    shift.handover,
+                )
+                for shift in log.shifts
+            ),
+            relays=tuple(Relay(r.source, r.began, r.ended) for r in log.relays),
+        )
+        for log in meeting_booth_log(meeting)
     )
 
 
@@ -165,7 +190,7 @@ def _attendance(events: list[Happening]) -> tuple[Attendee, ...]:
     stays: dict[int, list[Stay]] = {}
     for event in events:
         actor = event.actor
-        if actor is None:
+        if actor is None or is_interpreter(actor):  # in the booth log instead
             continue
         if isinstance(event.payload, PresenceJoined):
             people.setdefault(actor.pk, person_of(actor, actor.delegation))
@@ -216,6 +241,7 @@ def _statements(meeting: Meeting) -> list[_Placed]:
     """One statement per floor turn, with its final (not superseded) segments in order. A
     presiding officer's turn right after a point of order is the ruling on it."""
     passages = _passages(meeting)
+    interpreted = interpretations(meeting)
     placed: list[_Placed] = []
     after_point_of_order = False
     for turn in floor_turns(meeting):
@@ -231,6 +257,7 @@ def _statements(meeting: Meeting) -> list[_Placed]:
             ended_at=turn.ended_at,
             language=_main_language(said),
             passages=tuple(said),
+            interpretations=interpreted.get(turn.id, {}),
         )
         placed.append(_Placed(statement, turn.agenda_item_id))
         after_point_of_order = turn.point_of_order

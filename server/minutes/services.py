@@ -10,6 +10,8 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from server.captions.selectors import SpokenSegment, spoken_segment
 from server.captions.services import check_language_code
@@ -37,15 +39,15 @@ def _meeting_lock(meeting: Meeting) -> Meeting:
 
 def _check_reader(actor: Participant, meeting: Meeting) -> None:
     if not may_read(actor, meeting):
-        raise NotFound(f"No meeting {meeting.pk} in your conference.")
+        raise NotFound(_("No meeting {meeting_id} in your conference."), meeting_id=meeting.pk)
 
 
-def _text(value: str, what: str, limit: int) -> str:
+def _text(value: str, what: StrOrPromise, limit: int) -> str:
     value = value.strip()
     if not value:
-        raise InvalidInput(f"{what} cannot be empty.")
+        raise InvalidInput(_("{what} cannot be empty."), what=what)
     if len(value) > limit:
-        raise InvalidInput(f"{what} is at most {limit} characters.")
+        raise InvalidInput(_("{what} is at most {limit} characters."), what=what, limit=limit)
     return value
 
 
@@ -53,7 +55,10 @@ def _draft(minutes: Minutes) -> Minutes:
     """The minutes, locked and re-read; a conflict unless they are still a draft."""
     locked = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
     if locked.state != Minutes.State.DRAFT:
-        raise Conflict(f"{locked.symbol} is issued and cannot change: reopen it to correct it.")
+        raise Conflict(
+            _("{symbol} is issued and cannot change: reopen it to correct it."),
+            symbol=locked.symbol,
+        )
     return locked
 
 
@@ -65,13 +70,17 @@ def minutes_create(*, actor: Participant, meeting: Meeting, form: str, language:
     check_prepare(actor)
     _check_reader(actor, meeting)
     if form not in Minutes.Form.values:
-        raise InvalidInput(f"Minutes are a {' or a '.join(Minutes.Form.values)} record.")
+        raise InvalidInput(
+            _("Minutes are a {forms} record."), forms=" or a ".join(Minutes.Form.values)
+        )
     code = check_language_code(language)
     with transaction.atomic():
         _meeting_lock(meeting)
         existing = Minutes.objects.filter(meeting=meeting, form=form, language=code)
         if existing.exists():
-            raise Conflict(f"The {form} record in {code!r} exists already: open it.")
+            raise Conflict(
+                _("The {form} record in {code!r} exists already: open it."), form=form, code=code
+            )
         return Minutes.objects.create(
             meeting=meeting,
             form=form,
@@ -88,14 +97,16 @@ def minutes_issue(*, actor: Participant, minutes: Minutes) -> Minutes:
         meeting = _meeting_lock(minutes.meeting)
         minutes = _draft(minutes)
         if meeting.status != Meeting.Status.CLOSED:
-            raise Conflict("Minutes are issued once the meeting has closed.")
+            raise Conflict(_("Minutes are issued once the meeting has closed."))
         record = selectors.meeting_record(meeting)
         if minutes.form == Minutes.Form.SUMMARY:
             summaries = selectors.summaries_of(minutes)
             missing = [s.person.name for s in record.statements() if s.turn not in summaries]
             if missing:
                 raise Conflict(
-                    f"{len(missing)} statements have no summary yet ({', '.join(missing)})."
+                    _("{count} statements have no summary yet ({missing})."),
+                    count=len(missing),
+                    missing=", ".join(missing),
                 )
         minutes.record = record_to_json(record)
         minutes.state = Minutes.State.ISSUED
@@ -110,14 +121,16 @@ def minutes_reopen(*, actor: Participant, minutes: Minutes, reason: str) -> Minu
     """Issued minutes never change: reopening them starts the next version, a corrigendum,
     as a draft with the same summaries."""
     check_prepare(actor)
-    reason = _text(reason, "The reason for reopening", MAX_REASON)
+    reason = _text(reason, _("The reason for reopening"), MAX_REASON)
     with transaction.atomic():
         _meeting_lock(minutes.meeting)
         issued = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
         if issued.state != Minutes.State.ISSUED:
-            raise Conflict(f"{issued.symbol} is a draft: correct it as it is.")
+            raise Conflict(_("{symbol} is a draft: correct it as it is."), symbol=issued.symbol)
         if Minutes.objects.filter(corrigendum_of=issued).exists():
-            raise Conflict(f"{issued.symbol} was reopened already: open its latest version.")
+            raise Conflict(
+                _("{symbol} was reopened already: open its latest version."), symbol=issued.symbol
+            )
         reopened = Minutes.objects.create(
             meeting=issued.meeting,
             form=issued.form,
@@ -155,15 +168,15 @@ def summary_write(
 ) -> StatementSummary:
     """The précis of one statement in a draft summary record."""
     check_prepare(actor)
-    text = _text(text, "A summary", MAX_TEXT)
+    text = _text(text, _("A summary"), MAX_TEXT)
     with transaction.atomic():
         _meeting_lock(minutes.meeting)
         minutes = _draft(minutes)
         if minutes.form != Minutes.Form.SUMMARY:
-            raise Conflict("A verbatim record has no summaries: it gives statements in full.")
+            raise Conflict(_("A verbatim record has no summaries: it gives statements in full."))
         if not floor_turn_exists(minutes.meeting_id, turn_id):
-            raise NotFound(f"No statement {turn_id} in this meeting.")
-        summary, _ = StatementSummary.objects.update_or_create(
+            raise NotFound(_("No statement {turn_id} in this meeting."), turn_id=turn_id)
+        summary, _created = StatementSummary.objects.update_or_create(
             minutes=minutes,
             turn_id=turn_id,
             defaults={
@@ -182,17 +195,17 @@ def summary_draft(*, actor: Participant, minutes: Minutes, turn_id: int) -> Stat
     check_prepare(actor)
     config = summariser_config()
     if config is None:
-        raise Conflict("No summariser is configured (PLENARY_SUMMARISER_URL is not set).")
+        raise Conflict(_("No summariser is configured (PLENARY_SUMMARISER_URL is not set)."))
     if minutes.state != Minutes.State.DRAFT or minutes.form != Minutes.Form.SUMMARY:
-        raise Conflict("Summaries are drafted in a summary record that is not issued.")
+        raise Conflict(_("Summaries are drafted in a summary record that is not issued."))
     record = selectors.meeting_record(minutes.meeting)
     statement = next((s for s in record.statements() if s.turn == turn_id), None)
     if statement is None:
-        raise NotFound(f"No statement {turn_id} in this meeting.")
+        raise NotFound(_("No statement {turn_id} in this meeting."), turn_id=turn_id)
     language = minutes.language
     said = "\n".join(p.texts.get(language, p.texts[p.language]) for p in statement.passages)
     if not said:
-        raise Conflict("This statement has no transcript to summarise.")
+        raise Conflict(_("This statement has no transcript to summarise."))
     speaker = statement.person.name
     if statement.person.delegation:
         speaker = f"{speaker} ({statement.person.delegation})"
@@ -219,22 +232,25 @@ def segment_correct(
     meeting = Meeting.objects.get(pk=segment.meeting_id)
     _check_reader(actor, meeting)
     check_correct(actor, segment.delegation_id)
-    text = _text(text, "The corrected text", MAX_TEXT)
-    reason = _text(reason, "The reason for the correction", MAX_REASON)
+    text = _text(text, _("The corrected text"), MAX_TEXT)
+    reason = _text(reason, _("The reason for the correction"), MAX_REASON)
     with transaction.atomic():
         meeting = _meeting_lock(meeting)
         segment = _segment(segment_id)
         if segment.superseded:
-            raise Conflict("This segment was replaced by a new transcription: correct that one.")
+            raise Conflict(_("This segment was replaced by a new transcription: correct that one."))
         issued = selectors.issued_latest(meeting)
         if issued is not None:
             raise Conflict(
-                f"{issued.symbol}, which includes this statement, is issued: reopen it to "
-                "correct the statement."
+                _(
+                    "{symbol}, which includes this statement, is issued: reopen it to correct the "
+                    "statement."
+                ),
+                symbol=issued.symbol,
             )
         previous = _current_text(segment, language)
         if text == previous:
-            raise InvalidInput("The corrected text is the same as the current one.")
+            raise InvalidInput(_("The corrected text is the same as the current one."))
         revision = SegmentRevision.objects.create(
             segment_id=segment.id,
             language=language,
@@ -251,7 +267,7 @@ def segment_correct(
 def _segment(segment_id: int) -> SpokenSegment:
     segment = spoken_segment(segment_id)
     if segment is None:
-        raise NotFound(f"No transcript segment {segment_id}.")
+        raise NotFound(_("No transcript segment {segment_id}."), segment_id=segment_id)
     return segment
 
 
@@ -261,5 +277,7 @@ def _current_text(segment: SpokenSegment, language: str) -> str:
     if latest is not None:
         return latest.text
     if language not in segment.texts:
-        raise InvalidInput(f"This segment has no text in {language!r} to correct.")
+        raise InvalidInput(
+            _("This segment has no text in {language!r} to correct."), language=language
+        )
     return segment.texts[language]

@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import PlenaryError
 
@@ -68,7 +69,7 @@ def summarise(config: SummariserConfig, *, speaker: str, language: str, text: st
             answer = json.loads(reply.read())
     except (urllib.error.URLError, TimeoutError, ValueError) as exc:
         logger.warning("the summariser at %s did not answer: %s", config.url, type(exc).__name__)
-        raise SummariserUnavailable(f"The summariser did not answer ({exc}).") from exc
+        raise SummariserUnavailable(_("The summariser did not answer ({exc})."), exc=exc) from exc
     summary = _content(answer)
     logger.info(
         "summariser answered in %.1f s (%d characters)", time.perf_counter() - started, len(summary)
@@ -83,5 +84,5 @@ def _content(answer: object) -> str:
     message = first.get("message") if isinstance(first, dict) else None
     content = message.get("content") if isinstance(message, dict) else None
     if not isinstance(content, str) or not content.strip():
-        raise SummariserUnavailable("The summariser's answer held no summary.")
+        raise SummariserUnavailable(_("The summariser's answer held no summary."))
     return content.strip()

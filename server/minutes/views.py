@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from server.captions.selectors import spoken_segment
@@ -84,7 +85,8 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 form=form_text(request.POST, "form"),
                 language=form_text(request.POST, "language"),
             )
-            return f"Draft {created.get_form_display().lower()} started.", _page(created)
+            said = _("Draft {form} started.").format(form=created.get_form_display().lower())
+            return said, _page(created)
 
         return _done(request, request.path, create)
     context = {
@@ -148,7 +150,9 @@ def minutes_issue(request: HttpRequest, minutes_id: int) -> HttpResponse:
 
     def issue() -> Done:
         issued = services.minutes_issue(actor=reader, minutes=minutes)
-        return f"{issued.symbol} is issued: it will not change.", _page(issued)
+        return _("{symbol} is issued: it will not change.").format(symbol=issued.symbol), _page(
+            issued
+        )
 
     return _done(request, _page(minutes), issue)
 
@@ -161,7 +165,8 @@ def minutes_reopen(request: HttpRequest, minutes_id: int) -> HttpResponse:
     def reopen() -> Done:
         reason = form_text(request.POST, "reason")
         reopened = services.minutes_reopen(actor=reader, minutes=minutes, reason=reason)
-        return f"{reopened.symbol} is a draft corrigendum of {minutes.symbol}.", _page(reopened)
+        said = _("{symbol} is a draft corrigendum of {original}.")
+        return said.format(symbol=reopened.symbol, original=minutes.symbol), _page(reopened)
 
     return _done(request, _page(minutes), reopen)
 
@@ -183,7 +188,7 @@ def summary_save(request: HttpRequest, minutes_id: int) -> HttpResponse:
     def save() -> Done:
         text = form_text(request.POST, "text")
         services.summary_write(actor=reader, minutes=minutes, turn_id=turn, text=text)
-        return "Summary saved.", f"{_page(minutes)}#statement-{turn}"
+        return _("Summary saved."), f"{_page(minutes)}#statement-{turn}"
 
     return _done(request, _page(minutes), save)
 
@@ -197,7 +202,9 @@ def summary_draft(request: HttpRequest, minutes_id: int) -> HttpResponse:
 
     def draft() -> Done:
         services.summary_draft(actor=reader, minutes=minutes, turn_id=turn)
-        return "The summariser drafted the summary: check it.", f"{_page(minutes)}#statement-{turn}"
+        return _(
+            "The summariser drafted the summary: check it."
+        ), f"{_page(minutes)}#statement-{turn}"
 
     return _done(request, _page(minutes), draft)
 
@@ -219,6 +226,6 @@ def segment_correct(request: HttpRequest, minutes_id: int, segment_id: int) -> H
             text=form_text(request.POST, "text"),
             reason=form_text(request.POST, "reason"),
         )
-        return "Correction recorded.", back
+        return _("Correction recorded."), back
 
     return _done(request, back, correct)

@@ -1,6 +1,8 @@
 """The negotiation operations on the room socket (and ``POST /api/meetings/<id>/actions/``):
 each declares its schema (schemas.py) and calls one service. See docs/protocol.md."""
 
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import NotFound
 from server.conferences.models import Meeting, Participant
 from server.rooms.actions import ActionResult, register
@@ -27,7 +29,7 @@ from .schemas import (
 def _text(meeting: Meeting, data: OnText) -> NegotiationText:
     text = NegotiationText.objects.filter(pk=data.text, conference_id=meeting.conference_id).first()
     if text is None:
-        raise NotFound(f"No text {data.text} in this conference.")
+        raise NotFound(_("No text {text} in this conference."), text=data.text)
     return text
 
 

@@ -13,12 +13,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from server.common.errors import message_format
 from server.common.json_types import JSON
 from server.common.values import text_check
 
 
 class ContentError(ValueError):
-    """The content or the change to it does not fit (bad markup, span not found…)."""
+    """The content or the change to it does not fit (bad markup, span not found…). Its
+    message is marked for translation, as a ``PlenaryError``'s (``server.common.errors``)."""
+
+    def __init__(self, message: StrOrPromise, /, **params: object) -> None:
+        super().__init__(message_format(message, **params))
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,11 @@ class _Parser:
             elif char == "{":
                 nodes.append(self.options())
             elif char in "]}|":
-                raise ContentError(f"Unexpected '{char}' at character {self.at + 1}.")
+                raise ContentError(
+                    _("Unexpected '{char}' at character {position}."),
+                    char=char,
+                    position=self.at + 1,
+                )
             else:
                 end = self.at
                 while end < len(self.markup) and self.markup[end] not in RESERVED:
@@ -97,13 +109,21 @@ class _Parser:
     def expect(self, char: str, opened_at: int) -> None:
         if self.at >= len(self.markup) or self.markup[self.at] != char:
             opener = self.markup[opened_at]
-            raise ContentError(f"The '{opener}' at character {opened_at + 1} is not closed.")
+            raise ContentError(
+                _("The '{opener}' at character {position} is not closed."),
+                opener=opener,
+                position=opened_at + 1,
+            )
         self.at += 1
 
     def deeper(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ContentError(_too_deep(f" (at character {self.at + 1})"))
+            raise ContentError(
+                _("Brackets and options nest at most {depth} deep (at character {position})."),
+                depth=MAX_DEPTH,
+                position=self.at + 1,
+            )
 
     def bracket(self) -> Bracket:
         opened_at = self.at
@@ -128,17 +148,13 @@ class _Parser:
         self.expect("}", opened_at)
         self.depth -= 1
         if len(alternatives) < 2:
-            raise ContentError("An option group needs at least two options: {one | two}.")
+            raise ContentError(_("An option group needs at least two options: {one | two}."))
         return Options(group_id, tuple(alternatives))
 
     def alternative(self, content: Content) -> Alternative:
         words = "".join(n for n in content if isinstance(n, str)).strip()
         is_delete = len(content) == 1 and words.lower() == DELETE_WORD
         return Alternative(self.new_id(), self.by, None if is_delete else _trimmed(content))
-
-
-def _too_deep(where: str) -> str:
-    return f"Brackets and options nest at most {MAX_DEPTH} deep{where}."
 
 
 def depth(content: Content) -> int:
@@ -156,7 +172,7 @@ def depth(content: Content) -> int:
 def check_depth(content: Content) -> Content:
     """``content`` itself, if it nests no deeper than ``MAX_DEPTH``."""
     if depth(content) > MAX_DEPTH:
-        raise ContentError(_too_deep(""))
+        raise ContentError(_("Brackets and options nest at most {depth} deep."), depth=MAX_DEPTH)
     return content
 
 
@@ -175,7 +191,11 @@ def parse(markup: str, *, first_id: int = 1, by: tuple[str, ...] = ()) -> Conten
     parser = _Parser(text_check(markup, "words"), first_id, by)
     content = parser.content("")
     if parser.at != len(markup):
-        raise ContentError(f"Unexpected '{markup[parser.at]}' at character {parser.at + 1}.")
+        raise ContentError(
+            _("Unexpected '{char}' at character {position}."),
+            char=markup[parser.at],
+            position=parser.at + 1,
+        )
     return content
 
 
@@ -224,19 +244,19 @@ def _node_json(node: Node) -> JSON:
 
 def from_json(value: JSON) -> Content:
     if not isinstance(value, list):
-        raise ContentError("Content must be a list of nodes.")
+        raise ContentError(_("Content must be a list of nodes."))
     return tuple(_node_from_json(item) for item in value)
 
 
 def _int(value: JSON) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ContentError(f"Expected an integer, not {value!r}.")
+        raise ContentError(_("Expected an integer, not {value!r}."), value=value)
     return value
 
 
 def _codes(value: JSON) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ContentError("'by' must be a list of delegation codes.")
+        raise ContentError(_("'by' must be a list of delegation codes."))
     return tuple(str(v) for v in value)
 
 
@@ -244,18 +264,18 @@ def _node_from_json(item: JSON) -> Node:
     if isinstance(item, str):
         return item
     if not isinstance(item, dict):
-        raise ContentError(f"Not a content node: {item!r}")
+        raise ContentError(_("Not a content node: {item!r}"), item=item)
     if "bracket" in item:
         return Bracket(_int(item["bracket"]), _codes(item["by"]), from_json(item["content"]))
     alternatives = item.get("alternatives")
     if not isinstance(alternatives, list):
-        raise ContentError(f"Not a content node: {item!r}")
+        raise ContentError(_("Not a content node: {item!r}"), item=item)
     return Options(_int(item["options"]), tuple(_alternative_from_json(a) for a in alternatives))
 
 
 def _alternative_from_json(item: JSON) -> Alternative:
     if not isinstance(item, dict):
-        raise ContentError(f"Not an option: {item!r}")
+        raise ContentError(_("Not an option: {item!r}"), item=item)
     body = item.get("content")
     return Alternative(
         _int(item["id"]), _codes(item["by"]), None if body is None else from_json(body)

@@ -2,18 +2,23 @@
 
 import io
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
+from server.common.docx_direction import docx_direction
+
 from .content import Bracket, Content, plain
 from .models import NegotiationText
 from .numbering import Placed
+from .readable import readable_word
 from .selectors import UNSOUND, Compilation, HistoryEntry, proposal_summary
 
 
-def _save(document: DocxDocument) -> bytes:
+def _save(document: DocxDocument, language: str) -> bytes:
+    docx_direction(document, language)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -30,9 +35,11 @@ def _words(paragraph: Paragraph, content: Content) -> None:
             _by(paragraph, node.by)
         else:
             for number, alt in enumerate(node.alternatives, start=1):
-                paragraph.add_run(f"[Option {number}: ").bold = True
+                paragraph.add_run(
+                    "[" + _("Option {number}:").format(number=number) + " "
+                ).bold = True
                 if alt.content is None:
-                    paragraph.add_run("delete").italic = True
+                    paragraph.add_run(_("delete")).italic = True
                 else:
                     _words(paragraph, alt.content)
                 _by(paragraph, alt.by)
@@ -65,8 +72,10 @@ def _clause(document: DocxDocument, placed: Placed, *, clean: bool) -> Paragraph
 
 def _record_line(text: NegotiationText, *, sound: bool) -> str:
     if sound:
-        return f"Version {text.event_count} · head of the record {text.head_hash}"
-    return UNSOUND
+        return _("Version {version} · head of the record {head}").format(
+            version=text.event_count, head=text.head_hash
+        )
+    return str(UNSOUND)
 
 
 def text_docx(context: dict[str, object], *, clean: bool) -> bytes:
@@ -74,7 +83,9 @@ def text_docx(context: dict[str, object], *, clean: bool) -> bytes:
     assert isinstance(text, NegotiationText) and isinstance(view, Compilation)
     document = Document()
     document.add_heading(text.title, level=1)
-    document.add_paragraph("Clean text: agreed clauses only." if clean else "Compilation text.")
+    document.add_paragraph(
+        _("Clean text: agreed clauses only.") if clean else _("Compilation text.")
+    )
     document.add_paragraph(_record_line(text, sound=context["sound"] is True))
     for clause_view in view.clauses:
         if clean and clause_view.placed.clause.status not in {"agreed", "agreed_ad_ref"}:
@@ -85,16 +96,22 @@ def text_docx(context: dict[str, object], *, clean: bool) -> bytes:
         for proposal in clause_view.proposals:
             sponsors = ", ".join((proposal.sponsor, *proposal.cosponsors))
             note = document.add_paragraph(style="List Bullet")
-            note.add_run(f"Proposal {proposal.key} ({sponsors}): {proposal_summary(proposal)}")
+            proposed = _("Proposal {key}").format(key=proposal.key)
+            note.add_run(f"{proposed} ({sponsors}): {proposal_summary(proposal)}")
         if clause_view.positions:
-            stances = "; ".join(f"{p.delegation}: {p.stance}" for p in clause_view.positions)
-            document.add_paragraph(f"Positions: {stances}").runs[0].italic = True
-    return _save(document)
+            stances = "; ".join(
+                f"{p.delegation}: {readable_word(p.stance)}" for p in clause_view.positions
+            )
+            document.add_paragraph(_("Positions: {stances}").format(stances=stances)).runs[
+                0
+            ].italic = True
+    return _save(document, text.language)
 
 
 def history_docx(text: NegotiationText, key: int, history: list[HistoryEntry]) -> bytes:
     document = Document()
-    document.add_heading(f"{text.title}: history of clause {key}", level=1)
+    title = _("{title}: history of clause {key}").format(title=text.title, key=key)
+    document.add_heading(title, level=1)
     for entry in history:
         event = entry.event
         who = event.actor.display_name if event.actor else ""
@@ -108,5 +125,5 @@ def history_docx(text: NegotiationText, key: int, history: list[HistoryEntry]) -
                 part.underline = run.kind == "ins"
                 part.font.strike = run.kind == "del"
                 part.italic = run.kind == "note"
-    document.add_paragraph(f"Head hash of the record: {text.head_hash}")
-    return _save(document)
+    document.add_paragraph(_("Head hash of the record: {head}").format(head=text.head_hash))
+    return _save(document, text.language)

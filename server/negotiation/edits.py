@@ -5,6 +5,8 @@ new content (``content``), or raises ``ContentError`` saying why it does not app
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from django.utils.translation import gettext_lazy as _
+
 from .content import (
     Alternative,
     Bracket,
@@ -27,7 +29,9 @@ def _in_container(content: Content, target: int | None, edit: Edit) -> Content:
         return normalised(edit(content))
     found, result = _descend(content, target, edit)
     if not found:
-        raise ContentError(f"There is no bracket or option {target} in this clause.")
+        raise ContentError(
+            _("There is no bracket or option {target} in this clause."), target=target
+        )
     return result
 
 
@@ -66,7 +70,7 @@ def _split_at_span(content: Content, span: str) -> tuple[Content, Content]:
     """The nodes before and after the only occurrence of ``span`` in the text of
     ``content`` (not inside a bracket or option)."""
     if not span:
-        raise ContentError("The words to change cannot be empty.")
+        raise ContentError(_("The words to change cannot be empty."))
     hits = [
         (i, start)
         for i, node in enumerate(content)
@@ -74,9 +78,15 @@ def _split_at_span(content: Content, span: str) -> tuple[Content, Content]:
         for start in _occurrences(node, span)
     ]
     if not hits:
-        raise ContentError(f"The words {span!r} do not occur there (outside brackets).")
+        raise ContentError(
+            _("The words {span!r} do not occur there (outside brackets)."), span=span
+        )
     if len(hits) > 1:
-        raise ContentError(f"The words {span!r} occur {len(hits)} times; quote more of them.")
+        raise ContentError(
+            _("The words {span!r} occur {count} times; quote more of them."),
+            span=span,
+            count=len(hits),
+        )
     index, start = hits[0]
     text = content[index]
     assert isinstance(text, str)
@@ -176,7 +186,9 @@ def bracket_remove(content: Content, bracket_id: int) -> Content:
 
     hits, result = _map_groups(content, change)
     if not hits:
-        raise ContentError(f"There is no bracket {bracket_id} in this clause.")
+        raise ContentError(
+            _("There is no bracket {bracket_id} in this clause."), bracket_id=bracket_id
+        )
     return result
 
 
@@ -192,7 +204,9 @@ def option_add(
 
     hits, result = _map_groups(content, change)
     if not hits:
-        raise ContentError(f"There is no option group {group_id} in this clause.")
+        raise ContentError(
+            _("There is no option group {group_id} in this clause."), group_id=group_id
+        )
     return result
 
 
@@ -205,9 +219,15 @@ def option_choose(content: Content, group_id: int, alternative_id: int) -> Conte
         for alt in node.alternatives:
             if alt.id == alternative_id:
                 return alt.content or ()
-        raise ContentError(f"Option group {group_id} has no option {alternative_id}.")
+        raise ContentError(
+            _("Option group {group_id} has no option {alternative_id}."),
+            group_id=group_id,
+            alternative_id=alternative_id,
+        )
 
     hits, result = _map_groups(content, change)
     if not hits:
-        raise ContentError(f"There is no option group {group_id} in this clause.")
+        raise ContentError(
+            _("There is no option group {group_id} in this clause."), group_id=group_id
+        )
     return result

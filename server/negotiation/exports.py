@@ -11,8 +11,9 @@ from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from server.common.languages import direction
 from server.ops.headers import EXPORT_POLICY
 
 from . import docx_export, selectors
@@ -55,13 +56,20 @@ def _context(text: NegotiationText) -> dict[str, object]:
         "view": selectors.compilation(state),
         "agreed": selectors.agreed_clauses(state),
         "generated": timezone.now(),
+        "direction": direction(text.language),
     }
 
 
 def text_document(text: NegotiationText, document: str, fmt: str) -> Export:
+    """In the text's language: its labels translated, right to left where it is written so."""
     filename = f"{text.slug}-{document}.{fmt}"
     if fmt == "xml":
         return Export(filename, fmt, akoma_ntoso(text, clean=document == "clean"))
+    with translation.override(text.language):
+        return _text_document(text, document, fmt, filename)
+
+
+def _text_document(text: NegotiationText, document: str, fmt: str, filename: str) -> Export:
     context = _context(text)
     html = render_to_string(f"negotiation/export/{document}.html", context)
     writers: dict[str, Callable[[], bytes]] = {
@@ -73,10 +81,19 @@ def text_document(text: NegotiationText, document: str, fmt: str) -> Export:
 
 
 def history_document(text: NegotiationText, key: int, fmt: str) -> Export:
-    if fmt == "xml":
-        fmt = "html"
+    with translation.override(text.language):
+        return _history_document(text, key, "html" if fmt == "xml" else fmt)
+
+
+def _history_document(text: NegotiationText, key: int, fmt: str) -> Export:
     history = selectors.clause_history(text, key)
-    context = {"text": text, "key": key, "history": history, "generated": timezone.now()}
+    context = {
+        "text": text,
+        "key": key,
+        "history": history,
+        "generated": timezone.now(),
+        "direction": direction(text.language),
+    }
     html = render_to_string("negotiation/export/history.html", context)
     writers: dict[str, Callable[[], bytes]] = {
         "html": html.encode,

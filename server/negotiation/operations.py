@@ -7,6 +7,8 @@ text as it stands. Both raise ``ContentError`` when the proposal does not fit th
 
 from collections.abc import Callable, Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import InvalidInput
 from server.common.json_types import JSON
 
@@ -46,7 +48,11 @@ def _typed(name: str, kind: str, value: object) -> JSON:
     base = kind.rstrip("?")
     if base == "str" and isinstance(value, str):
         if len(value) > MAX_MARKUP:
-            raise InvalidInput(f"The field '{name}' is at most {MAX_MARKUP} characters.")
+            raise InvalidInput(
+                _("The field '{name}' is at most {max_markup} characters."),
+                name=name,
+                max_markup=MAX_MARKUP,
+            )
         return value
     if base == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -56,17 +62,27 @@ def _typed(name: str, kind: str, value: object) -> JSON:
         and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     ):
         return list(value)
-    expected = {"str": "a string", "int": "an integer", "ints": "a list of integers"}[base]
-    raise InvalidInput(f"The field '{name}' must be {expected}{' or null' if optional else ''}.")
+    expected = {"str": _("a string"), "int": _("an integer"), "ints": _("a list of integers")}
+    if optional:
+        must = _("The field '{name}' must be {expected} or null.")
+    else:
+        must = _("The field '{name}' must be {expected}.")
+    raise InvalidInput(must, name=name, expected=expected[base])
 
 
 def operation_clean(kind: str, data: Mapping[str, object]) -> dict[str, JSON]:
     if kind not in FIELDS:
-        raise InvalidInput(f"Unknown proposal kind {kind!r}; use one of {', '.join(FIELDS)}.")
+        raise InvalidInput(
+            _("Unknown proposal kind {kind!r}; use one of {kinds}."),
+            kind=kind,
+            kinds=", ".join(FIELDS),
+        )
     operation: dict[str, JSON] = {}
     for name, field_type in FIELDS[kind].items():
         if name not in data and not field_type.endswith("?"):
-            raise InvalidInput(f"A proposal to {kind.replace('_', ' ')} needs '{name}'.")
+            raise InvalidInput(
+                _("A proposal to {kind} needs '{name}'."), kind=kind.replace("_", " "), name=name
+            )
         operation[name] = _typed(name, field_type, data.get(name))
     return operation
 
@@ -101,7 +117,7 @@ class Proposed:
 def live_clause(state: TextState, key: int | None) -> int:
     clause = state.clauses.get(key) if key is not None else None
     if clause is None or clause.status == ClauseStatus.DELETED:
-        raise ContentError(f"There is no clause {key} in the text (or it was deleted).")
+        raise ContentError(_("There is no clause {key} in the text (or it was deleted)."), key=key)
     return clause.key
 
 
@@ -109,7 +125,8 @@ def _changeable(state: TextState, key: int | None) -> int:
     key = live_clause(state, key)
     if state.clauses[key].status in AGREED_STATUSES:
         raise ContentError(
-            f"Clause {key} is agreed; a presiding officer must reopen it before it changes."
+            _("Clause {key} is agreed; a presiding officer must reopen it before it changes."),
+            key=key,
         )
     return key
 
@@ -194,17 +211,23 @@ def placement(
     """Where a clause of ``kind`` goes: under ``parent``, after its child ``after`` (None:
     first). Returns (parent, index among its siblings)."""
     if kind not in PARENT_KINDS:
-        raise ContentError(f"Unknown clause kind {kind!r}; use section, pp, op or sub.")
+        raise ContentError(
+            _("Unknown clause kind {kind!r}; use section, pp, op or sub."), kind=kind
+        )
     parent_kind = None if parent is None else state.clauses[live_clause(state, parent)].kind
     if parent_kind not in PARENT_KINDS[kind]:
-        raise ContentError(
-            f"A clause of kind {kind} cannot stand under {parent_kind or 'the text'}."
-        )
+        if parent_kind:
+            raise ContentError(
+                _("A clause of kind {kind} cannot stand under {parent}."),
+                kind=kind,
+                parent=parent_kind,
+            )
+        raise ContentError(_("A clause of kind {kind} cannot stand under the text."), kind=kind)
     siblings = state.children.get(parent, [])
     if after is None:
         return parent, 0
     if after not in siblings:
-        raise ContentError(f"Clause {after} is not under the same parent.")
+        raise ContentError(_("Clause {after} is not under the same parent."), after=after)
     return parent, siblings.index(after) + 1
 
 
@@ -235,7 +258,7 @@ def _merge(state: TextState, p: Proposed) -> list[Effect]:
     keys = [k for k in listed if isinstance(k, int)] if isinstance(listed, list) else []
     sources = [_changeable(state, k) for k in keys]
     if len(set(sources)) < 2:
-        raise ContentError("A merger needs at least two different clauses.")
+        raise ContentError(_("A merger needs at least two different clauses."))
     first = state.clauses[sources[0]]
     siblings = state.children.get(first.parent, [])
     position = siblings.index(first.key)
@@ -250,9 +273,9 @@ def _move(state: TextState, p: Proposed) -> list[Effect]:
     key = _changeable(state, p.clause)
     parent, after = p.opt_int_of("parent"), p.opt_int_of("after")
     if parent is not None and parent in subtree(state, key):
-        raise ContentError("A clause cannot move under itself.")
+        raise ContentError(_("A clause cannot move under itself."))
     if after == key:
-        raise ContentError("A clause cannot move after itself.")
+        raise ContentError(_("A clause cannot move after itself."))
     clause = state.clauses[key]
     parent, index = placement(state, clause.kind, parent, after)
     if parent == clause.parent and state.children[parent].index(key) < index:

@@ -11,6 +11,8 @@
   announced, only in that session's room).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import Forbidden
 from server.conferences.models import Delegation, Participant
 from server.conferences.roles import is_presiding, is_secretariat, may_attend
@@ -39,11 +41,11 @@ def may_negotiate(participant: Participant) -> bool:
 def check_delegation(participant: Participant) -> Delegation:
     """The delegation on whose behalf ``participant`` negotiates."""
     if not may_negotiate(participant) or participant.delegation is None:
-        raise Forbidden("Only delegates and advisers of a negotiating delegation may do this.")
+        raise Forbidden(_("Only delegates and advisers of a negotiating delegation may do this."))
     return participant.delegation
 
 
 def check_drafting(participant: Participant) -> None:
     """Setting up a text and adding clauses directly: the secretariat or a presiding officer."""
     if not (is_secretariat(participant) or is_presiding(participant)):
-        raise Forbidden("Only the secretariat or a presiding officer may draft the text.")
+        raise Forbidden(_("Only the secretariat or a presiding officer may draft the text."))

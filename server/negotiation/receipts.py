@@ -13,6 +13,10 @@ import json
 from typing import TypedDict
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from server.common.errors import message_format
 
 from .chain import ChainReport, iso_utc
 from .models import NegotiationEvent, NegotiationText
@@ -34,14 +38,17 @@ class Receipt(TypedDict):
 
 
 class ReceiptError(ValueError):
-    """A file that is not a receipt of this kind."""
+    """A file that is not a receipt of this kind (the message marked for translation)."""
+
+    def __init__(self, message: StrOrPromise, /, **params: object) -> None:
+        super().__init__(message_format(message, **params))
 
 
 def receipt_issue(text: NegotiationText) -> Receipt:
     """A receipt for the text as it stands now (read from the log, not the text's row)."""
     last = NegotiationEvent.objects.filter(text=text).order_by("-index").first()
     if last is None:
-        raise ReceiptError(f"The text {text.slug} has no record yet.")
+        raise ReceiptError(_("The text {slug} has no record yet."), slug=text.slug)
     return {
         "kind": KIND,
         "text": text.pk,
@@ -61,21 +68,23 @@ def receipt_dumps(receipt: Receipt) -> str:
 def receipt_read(raw: bytes) -> Receipt:
     """A receipt from a file's bytes; ``ReceiptError`` says what is wrong with it."""
     if len(raw) > MAX_BYTES:
-        raise ReceiptError(f"A receipt is a small JSON file (at most {MAX_BYTES} bytes).")
+        raise ReceiptError(
+            _("A receipt is a small JSON file (at most {max_bytes} bytes)."), max_bytes=MAX_BYTES
+        )
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ReceiptError(f"The receipt is not JSON: {exc}.") from exc
+        raise ReceiptError(_("The receipt is not JSON: {exc}."), exc=exc) from exc
     if not isinstance(data, dict) or data.get("kind") != KIND:
-        raise ReceiptError(f"This is not a negotiation receipt (kind {KIND!r}).")
+        raise ReceiptError(_("This is not a negotiation receipt (kind {kind!r})."), kind=KIND)
     text, version, head = data.get("text"), data.get("version"), data.get("head")
     if not isinstance(text, int) or not isinstance(version, int) or version < 1:
-        raise ReceiptError("The receipt's 'text' and 'version' must be positive integers.")
+        raise ReceiptError(_("The receipt's 'text' and 'version' must be positive integers."))
     if not isinstance(head, str) or len(head) != 64 or not set(head) <= HEX:
-        raise ReceiptError("The receipt's 'head' must be 64 lowercase hexadecimal digits.")
+        raise ReceiptError(_("The receipt's 'head' must be 64 lowercase hexadecimal digits."))
     strings = {name: data.get(name) for name in ("slug", "title", "time", "issued")}
     if not all(isinstance(value, str) for value in strings.values()):
-        raise ReceiptError("The receipt's 'slug', 'title', 'time' and 'issued' are strings.")
+        raise ReceiptError(_("The receipt's 'slug', 'title', 'time' and 'issued' are strings."))
     return {
         "kind": KIND,
         "text": text,

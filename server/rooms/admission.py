@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from server.common.asyncdb import db_async
 from server.common.consumers import LeavingConsumer
@@ -53,13 +54,16 @@ def close_code(error: PlenaryError) -> int:
 @db_async
 def admit(user: AbstractBaseUser | AnonymousUser, meeting_id: int) -> tuple[Meeting, Participant]:
     if not user.is_authenticated:
-        raise Unauthenticated("Log in to enter a meeting room.")
+        raise Unauthenticated(_("Log in to enter a meeting room."))
     meeting = Meeting.objects.filter(pk=meeting_id).first()
     participant = selectors.participant_for(user, meeting) if meeting else None
     if meeting is None or participant is None:
-        raise NotFound(f"Meeting {meeting_id} does not exist or you are not a participant.")
+        raise NotFound(
+            _("Meeting {meeting_id} does not exist or you are not a participant."),
+            meeting_id=meeting_id,
+        )
     if not may_attend(participant, meeting):
-        raise Forbidden("This is a closed session and your delegation is not admitted.")
+        raise Forbidden(_("This is a closed session and your delegation is not admitted."))
     return meeting, participant
 
 
@@ -93,8 +97,11 @@ class AdmittedConsumer(LeavingConsumer):
         await registry.start()
         if not registry.add(self):
             raise TooManySockets(
-                f"You have {settings.ROOM_SOCKETS_PER_USER} meeting sockets open already "
-                "(tabs or devices): close one first."
+                _(
+                    "You have {room_sockets_per_user} meeting sockets open already (tabs or "
+                    "devices): close one first."
+                ),
+                room_sockets_per_user=settings.ROOM_SOCKETS_PER_USER,
             )
         self.registered = True
 
@@ -113,7 +120,7 @@ class AdmittedConsumer(LeavingConsumer):
         try:
             if not user.is_authenticated:
                 raise LoggedOut(
-                    "Your session has ended (logged out, new password or account deactivated)."
+                    _("Your session has ended (logged out, new password or account deactivated).")
                 )
             self.meeting, self.participant = await admit(user, self.meeting.pk)
         except PlenaryError as exc:
@@ -126,14 +133,15 @@ class AdmittedConsumer(LeavingConsumer):
         """Admitted still, as a participant changed since (a new role or delegation)."""
 
     async def logged_out(self) -> None:
-        await self.revoke(LoggedOut("You have logged out."))
+        await self.revoke(LoggedOut(_("You have logged out.")))
 
     async def revoke(self, error: PlenaryError) -> None:
         if self.revoked:  # the layer and the sweep may both bring one revocation
             return
         self.revoked = True
         await self.leave()
-        await self.send_error(error.code, error.message)
+        with translation.override(self.language):  # the registry's task may call this
+            await self.send_error(error.code, error.message)
         await self.close(code=close_code(error))
 
     async def send_error(self, code: str, text: str) -> None:

@@ -10,6 +10,8 @@ import time
 from urllib.parse import parse_qs
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from server.common.asyncdb import db_async
 from server.common.errors import InvalidInput, PlenaryError, ProtocolError
@@ -139,13 +141,17 @@ class RoomConsumer(AdmittedConsumer):
         if self.member is None:
             return
         if text_data is None:
-            await self.send_error("binary_not_accepted", "This socket takes JSON text frames.")
+            await self.send_error(
+                "binary_not_accepted", gettext("This socket takes JSON text frames.")
+            )
             return
         if len(text_data.encode()) > settings.ROOM_MAX_MESSAGE_BYTES:
+            too_large = gettext(
+                "A message is at most {limit} bytes; this one was {size}. It was not processed."
+            )
+            size = len(text_data.encode())
             await self.send_error(
-                "too_large",
-                f"A message is at most {settings.ROOM_MAX_MESSAGE_BYTES} bytes; this one was "
-                f"{len(text_data.encode())}. It was not processed.",
+                "too_large", too_large.format(limit=settings.ROOM_MAX_MESSAGE_BYTES, size=size)
             )
             return
         if not self.bucket.take():
@@ -159,17 +165,21 @@ class RoomConsumer(AdmittedConsumer):
             await self.send_error(exc.code, exc.message, message)
         except Exception:
             logger.exception("room %s: action failed", self.meeting.pk)
-            await self.send_error("internal", "The server could not process this.", message)
+            await self.send_error(
+                "internal", gettext("The server could not process this."), message
+            )
 
     async def rate_limited(self) -> None:
         """Drop the message; say so at most once a second, not once per message."""
         now = time.monotonic()
         if now - self.rate_warned_at >= 1.0:
             self.rate_warned_at = now
+            too_many = gettext(
+                "Too many messages: at most {rate} a second. "
+                "Messages were dropped; slow down and resend."
+            )
             await self.send_error(
-                "rate_limited",
-                f"Too many messages: at most {settings.ROOM_RATE_PER_SECOND:g} a second. "
-                "Messages were dropped; slow down and resend.",
+                "rate_limited", too_many.format(rate=f"{settings.ROOM_RATE_PER_SECOND:g}")
             )
 
     async def handle(self, message: ClientMessage) -> None:
@@ -181,7 +191,9 @@ class RoomConsumer(AdmittedConsumer):
             return
         action = ACTIONS.get(message.type)
         if action is None:
-            raise ProtocolError("unknown_type", f"Unknown message type {message.type!r}.")
+            raise ProtocolError(
+                "unknown_type", _("Unknown message type {type!r}."), type=message.type
+            )
         result: ActionResult = await db_async(action)(self.participant, self.meeting, message.data)
         seqs = (
             [e.seq for e in result] if isinstance(result, list) else [result.seq] if result else []

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from server.conferences.models import AgendaItem, Delegation, Meeting, Participant
 
@@ -65,11 +66,11 @@ class RoomEvent(models.Model):
 
 class SpeakerEntry(models.Model):
     class Kind(models.TextChoices):
-        SPEAKER = "speaker", "Speaker"
-        POINT_OF_ORDER = "point_of_order", "Point of order"
-        RIGHT_OF_REPLY = "right_of_reply", "Right of reply"
-        EXPLANATION_BEFORE = "explanation_before", "Explanation of vote before the vote"
-        EXPLANATION_AFTER = "explanation_after", "Explanation of vote after the vote"
+        SPEAKER = "speaker", _("Speaker")
+        POINT_OF_ORDER = "point_of_order", _("Point of order")
+        RIGHT_OF_REPLY = "right_of_reply", _("Right of reply")
+        EXPLANATION_BEFORE = "explanation_before", _("Explanation of vote before the vote")
+        EXPLANATION_AFTER = "explanation_after", _("Explanation of vote after the vote")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")

@@ -6,6 +6,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import ProtocolError
 from server.common.values import json_decode
 
@@ -23,16 +25,16 @@ class ClientMessage:
 def parse(text: str) -> ClientMessage:
     raw = json_decode(text, "")
     if not isinstance(raw, dict):
-        raise ProtocolError("bad_message", "A message must be a JSON object.")
+        raise ProtocolError("bad_message", _("A message must be a JSON object."))
     kind = raw.get("type")
     if not isinstance(kind, str) or not kind:
-        raise ProtocolError("bad_message", "A message needs a string field 'type'.")
+        raise ProtocolError("bad_message", _("A message needs a string field 'type'."))
     message_id = raw.get("id")
     if message_id is not None and (
         isinstance(message_id, bool) or not isinstance(message_id, str | int)
     ):
-        raise ProtocolError("bad_message", "The field 'id' must be a string or an integer.")
+        raise ProtocolError("bad_message", _("The field 'id' must be a string or an integer."))
     data = raw.get("data", {})
     if not isinstance(data, dict):
-        raise ProtocolError("bad_message", "The field 'data' must be a JSON object.")
+        raise ProtocolError("bad_message", _("The field 'data' must be a JSON object."))
     return ClientMessage(kind, message_id, data)

@@ -3,6 +3,7 @@ the socket and ``POST /api/meetings/<id>/actions/<type>`` alike."""
 
 from typing import Literal
 
+from django.utils.translation import gettext_lazy as _
 from pydantic import model_validator
 
 from server.common.errors import ProtocolError
@@ -65,7 +66,7 @@ class EventsFetch(Operation):
     @model_validator(mode="after")
     def _ordered(self) -> "EventsFetch":
         if self.until < self.after:
-            raise ProtocolError("wrong_type", "'until' must not be less than 'after'.")
+            raise ProtocolError("wrong_type", _("'until' must not be less than 'after'."))
         return self
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, TypedDict
+from typing import Literal, TypedDict, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
@@ -176,8 +176,11 @@ SnapshotPart = Callable[[Meeting, Participant, int], object]
 SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
 
 
-def snapshot_part(name: str) -> Callable[[SnapshotPart], SnapshotPart]:
-    def decorate(part: SnapshotPart) -> SnapshotPart:
+Part = TypeVar("Part", bound=SnapshotPart)
+
+
+def snapshot_part(name: str) -> Callable[[Part], Part]:
+    def decorate(part: Part) -> Part:
         if name in SNAPSHOT_PARTS:
             raise ValueError(f"snapshot part {name!r} registered twice")
         SNAPSHOT_PARTS[name] = part

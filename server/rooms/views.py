@@ -4,6 +4,8 @@ socket (``ACTIONS``), for scripts and clients that cannot hold a WebSocket open.
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from server.common.errors import Forbidden, NotFound, PlenaryError, ProtocolError
@@ -28,8 +30,10 @@ def _too_many(retry_after: int) -> JsonResponse:
     response = JsonResponse(
         {
             "code": "rate_limited",
-            "message": f"Too many operations: at most {settings.ROOM_RATE_PER_SECOND:g} a "
-            f"second, sockets and HTTP together. Retry in {retry_after} s.",
+            "message": gettext(
+                "Too many operations: at most {rate} a second, sockets and HTTP together. "
+                "Retry in {seconds} s."
+            ).format(rate=f"{settings.ROOM_RATE_PER_SECOND:g}", seconds=retry_after),
         },
         status=429,
     )
@@ -41,9 +45,12 @@ def _attendee(request: HttpRequest, meeting_id: int) -> tuple[Meeting, Participa
     meeting = Meeting.objects.filter(pk=meeting_id).first()
     participant = selectors.participant_for(request.user, meeting) if meeting else None
     if meeting is None or participant is None:
-        raise NotFound(f"Meeting {meeting_id} does not exist or you are not a participant.")
+        raise NotFound(
+            _("Meeting {meeting_id} does not exist or you are not a participant."),
+            meeting_id=meeting_id,
+        )
     if not may_attend(participant, meeting):
-        raise Forbidden("This is a closed session and your delegation is not admitted.")
+        raise Forbidden(_("This is a closed session and your delegation is not admitted."))
     return meeting, participant
 
 
@@ -56,7 +63,7 @@ def meeting_events(request: HttpRequest, meeting_id: int) -> JsonResponse:
         after = param_int(request.GET, "after") or 0
         until = param_int(request.GET, "until")
         if until is not None and until < after:
-            raise ProtocolError("wrong_type", "'until' must not be less than 'after'.")
+            raise ProtocolError("wrong_type", _("'until' must not be less than 'after'."))
     except PlenaryError as exc:
         return _error(exc)
     events = selectors.events_after(
@@ -79,10 +86,10 @@ def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> JsonRe
         meeting, participant = _attendee(request, meeting_id)
         run = ACTIONS.get(action)
         if run is None:
-            raise ProtocolError("unknown_type", f"Unknown operation {action!r}.")
+            raise ProtocolError("unknown_type", _("Unknown operation {action!r}."), action=action)
         data = json_decode(request.body or b"{}", "data")
         if not isinstance(data, dict):
-            raise ProtocolError("bad_message", "The body must be a JSON object.")
+            raise ProtocolError("bad_message", _("The body must be a JSON object."))
         result = run(participant, meeting, data)
     except PlenaryError as exc:
         return _error(exc)

@@ -10,6 +10,7 @@ from asr.audio import SAMPLE_RATE
 from asr.engines.faster import FasterWhisperTranscriber
 from asr.results import Caption, CaptionKind, Word, final_captions
 from asr.streaming import StreamingOptions, StreamingTranscriber
+from asr.vad import speech_spans
 from asr.wer import word_error_rate
 
 from .conftest import FRAME, final_text, silence, speak, to_pcm
@@ -77,3 +78,63 @@ def test_final_pass_runs_on_the_whole_utterance_when_drafts_are_skipped(
     captions += transcriber.flush()
     assert [c.kind for c in captions] == [CaptionKind.FINAL]
     assert word_error_rate(STATEMENT, captions[0].text) <= 0.1
+
+
+SPANISH = "La delegación de México apoya la propuesta del presidente sobre el párrafo siete."
+
+
+@pytest.mark.slow
+def test_final_pass_tells_each_utterances_language_when_drafts_are_skipped(
+    engine: FasterWhisperTranscriber, tmp_path: Path
+) -> None:
+    """Without drafts nothing fixed the utterance's language: the final pass tells it among
+    the conference's languages (on the utterance's own window) and decodes in it."""
+    options = StreamingOptions(languages=("en", "es"))
+    transcriber = StreamingTranscriber(engine, options, clock=lambda: 0.0)
+    audio = np.concatenate(
+        [
+            speak(STATEMENT, "en", tmp_path),
+            silence(1.5),
+            speak(SPANISH, "es", tmp_path),
+            silence(1.5),
+        ]
+    )
+    captions: list[Caption] = []
+    lump = 5 * SAMPLE_RATE
+    for start in range(0, len(audio), lump):
+        captions += transcriber.feed_samples(audio[start : start + lump], drafts=False)
+    captions += transcriber.flush()
+    assert [(c.kind, c.language) for c in captions] == [
+        (CaptionKind.FINAL, "en"),
+        (CaptionKind.FINAL, "es"),
+    ]
+    assert word_error_rate(STATEMENT, captions[0].text) <= 0.1
+    # Whisper base hears espeak's Spanish less well than its English ("La negación de
+    # México apoya la propuesta del presidente sole para fosiete."): Spanish words, not a
+    # translation into English nor English heard in Spanish.
+    assert word_error_rate(SPANISH, captions[1].text) <= 0.5
+
+
+@pytest.mark.slow
+def test_final_pass_no_draft_while_the_speaker_pauses(
+    engine: FasterWhisperTranscriber, tmp_path: Path
+) -> None:
+    """Drafts due at every look (the interval at its shortest) still hold back once the
+    speech has paused: the utterance may be ending, and its final pass would wait for a
+    draft decoded meanwhile."""
+    options = StreamingOptions(language="en", draft_interval=0.2)
+    transcriber = StreamingTranscriber(engine, options, clock=lambda: 0.0)
+    speech = speak("We support the draft decision on climate finance.", "en", tmp_path)
+    spoken_until = speech_spans(speech)[-1].end  # with the VAD's padding
+    pcm = to_pcm(np.concatenate([speech, silence(1.5)]))
+    emitted: list[tuple[float, Caption]] = []
+    for offset in range(0, len(pcm), FRAME):
+        emitted += [
+            (transcriber.received, c) for c in transcriber.feed(pcm[offset : offset + FRAME])
+        ]
+    drafts = [at for at, c in emitted if c.kind == CaptionKind.DRAFT]
+    assert drafts, "no draft while the statement went on"
+    assert max(drafts) < spoken_until + options.pause_before_draft + options.vad_interval
+    settled_at, settled = emitted[-1]
+    assert settled.kind == CaptionKind.SETTLED
+    assert settled_at <= spoken_until + options.end_silence + options.vad_interval

@@ -4,7 +4,7 @@ afterwards from the stored audio (``plenary transcript redo``)."""
 
 import asyncio
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,16 @@ from django.core.management import call_command
 from prometheus_client import REGISTRY
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from asr import Samples, Segment, TranscribeOptions, Transcriber, TranscriptionInfo
+from asr import (
+    Samples,
+    Segment,
+    TranscribeOptions,
+    Transcriber,
+    TranscribeRequest,
+    Transcription,
+    TranscriptionInfo,
+    transcribe_each,
+)
 from asr.wer import word_error_rate
 from server.captions import speech as speech_module
 from server.captions.models import Recording, SegmentTranslation, TranscriptSegment
@@ -22,7 +31,7 @@ from server.conferences.models import Meeting, Participant
 from server.rooms.models import RoomEvent
 from tests.support.room_sockets import Connect
 
-from .conftest import OpenSpeech, events_until_quiet, frames, speech, spoken
+from .conftest import OpenSpeech, events_until_quiet, frames, offline_text, speech, spoken
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -35,7 +44,10 @@ def drafts_skipped() -> float:
 
 
 class Overloaded:
-    """The real engine on a machine too busy to keep up: every call takes 2.5 s longer."""
+    """The real engine on a machine too busy to keep up: every call takes 2.5 s longer, one
+    at a time."""
+
+    batching = False
 
     def __init__(self, engine: Transcriber) -> None:
         self.engine = engine
@@ -45,6 +57,9 @@ class Overloaded:
     ) -> tuple[list[Segment], TranscriptionInfo]:
         time.sleep(2.5)
         return self.engine.transcribe(audio, options, offset=offset)
+
+    def transcribe_many(self, requests: Sequence[TranscribeRequest]) -> list[Transcription]:
+        return transcribe_each(self, requests)
 
     def detect_language(
         self, audio: Samples, among: Collection[str] = (), *, window: float | None = None
@@ -71,7 +86,8 @@ async def test_a_lagging_stream_skips_drafts_says_so_and_keeps_every_final(
     kenya2 = await connect("kenya2", plenary)
     microphone = await open_speech("kenya", plenary, "audio")
     assert (await microphone.receive())["type"] == "audio.ready"
-    for frame in frames(speech(f"{STATEMENT} {FOLLOW_UP}", "en", tmp_path, pause=2.0)):
+    pcm = speech(f"{STATEMENT} {FOLLOW_UP}", "en", tmp_path, pause=2.0)
+    for frame in frames(pcm):
         await microphone.send_bytes(frame)
         await asyncio.sleep(0.1)
     statuses: list[str] = []
@@ -84,7 +100,10 @@ async def test_a_lagging_stream_skips_drafts_says_so_and_keeps_every_final(
             finals.append(message)
     assert "lagging" in statuses
     assert drafts_skipped() > skipped
-    assert word_error_rate(f"{STATEMENT} {FOLLOW_UP}", spoken(finals)) <= 0.25
+    # Late rather than wrong: as good as the same audio decoded whole offline, within a word.
+    offline = await asyncio.to_thread(offline_text, pcm, "en")
+    reference = f"{STATEMENT} {FOLLOW_UP}"
+    assert word_error_rate(reference, spoken(finals)) <= word_error_rate(reference, offline) + 0.1
 
 
 async def test_speech_recorded_without_a_worker_is_transcribed_afterwards(
@@ -100,7 +119,8 @@ async def test_speech_recorded_without_a_worker_is_transcribed_afterwards(
     spain = await connect("spain", plenary)
     microphone = await open_speech("kenya", plenary, "audio")
     assert (await microphone.receive())["type"] == "audio.ready"
-    for frame in frames(speech(STATEMENT, "en", tmp_path, pause=1.0)):
+    pcm = speech(STATEMENT, "en", tmp_path, pause=1.0)
+    for frame in frames(pcm):
         await microphone.send_bytes(frame)
     await microphone.close()
     assert not [e for e in await events_until_quiet(spain, 1.0) if e["type"] == "caption.final"]
@@ -110,7 +130,11 @@ async def test_speech_recorded_without_a_worker_is_transcribed_afterwards(
     recording = await Recording.objects.aget(meeting=plenary)
     segments = [s async for s in TranscriptSegment.objects.filter(recording=recording)]
     assert segments and all(s.source == "redo" and s.language == "en" for s in segments)
-    assert word_error_rate(STATEMENT, " ".join(s.text for s in segments)) <= 0.25
+    # As the same model hears the audio decoded whole (the model at beam 5 hears "We ask for
+    # the new fund we read in the next year": WER 0.33), within a word.
+    offline = await asyncio.to_thread(offline_text, pcm, "en")
+    heard = " ".join(s.text for s in segments)
+    assert word_error_rate(STATEMENT, heard) <= word_error_rate(STATEMENT, offline) + 0.1
     assert await SegmentTranslation.objects.filter(
         segment__in=segments, language="es"
     ).acount() == len(segments)

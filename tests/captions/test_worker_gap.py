@@ -1,7 +1,7 @@
 """A gap in a worker's stream: filled with silence, and logged as the time it lasts."""
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ import pytest
 from asr.audio import SAMPLE_RATE, Samples
 from asr.results import Segment, TranscriptionInfo
 from asr.streaming import StreamingTranscriber
-from asr.transcriber import TranscribeOptions
+from asr.transcriber import TranscribeOptions, TranscribeRequest, Transcription
 from server.captions.messages import StreamOpen
 from server.captions.models import Recording
 from server.captions.stream_job import Speaker, StreamJob
@@ -18,9 +18,14 @@ from server.captions.stream_job import Speaker, StreamJob
 class Unheard:
     """A transcriber the test never reaches: pushing audio only queues it."""
 
+    batching = False
+
     def transcribe(
         self, audio: Samples, options: TranscribeOptions, *, offset: float = 0.0
     ) -> tuple[list[Segment], TranscriptionInfo]:
+        raise AssertionError("nothing is transcribed here")
+
+    def transcribe_many(self, requests: Sequence[TranscribeRequest]) -> list[Transcription]:
         raise AssertionError("nothing is transcribed here")
 
     def detect_language(

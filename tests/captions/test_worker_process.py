@@ -16,10 +16,9 @@ import pytest
 import redis
 import websockets
 
-from asr.wer import word_error_rate
 from tests.support.server import PLENARY, REPO, ServerProcess
 
-from .conftest import frames, heard_once, speech, spoken
+from .conftest import frames, heard_once, near_offline, offline_text, speech, spoken
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
@@ -130,9 +129,11 @@ async def test_a_worker_process_captions_a_speaker_for_every_listener(
     cluster.start_worker()
     kenya, microphone = await give_floor_to_spain(cluster.server)
     assert (await next_of(microphone, "audio.status"))["state"] == "live"
-    await speak(microphone, speech(FIRST, "en", tmp_path, pause=2.0))
+    audio = speech(FIRST, "en", tmp_path, pause=2.0)
+    await speak(microphone, audio)
     events = await captions_until_quiet(kenya)
-    assert word_error_rate(FIRST, finals_text(events)) <= 0.25
+    offline = await asyncio.to_thread(offline_text, audio, "en")
+    near_offline(FIRST, finals_text(events), offline)
     # Kenya reads English: the English statement needs no translation.
     assert not [e for e in events if e["type"] == "caption.translation"]
     await microphone.close()
@@ -154,6 +155,8 @@ async def test_a_worker_killed_mid_utterance_is_replaced_and_nothing_is_lost(
     assert (await next_of(microphone, "audio.status"))["state"] == "recovering"
     assert (await next_of(microphone, "audio.status"))["state"] == "live"
     events = await captions_until_quiet(kenya, quiet=8.0)
-    heard_once(f"{FIRST} {SECOND}", finals_text(events), must={"spain", "decision", "fund", "year"})
+    heard_once(
+        f"{FIRST} {SECOND}", finals_text(events), must={"thanks", "decision", "fund", "year"}
+    )
     await microphone.close()
     await kenya.close()

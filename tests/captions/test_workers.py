@@ -26,11 +26,13 @@ from server.rooms import services as room_services
 from tests.support.room_sockets import Connect
 
 from .conftest import (
+    FIRST,
+    SECOND,
+    TAKEOVER_MUST,
     OpenSpeech,
     SpeechSocket,
     StartWorker,
     events_until_heard,
-    events_until_quiet,
     frames,
     heard_once,
     speech,
@@ -44,9 +46,6 @@ pytestmark = [
     # share the stream queue on Redis.
     pytest.mark.parametrize("layer", ["redis"], indirect=True),
 ]
-
-FIRST = "The delegation of Kenya thanks the chair for convening this meeting."
-SECOND = "We believe that adaptation finance must double by the end of this decade."
 
 
 async def speak(microphone: SpeechSocket, pcm: bytes) -> None:
@@ -84,8 +83,10 @@ async def test_a_dead_worker_is_replaced_mid_utterance_and_nothing_is_lost(
     first.cancel()  # the first worker dies, mid-utterance
     await speak(microphone, audio[middle:])
     assert await statuses_until(microphone, "live") == ["recovering", "live"]
-    events = await events_until_quiet(spain, quiet=6.0)
-    heard_once(f"{FIRST} {SECOND}", spoken(events), must={"kenya", "meeting", "double", "decade"})
+    # The new worker catches up on the audio sent again, drafts skipped: on a busy machine
+    # the listener may hear nothing for a while, then the statement's settled sentences.
+    events = await events_until_heard(spain, f"{FIRST} {SECOND}")
+    heard_once(f"{FIRST} {SECOND}", spoken(events), must=TAKEOVER_MUST)
     segments = [s async for s in TranscriptSegment.objects.filter(meeting=plenary)]
     assert " ".join(s.text for s in segments) == spoken(events)
     assert all(a.offset_end <= b.offset_start + 0.3 for a, b in itertools.pairwise(segments))
@@ -111,7 +112,7 @@ async def test_a_worker_that_leaves_hands_its_streams_over_at_once(
     await leaving.hand_back("the worker is shutting down")
     await speak(microphone, audio[len(audio) // 2 // 2 * 2 :])
     assert await statuses_until(microphone, "live") == ["recovering", "live"]
-    events = await events_until_quiet(spain, quiet=5.0)
+    events = await events_until_heard(spain, FIRST)  # however long a busy machine takes
     assert word_error_rate(FIRST, spoken(events)) <= 0.25
 
 

@@ -38,7 +38,11 @@ def test_the_flag_loads_the_demo_in_production(settings: Settings) -> None:
 
 
 def test_each_app_adds_its_part_after_the_apps_it_builds_on() -> None:
-    assert [type(part).__name__ for part in demo_parts()] == ["NegotiationConfig", "MinutesConfig"]
+    assert [type(part).__name__ for part in demo_parts()] == [
+        "NegotiationConfig",
+        "MinutesConfig",
+        "InterpretationConfig",
+    ]
     upward = re.compile(r"^\s*from server\.(rooms|captions|negotiation|minutes|web)\b", re.M)
     conferences = Path(__file__).parents[2] / "server" / "conferences"
     importing = [p.name for p in conferences.rglob("*.py") if upward.search(p.read_text())]

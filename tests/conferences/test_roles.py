@@ -6,12 +6,17 @@ import pytest
 from server.common.errors import Forbidden
 from server.conferences.models import Delegation, Meeting
 from server.conferences.roles import (
+    check_may_take_floor,
     check_presiding,
     check_secretariat,
+    is_interpreter,
     is_presiding,
     is_secretariat,
     is_staff,
     may_attend,
+    may_take_floor,
+    may_vote,
+    serves_every_meeting,
 )
 from tests.support.builders import (
     Role,
@@ -70,3 +75,19 @@ def test_nobody_attends_another_conferences_meeting() -> None:
     chair = participant_build(ours, role=Role.CHAIR)
     assert not may_attend(chair, meeting_build(theirs))
     assert may_attend(chair, meeting_build(ours))
+
+
+def test_interpreters_serve_every_meeting_but_never_take_the_floor_or_vote() -> None:
+    conference = conference_build()
+    people = {role: participant_build(conference, role=role) for role in Role.values}
+    interpreter = people[Role.INTERPRETER]
+    closed = meeting_build(conference, kind=Meeting.Kind.CLOSED)
+    assert {role for role, who in people.items() if is_interpreter(who)} == {Role.INTERPRETER}
+    serving = {role for role, who in people.items() if serves_every_meeting(who)}
+    assert serving == {role for role, who in people.items() if is_staff(who)} | {Role.INTERPRETER}
+    assert {role for role, who in people.items() if may_attend(who, closed)} == serving
+    assert {role for role, who in people.items() if not may_take_floor(who)} == {Role.INTERPRETER}
+    assert not is_staff(interpreter) and not may_vote(interpreter)
+    with pytest.raises(Forbidden, match="Interpreters speak in their booth"):
+        check_may_take_floor(interpreter)
+    check_may_take_floor(people[Role.OBSERVER])

@@ -330,6 +330,11 @@ def test_webrtc_a_listener_whose_connection_fails_falls_back_to_the_audio_stream
     if kenya.get_by_test_id("microphone").is_hidden():
         give_floor(chair, kenya, OTIENO)
     speak(kenya, camera=False)
+    # The floor is live in Janus (the chair hears it): a listener who does not connect
+    # is then the listener's own failure, not a feed not published yet (after the restart
+    # of the test before, the speaker's publish may take a while).
+    kenya_id = int(kenya.get_by_test_id("floor-holder").get_attribute("data-participant") or "")
+    wait_received(chair, f"s.feed === {kenya_id} && s.audioBytes > 0", timeout=30_000)
     listener = log_in("japan")
     listener.context.add_init_script(RELAY_ONLY)
     enter_plenary(listener)

@@ -18,12 +18,20 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from server.asgi import application
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
+from server.interpretation.models import Booth
+from server.media.channels import AUDIOBRIDGE, STREAMING
 from server.media.process import JanusProcess
 from server.media.rooms import media_room
-from server.media.signalling import CORE_REQUESTS, PLUGIN_REQUESTS
+from server.media.signalling import (
+    BOOTH_REQUESTS,
+    CHANNEL_REQUESTS,
+    CORE_REQUESTS,
+    PLUGIN_REQUESTS,
+)
 from server.media.tokens import room_token
 from tests.captions.conftest import OpenSpeech, SpeechSocket
 from tests.media.conftest import MediaSocket, OpenMedia
+from tests.support.builders import Role, participant_build
 from tests.support.room_sockets import ORIGIN, Connect, Socket, session_cookie
 
 from .conftest import db_state, faults, room_state
@@ -194,32 +202,43 @@ async def test_fuzz_socket_query_strings(
 # on the session and handle the socket holds, besides random JSON and raw frames.
 JANUS_KINDS = sorted(CORE_REQUESTS | {"claim", "message_plugin", "add_token", "list_sessions"})
 JANUS_ID = st.integers(-1, 2**53) | st.text(max_size=8)  # past the stored-number check
-VIDEOROOM_REQUESTS = sorted(PLUGIN_REQUESTS | {"create", "kick", "moderate", "rtp_forward"})
+PLUGIN_BODIES = sorted(
+    PLUGIN_REQUESTS
+    | BOOTH_REQUESTS
+    | CHANNEL_REQUESTS
+    | {"create", "kick", "moderate", "rtp_forward", "unmute", "changeroom", "info", "list"}
+)
 
 
 @dataclass
 class MediaPlace:
-    """A media socket with its Janus session and VideoRoom handle, and its room's token."""
+    """A media socket with its Janus session and VideoRoom, AudioBridge and Streaming
+    handles, its room's token and the Spanish booth's room (and channel)."""
 
     socket: MediaSocket
     session: int
-    handle: int
+    handles: list[int]
     room: int
     token: str
+    booth: int
 
 
 @st.composite
 def janus_frame(draw: st.DrawFn, place: MediaPlace) -> str:
     body = draw(data)
-    body["request"] = draw(st.sampled_from(VIDEOROOM_REQUESTS) | hostile_text)
-    body["room"] = draw(st.just(place.room) | JANUS_ID)
+    body["request"] = draw(st.sampled_from(PLUGIN_BODIES) | hostile_text)
+    body["room"] = draw(st.sampled_from([place.room, place.booth]) | JANUS_ID)
+    if draw(st.booleans()):
+        body["id"] = draw(st.just(place.booth) | JANUS_ID)
+    if draw(st.booleans()):
+        body["muted"] = draw(st.booleans() | json_value)
     body["ptype"] = draw(st.sampled_from(["publisher", "subscriber"]) | hostile_text)
     body["token"] = draw(st.just(place.token) | hostile_text)
     message: dict[str, object] = {
         "janus": draw(st.just("message") | st.sampled_from(JANUS_KINDS) | hostile_text),
         "transaction": draw(st.text(min_size=1, max_size=8) | st.sampled_from([None, "", 7])),
         "session_id": draw(st.just(place.session) | JANUS_ID),
-        "handle_id": draw(st.just(place.handle) | JANUS_ID),
+        "handle_id": draw(st.sampled_from(place.handles) | JANUS_ID),
         "body": draw(st.just(body) | json_value),
     }
     if draw(st.booleans()):
@@ -243,21 +262,33 @@ def gallery(plenary: Meeting) -> Meeting:
 async def media_places(
     floor: Participant, gallery: Meeting, open_media: OpenMedia, janus: JanusProcess
 ) -> dict[str, MediaPlace]:
-    """Kenya's (the floor holder's) and an observer's media sockets, each with a Janus
-    session and a VideoRoom handle, opened before the examples."""
+    """Kenya's (the floor holder's), an observer's and a Spanish interpreter's media
+    sockets, each with a Janus session and a handle of each plugin, opened before the
+    examples."""
     plenary = gallery
-    room = media_room(plenary.pk)
+
+    def spanish_booth() -> None:
+        booth = Booth.objects.create(conference=plenary.conference, language="es", channel=2)
+        booth.interpreters.add(
+            participant_build(plenary.conference, role=Role.INTERPRETER, username="interp-es")
+        )
+
+    await db_async(spanish_booth)()
+    room, booth = media_room(plenary.pk), media_room(plenary.pk, 2)
     places = {}
-    for username in ("kenya", "wmo"):
+    for username in ("kenya", "wmo", "interp-es"):
         socket = await open_media(username, plenary)
         session = await socket.session()
-        handle = await socket.attach(session)
-        places[username] = MediaPlace(socket, session, handle, room, room_token(room).text)
+        handles = [
+            await socket.attach(session, plugin=plugin)
+            for plugin in ("janus.plugin.videoroom", AUDIOBRIDGE, STREAMING)
+        ]
+        places[username] = MediaPlace(socket, session, handles, room, room_token(room).text, booth)
     return places
 
 
 @fuzz_settings(80)
-@given(who=st.sampled_from(["kenya", "wmo"]), choice=st.data(), probe=st.uuids())
+@given(who=st.sampled_from(["kenya", "wmo", "interp-es"]), choice=st.data(), probe=st.uuids())
 async def test_fuzz_media_socket(
     media_places: dict[str, MediaPlace],
     caplog: pytest.LogCaptureFixture,

@@ -115,8 +115,9 @@ async def test_administration_is_refused(plenary: Meeting, open_media: OpenMedia
 
 
 FORBIDDEN: list[dict[str, object]] = [
-    {"janus": "attach", "plugin": "janus.plugin.streaming"},
-    {"janus": "attach", "plugin": "janus.plugin.audiobridge"},
+    {"janus": "attach", "plugin": "janus.plugin.textroom"},
+    {"janus": "attach", "plugin": "janus.plugin.sip"},
+    {"janus": "attach", "plugin": ["janus.plugin.videoroom"]},
     {"janus": "claim"},
     {"janus": "add_token", "token": "x"},
     {"janus": "message_plugin", "plugin": "janus.plugin.videoroom", "request": {"request": "list"}},
@@ -125,6 +126,7 @@ FORBIDDEN: list[dict[str, object]] = [
     {"janus": "message", "handle_id": "x", "body": {}},
     {"janus": "message", "body": {"request": "join"}},
     {"janus": "message", "handle_id": 1, "body": "join"},
+    {"janus": "message", "handle_id": 1, "body": {"request": "join"}},  # not a handle of its own
 ]
 
 
@@ -135,7 +137,7 @@ async def test_what_a_browser_must_not_send_is_refused(
     session = await socket.session()
     for message in FORBIDDEN:
         reply = await socket.request({"session_id": session, **message})
-        assert reply["janus"] == "error" and reply["error"]["code"] in (403, 405, 453, 456), (
+        assert reply["janus"] == "error" and reply["error"]["code"] in (403, 405, 453, 456, 459), (
             message,
             reply,
         )

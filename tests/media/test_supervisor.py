@@ -18,7 +18,9 @@ from django.test import AsyncClient
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from server.conferences.models import Meeting
+from server.interpretation.models import Booth
 from server.media.admin import JanusAdmin, JanusError
+from server.media.channels import ChannelAdmin
 from server.media.process import JanusProcess
 from server.media.rooms import media_room, rooms_recreate
 from tests.media.conftest import OpenMedia
@@ -43,7 +45,16 @@ def own_janus(plenary: Meeting) -> Iterator[JanusProcess]:
 
 def test_the_configuration_loads_only_what_plenary_uses(own_janus: JanusProcess) -> None:
     folder = own_janus.directory
-    assert sorted(p.name for p in (folder / "plugins").iterdir()) == ["libjanus_videoroom.so"]
+    assert sorted(p.name for p in (folder / "plugins").iterdir()) == [
+        "libjanus_audiobridge.so",
+        "libjanus_streaming.so",
+        "libjanus_videoroom.so",
+    ]
+    for plugin in ("videoroom", "audiobridge", "streaming"):  # rooms are Plenary's to make
+        plugin_config = (folder / f"janus.plugin.{plugin}.jcfg").read_text()
+        assert f'admin_key = "{settings.JANUS_ADMIN_SECRET}"' in plugin_config
+    for plugin in ("videoroom", "audiobridge"):
+        assert "lock_rtp_forward = true" in (folder / f"janus.plugin.{plugin}.jcfg").read_text()
     assert sorted(p.name for p in (folder / "transports").iterdir()) == [
         "libjanus_http.so",
         "libjanus_websockets.so",
@@ -74,6 +85,7 @@ def test_a_janus_that_dies_is_restarted_with_its_rooms(
     own_janus: JanusProcess, plenary: Meeting, caplog: pytest.LogCaptureFixture
 ) -> None:
     admin = JanusAdmin(own_janus.admin_url)
+    Booth.objects.create(conference=plenary.conference, language="fr", channel=3)
     assert rooms_recreate(admin) == 1  # the plenary is in session
     first = own_janus.process
     assert first is not None
@@ -88,6 +100,11 @@ def test_a_janus_that_dies_is_restarted_with_its_rooms(
     assert rooms_recreate(admin) == 0
     room = media_room(plenary.pk)
     assert asyncio.run(admin.participants(room)) == []
+    # and the French booth's room, its channel's mountpoint and the forward between them
+    channels = ChannelAdmin(admin)
+    booth = media_room(plenary.pk, 3)
+    port = asyncio.run(channels.mountpoint_port(booth))
+    assert [f["port"] for f in asyncio.run(channels.booth_forwarders(booth))] == [port]
 
 
 def test_stopping_stops_janus(own_janus: JanusProcess) -> None:

@@ -68,10 +68,9 @@ def test_the_pdf_holds_the_record(verbatim: Minutes) -> None:
 
 def test_html_and_markdown_exports(verbatim: Minutes) -> None:
     html = exported(verbatim, "html", "es").decode()
-    assert '<html lang="es">' in html and "Acta literal" in html
-    assert (
-        '<strong class="lead">Sr. Javier Martín</strong> (Spain): <span lang="es">Gracias' in html
-    )
+    assert '<html lang="es" dir="ltr">' in html and "Acta literal" in html
+    lead = '<strong class="lead">Sr. Javier Martín</strong> (Spain): '
+    assert lead + '<span lang="es" dir="ltr">Gracias' in html
     markdown = exported(verbatim, "md").decode()
     assert markdown.startswith("**CF/2026/PV.2**")
     assert "### Agenda item 2: Operationalization of the fund" in markdown
@@ -178,6 +177,7 @@ def hostile_document(texts: list[str]) -> Document:
         attendance=(AttendanceGroup(next(words), (next(words), next(words))),),
         parts=(Part(next(words), (block,)), Part(None, (block,))),
         labels=labels_for("en"),
+        booth_log=(next(words), next(words)),
     )
 
 
@@ -185,14 +185,15 @@ def hostile_document(texts: list[str]) -> Document:
 @given(texts=hostile_texts)
 def test_markdown_escapes_what_participants_wrote(texts: list[str]) -> None:
     """Whatever the names and statements hold, the Markdown has the record's own structure
-    only: its headings, one list, one quote, and no link, image, HTML or code."""
+    only: its headings, two lists (attendance, the booth log), one quote, and no link, image,
+    HTML or code."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     doc = hostile_document(texts)
     tokens = md.parse(exports.markdown(doc))
     inline = [child for t in tokens for child in t.children or ()]
     kinds = collections.Counter(t.type for t in [*tokens, *inline])
-    assert kinds["heading_open"] == (5 if doc.parts[0].heading else 4)
-    assert kinds["bullet_list_open"] == 1 and kinds["ordered_list_open"] == 0
+    assert kinds["heading_open"] == (6 if doc.parts[0].heading else 5)
+    assert kinds["bullet_list_open"] == 2 and kinds["ordered_list_open"] == 0
     assert kinds["blockquote_open"] == 2  # the quote paragraph, once per part
     for syntax in ("link_open", "image", "html_block", "html_inline", "code_block", "fence"):
         assert kinds[syntax] == 0, syntax

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
-from server.captions.models import SegmentTranslation, TranscriptSegment
+from server.captions.models import Recording, SegmentTranslation, TranscriptSegment
 from server.captions.services import (
     RedoSegment,
     caption_commit,
@@ -218,14 +218,59 @@ def test_the_record_takes_as_many_queries_however_long_the_meeting(
     assert hold(["kenya"]) == hold(["spain", "france", "japan", "eu", "brazil"])
 
 
-def test_the_record_of_the_recorded_meeting_takes_ten_queries(
+def test_the_record_of_the_recorded_meeting_takes_twelve_queries(
     recorded: Meeting, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     """The meeting, its agenda, its room events, floor turns, segments, their translations and
-    corrections, its negotiation events, the log of the one text it changed, and its decisions."""
-    with django_assert_max_num_queries(10):
+    corrections, the booths' interpretations, its negotiation events, the log of the one text
+    it changed, its decisions, and its booth events (none: the interpreters would be one
+    more)."""
+    with django_assert_max_num_queries(12):
         record = selectors.meeting_record(recorded)
     assert record.statements() and record.attendance
     assert any(
         isinstance(entry, Outcome) for section in record.sections for entry in section.entries
     )
+
+
+def test_a_statement_in_another_language_reads_as_the_booth_interpreted_it(
+    recorded: Meeting, verbatim: Minutes
+) -> None:
+    """Where the English booth interpreted Senegal's French statement, the English record
+    gives the interpretation, marked, instead of the French left untranslated; the French
+    record keeps Senegal's own words, and an English statement keeps its own."""
+    senegal = TranscriptSegment.objects.get(meeting=recorded, text__startswith="Le Sénégal")
+    kenya = TranscriptSegment.objects.filter(meeting=recorded, language="en").first()
+    assert kenya is not None
+    for segment, language, text in (
+        (senegal, "en", "Senegal thanks the facilitator for the revised text."),
+        (kenya, "fr", "Merci, Madame la Présidente."),
+        (kenya, "en", "The booth's own English of an English statement."),
+    ):
+        booth = Recording.objects.create(
+            meeting=recorded,
+            turn=segment.turn,
+            path=f"booth-{language}.ogg",
+            format=Recording.Format.OGG,
+            started_at=segment.started_at,
+            channel=language,
+        )
+        caption_commit(
+            recording=booth,
+            language=language,
+            text=text,
+            words=[(0.0, 1.0, text)],
+            offset_start=0.0,
+            offset_end=1.0,
+        )
+    english = exports.markdown(laid_out(verbatim))
+    assert "Senegal thanks the facilitator for the revised text." in english
+    assert "*\\[Interpretation from French\\]*" in english
+    assert "*\\[French, not translated\\]* Le Sénégal remercie" not in english
+    assert "The booth's own English" not in english
+    french = exports.markdown(laid_out(verbatim, "fr"))
+    assert "Le Sénégal remercie" in french
+    assert "Merci, Madame la Présidente." in french
+    # The record keeps the interpretation as it keeps the rest (issued minutes are frozen).
+    record = selectors.minutes_record(verbatim)
+    assert record_from_json(record_to_json(record)) == record

@@ -25,8 +25,8 @@ from .conftest import Person, clause_version, now
 pytestmark = [pytest.mark.django_db]
 
 
-def client_for(username: str) -> Client:
-    client = Client(HTTP_HOST="127.0.0.1")
+def client_for(username: str, language: str = "en") -> Client:
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(get_user_model().objects.get(username=username))
     return client
 
@@ -70,6 +70,28 @@ def test_history_diff_and_as_of_pages(demo_text: NegotiationText) -> None:
     assert "<ins>[</ins>from all public and private sources<ins>]</ins>" in diff
     old = client.get(f"/negotiation/{demo_text.pk}/?at=13").content.decode()
     assert "As of event 13" in old and "Option 2: USD 500 billion]" in old and "Option 3" not in old
+
+
+def test_a_history_reads_in_the_reader_s_language_and_its_exports_in_the_text_s(
+    demo_text: NegotiationText,
+) -> None:
+    english, french = "SEN co-sponsors proposal 1", "SEN se porte coauteur de la proposition 1"
+    reader = client_for("kenya", "fr")
+    history = f"/negotiation/{demo_text.pk}/clauses/5/"
+    page = reader.get(history).content.decode()
+    assert french in page and english not in page
+    body = reader.get(f"/negotiation/{demo_text.pk}/body?since={demo_text.event_count - 3}")
+    assert 'data-summary="3 modifications, la dernière : Paragraphe ' in body.content.decode()
+    report = reader.get(f"{history}history.html").content.decode()
+    assert english in report and french not in report  # the text is in English
+
+    NegotiationText.objects.filter(pk=demo_text.pk).update(language="fr")
+    english_reader = client_for("kenya")
+    docx = zipfile.ZipFile(io.BytesIO(english_reader.get(f"{history}history.docx").content))
+    assert french in docx.read("word/document.xml").decode()
+    base = f"/negotiation/{demo_text.pk}/export"
+    compilation = english_reader.get(f"{base}/compilation.html").content.decode()
+    assert "remplacer « in 2028 » par « in 2027 »" in compilation
 
 
 def test_exports(demo_text: NegotiationText) -> None:

@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.utils import translation
 
 from server.conferences.models import Meeting, Participant
 from server.negotiation import content as c
@@ -68,6 +69,25 @@ def test_a_clause_history_says_who_proposed_supported_opposed_and_changed_what(
         Run("ins", "2027]."),
     ]
     assert history[2].event.actor is not None and history[2].event.delegation is not None
+
+
+def test_a_clause_history_reads_in_the_active_language(
+    negotiated: NegotiationText, plenary: Meeting
+) -> None:
+    state = now(negotiated)
+    with translation.override("fr"):
+        summaries = [h.summary for h in selectors.clause_history(negotiated, 4)]
+        announced = selectors.change_announcement(negotiated, state, state.version - 2)
+        outcomes = selectors.meeting_outcomes(plenary)
+    assert summaries == [
+        "inséré dans le texte",
+        "proposition 1 de JPN : remplacer (invitation à s'en porter coauteur adressée à EU)",
+        "BRA s'oppose à la proposition 1 : Too early.",
+        "proposition 1 acceptée ; libellé modifié",
+    ]
+    assert announced == "2 modifications, la dernière : Proposition 1 acceptée ; libellé modifié"
+    # The minutes keep what a proposal asked for as issued: in English, whoever reads.
+    assert outcomes[0].words == "replace “in 2028” with “[in 2027]”"
 
 
 def test_the_text_as_of_any_event_or_date(negotiated: NegotiationText) -> None:

@@ -238,7 +238,7 @@ def test_positions_change_and_their_history_stays(
     summaries = [h.summary for h in selectors.clause_history(text, 3)]
     assert summaries[-2:] == [
         "KEN opposes clause 3: We are oppose.",
-        "KEN flexibles clause 3: We are flexible.",
+        "KEN is flexible on clause 3: We are flexible.",
     ]
 
 

@@ -33,16 +33,17 @@ def busy_room(conference: Conference, chair: Participant, delegates: int) -> Mee
     return meeting
 
 
-def test_the_snapshot_takes_eleven_queries_however_full_the_room(
+def test_the_snapshot_takes_thirteen_queries_however_full_the_room(
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     """The room's state, the meeting's status, presence, the speakers' list, hands, agenda,
     recent chat, the captions part (the conference's languages, the reader's, recent
-    lines) and the votes part (the meeting's decisions)."""
+    lines), the votes part (the meeting's decisions) and the interpretation part (the
+    conference's booths, none here, and the reader's channel)."""
     conference = conference_build()
     chair = participant_build(conference, role=Role.CHAIR)
     quiet, full = busy_room(conference, chair, 1), busy_room(conference, chair, 6)
-    with django_assert_max_num_queries(11) as captured:
+    with django_assert_max_num_queries(13) as captured:
         snapshot = room_snapshot(full, chair)
     assert len(snapshot["presence"]) == len(snapshot["hands"]) == 6
     assert len(snapshot["speakers"]) == 5 and snapshot["floor"]["holder"] is not None

@@ -4,30 +4,25 @@ socket received into the state of its first snapshot, and the result must be the
 snapshot taken after them."""
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import RequestFactory
 
 from server.common.asyncdb import db_async
 from server.conferences.models import Meeting, Participant
 from server.rooms.selectors import room_snapshot
-from server.web.views import protocol_constants
 from tests.support.builders import Role, conference_build, meeting_build, participant_build
+from tests.support.node import node_run
 from tests.support.room_sockets import Connect, Socket
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-REDUCER = Path(__file__).resolve().parents[2] / "frontend/static/js/room-state.js"
 
 # Reads {"snapshot": ..., "events": [...], "fresh": ...} and prints the state folded from the
 # first snapshot and its events, and the state of the fresh snapshot.
 REPLAY = """
 import { readFileSync } from "node:fs";
-import { apply, fromSnapshot } from "./room-state.mjs";
+import { apply, fromSnapshot } from "./room-state.js";
 const input = JSON.parse(readFileSync(0, "utf8"));
 const folded = input.events.reduce(apply, fromSnapshot(input.snapshot));
 process.stdout.write(JSON.stringify({ folded, fresh: fromSnapshot(input.fresh) }));
@@ -35,26 +30,9 @@ process.stdout.write(JSON.stringify({ folded, fresh: fromSnapshot(input.fresh) }
 
 
 def fold_in_node(tmp_path: Path, payload: dict[str, Any]) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    shutil.copy(REDUCER, tmp_path / "room-state.mjs")
-    # The page's protocol.js fetches the constants from the server; here they are given as the
-    # server's own view writes them.
-    constants = protocol_constants(RequestFactory().get("/api/protocol/constants.json"))
-    (tmp_path / "protocol.js").write_text(
-        f"export const PROTOCOL = Object.freeze({constants.content.decode()});\n"
-    )
-    (tmp_path / "replay.mjs").write_text(REPLAY)
-    result = subprocess.run(
-        [node, str(tmp_path / "replay.mjs")],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    states: dict[str, Any] = json.loads(result.stdout)
+    """The client's reducer (frontend/static/js/room-state.js) run in Node: its protocol.js
+    holds the constants as the server's own view writes them."""
+    states: dict[str, Any] = node_run(tmp_path, ["room-state.js"], REPLAY, payload)
     return states
 
 

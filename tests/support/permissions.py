@@ -23,9 +23,16 @@ class _Undo(Exception):
 
 
 def action_post(
-    participant: Participant, meeting: Meeting, action: str, data: dict[str, Any]
+    participant: Participant,
+    meeting: Meeting,
+    action: str,
+    data: dict[str, Any],
+    *,
+    browser_language: str = "",
 ) -> tuple[int, dict[str, Any]]:
-    client = Client()
+    """The operation over HTTP, as ``participant`` (from a browser set to ``browser_language``,
+    if given): the status and the JSON body."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=browser_language) if browser_language else Client()
     client.force_login(participant.user)
     response = client.post(
         f"/api/meetings/{meeting.pk}/actions/{action}",

@@ -1,11 +1,7 @@
 """The minutes state each decision and each vote's result in the UN's words, with the names
 of a recorded vote, in every export and language, and keep them when issued."""
 
-import io
-
 import pytest
-from docx import Document as read_docx
-from pypdf import PdfReader
 
 from server.conferences.models import Meeting
 from server.minutes import exports, selectors
@@ -15,6 +11,7 @@ from server.minutes.models import Minutes
 from server.minutes.record import record_from_json, record_to_json
 from server.votes import services
 from server.votes.services.opening import Question
+from tests.support.exports import export_text
 
 from .conftest import Room
 
@@ -73,14 +70,7 @@ def test_the_record_states_each_decision_as_the_un_does(room: Room) -> None:
 def test_every_export_lists_the_names(room: Room, fmt: str) -> None:
     minutes = decided(room)
     doc = document(selectors.minutes_record(minutes), minutes, language="en", summaries={})
-    body = exports.minutes_export(doc, fmt).body
-    if fmt == "docx":
-        text = "\n".join(p.text for p in read_docx(io.BytesIO(body)).paragraphs)
-    elif fmt == "pdf":
-        text = " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(body)).pages)
-        text = " ".join(text.split())
-    else:
-        text = body.decode()
+    text = export_text(exports.minutes_export(doc, fmt).body, fmt)
     for line in ("adopted by a recorded vote of 2 to 1", "Brazil, Chile", "Denmark", "Egypt"):
         assert line in text, (fmt, line)
 

@@ -1,14 +1,16 @@
 // The captions panel: final lines in the language the reader picked (or each speaker's own),
 // the current draft below them, visibly provisional and kept out of the live region, and
-// auto-scroll that stops while the reader looks back.
+// auto-scroll that stops while the reader looks back. A booth's captions (a line whose
+// `channel` is the booth's language) show to readers of that language, labelled
+// "interpretation into …", beside the floor's machine translation.
 import { captionText } from "./room-state.js";
 import { who } from "./room-view.js";
+import { directionOf, format, formatList, gettext, languageName } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const STICKY_PX = 24;
 const PICKED = "plenary.captionLanguage";
-const NAMES = new Intl.DisplayNames(["en"], { type: "language" });
-const named = (code) => NAMES.of(code) ?? code;
+const named = languageName;
 
 export class CaptionsView {
   constructor({ meetingId, pick }) {
@@ -63,10 +65,11 @@ export class CaptionsView {
     const from = this.translatedInto[language] ?? [];
     const missing = language ? this.spoken.filter((code) => code !== language && !from.includes(code)) : [];
     const all = missing.length === this.spoken.filter((code) => code !== language).length;
-    const which = all ? "" : ` from ${missing.map(named).join(", ")}`;
-    this.untranslated.textContent = missing.length
-      ? `No translation${which} into ${named(language)} on this server: ${all ? "captions" : "those captions"} are shown as spoken.`
-      : "";
+    const values = { from: formatList(missing.map(named)), into: named(language) };
+    const said = all
+      ? gettext("No translation into {into} on this server: captions are shown as spoken.")
+      : gettext("No translation from {from} into {into} on this server: those captions are shown as spoken.");
+    this.untranslated.textContent = missing.length ? format(said, values) : "";
     this.untranslated.hidden = missing.length === 0;
   }
 
@@ -88,19 +91,25 @@ export class CaptionsView {
   render(lines, { force = false } = {}) {
     if (lines === this.lines && !force) return;
     this.lines = lines;
+    const read = lines.filter((line) => this.reads(line));
     const shown = new Map([...this.list.children].map((li) => [Number(li.dataset.segment), li]));
-    const kept = new Set(lines.map((line) => line.segment));
+    const kept = new Set(read.map((line) => line.segment));
     for (const [segment, li] of shown) if (!kept.has(segment)) li.remove();
-    for (const line of lines) {
+    for (const line of read) {
       const li = shown.get(line.segment);
       if (!li) this.list.append(this.lineElement(line));
       else this.update(li, line);
     }
-    $("captions-empty").hidden = lines.length > 0 || Boolean(this.draft);
+    $("captions-empty").hidden = read.length > 0 || Boolean(this.draft);
     if (this.draft && lines.some((line) => line.turn === this.draft.turn && line.seq > this.draft.after)) {
       this.showDraft(null); // a final of that turn superseded it
     }
     this.keepInView();
+  }
+
+  // The floor's lines, and a booth's in the reader's language.
+  reads(line) {
+    return !line.channel || line.channel === this.language;
   }
 
   lineElement(line) {
@@ -109,12 +118,15 @@ export class CaptionsView {
     li.dataset.turn = line.turn;
     const speaker = document.createElement("strong");
     speaker.textContent = who(line.speaker);
+    speaker.dir = "auto";
     const text = document.createElement("span");
     text.className = "caption-text";
     const machine = document.createElement("abbr");
     machine.className = "caption-machine";
     machine.textContent = "MT";
-    li.append(speaker, ": ", text, " ", machine);
+    const interpreted = document.createElement("span");
+    interpreted.className = "caption-interpretation";
+    li.append(speaker, ": ", text, " ", machine, interpreted);
     this.update(li, line);
     return li;
   }
@@ -124,16 +136,26 @@ export class CaptionsView {
     const text = li.querySelector(".caption-text");
     if (text.textContent !== shown.text) text.textContent = shown.text;
     text.lang = shown.language;
+    li.lang = shown.language; // each line in its own language and direction, whatever the page's
+    li.dir = directionOf(shown.language);
     li.dataset.language = shown.language;
     li.dataset.original = String(shown.original);
-    li.title = shown.original ? `Original (${named(line.language)})` : `Machine translation from ${named(line.language)}`;
+    const from = { language: named(line.language) };
+    li.title = format(shown.original ? gettext("Original ({language})") : gettext("Machine translation from {language}"), from);
     const machine = li.querySelector(".caption-machine");
     machine.hidden = !shown.machine;
-    machine.title = `Machine translation from ${named(line.language)}`;
+    machine.title = format(gettext("Machine translation from {language}"), from);
+    const interpreted = li.querySelector(".caption-interpretation");
+    interpreted.hidden = !line.channel;
+    const into = { language: named(line.channel ?? "") };
+    interpreted.textContent = line.channel ? format(gettext("interpretation into {language}"), into) : "";
+    li.dataset.channel = line.channel ?? "";
+    if (line.channel) li.title = format(gettext("Interpretation into {language} (the booth's voice, recognised)"), into);
   }
 
   // Drafts come without a sequence number and are replaced by the next draft or final.
   onDraft(draft) {
+    if (!this.reads(draft)) return;
     const after = this.lines.length ? this.lines[this.lines.length - 1].seq : 0;
     this.showDraft({ ...draft, after });
   }
@@ -143,7 +165,10 @@ export class CaptionsView {
     this.draftLine.hidden = !draft;
     if (draft) $("captions-empty").hidden = true;
     this.draftLine.textContent = draft ? `${who(draft.speaker)}: ${draft.text} …` : "";
-    if (draft) this.draftLine.lang = draft.language;
+    if (draft) {
+      this.draftLine.lang = draft.language;
+      this.draftLine.dir = directionOf(draft.language);
+    }
     this.keepInView();
   }
 

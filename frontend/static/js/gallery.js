@@ -4,6 +4,7 @@
 // Janus tells it which cameras are there and which come and go (publishers, unpublished,
 // leaving), and it subscribes to each, up to gallery_tiles of them. A member delegate may
 // show their own camera, video only (the proxy refuses an offer that carries audio).
+import { format, gettext } from "./i18n.js";
 const PLUGIN = "janus.plugin.videoroom";
 const VIDEO = { width: { ideal: 320 }, height: { ideal: 180 }, frameRate: { ideal: 15 } };
 // Plenary's camera ids lie above every participant id (server/media/selectors.py).
@@ -36,11 +37,11 @@ export class CameraGallery extends EventTarget {
         this.handle = handle;
         handle.send({
           message: { request: "join", ptype: "publisher", room: config.room, id: config.camera.id, token: config.token },
-          error: (cause) => this.tell("off", `The gallery is not available: ${cause}.`),
+          error: (cause) => this.tell("off", format(gettext("The gallery is not available: {cause}."), { cause })),
         });
       },
       onmessage: (message, jsep) => this.onRoom(message, jsep),
-      webrtcState: (up) => (up ? this.tell("showing", "The gallery shows your camera (no sound).") : this.cameraOff("Your camera's connection was lost.")),
+      webrtcState: (up) => (up ? this.tell("showing", gettext("The gallery shows your camera (no sound).")) : this.cameraOff(gettext("Your camera's connection was lost."))),
     });
   }
 
@@ -72,14 +73,14 @@ export class CameraGallery extends EventTarget {
       success: (offer) => this.handle.send({
         message: { request: "configure", video: true },
         jsep: offer,
-        error: (cause) => this.cameraOff(`Your camera was refused: ${cause}.`),
+        error: (cause) => this.cameraOff(format(gettext("Your camera was refused: {cause}."), { cause })),
       }),
-      error: (error) => this.cameraOff(`Your camera could not start: ${error.message ?? error}.`),
+      error: (error) => this.cameraOff(format(gettext("Your camera could not start: {cause}."), { cause: error.message ?? error })),
     });
-    this.tell("connecting", "Connecting your camera…");
+    this.tell("connecting", gettext("Connecting your camera…"));
   }
 
-  cameraOff(message = "The gallery does not show your camera.") {
+  cameraOff(message = gettext("The gallery does not show your camera.")) {
     this.wanted = false;
     if (!this.showing) return;
     this.showing = false;

@@ -6,6 +6,7 @@
 // hands out a signed room token with GET /meetings/<id>/media/, fetched again on each floor
 // change and before the token expires. When WebRTC cannot work here the page falls back to
 // the PCM relay (listen.js) and the audio socket (microphone.js) and says so.
+import { format, gettext } from "./i18n.js";
 const PLUGIN = "janus.plugin.videoroom";
 const RETRY_MS = 500; // a missing feed (the floor holder not live yet) or a lost socket
 const CONNECT_TRIES = 6; // failed connections in a row before falling back
@@ -25,11 +26,14 @@ export const webrtcAvailable = () =>
 
 // Events: "state" {state: "connecting"|"live"|"fallback", message}, "publish" {state, message}.
 export class FloorMedia extends EventTarget {
-  constructor(meetingId, { tile, gallery }) {
+  constructor(meetingId, { tile, gallery = null, attached = [] }) {
     super();
     this.meetingId = meetingId;
     this.tile = tile; // {video, name, volume, play}
-    this.gallery = gallery; // the delegations' cameras (gallery.js), where the conference has it
+    // What else lives on this page's Janus connection: the delegations' cameras (gallery.js),
+    // a language channel (channels.js), a booth's microphone (booth-microphone.js). Each
+    // joins every new connection (`join(janus, config)`) and forgets a lost one (`leave()`).
+    this.attached = [gallery, ...attached].filter(Boolean);
     this.config = null;
     this.janus = null;
     this.failures = 0;
@@ -47,7 +51,7 @@ export class FloorMedia extends EventTarget {
   }
 
   async start() {
-    if (!webrtcAvailable()) return this.fallBack("this browser has no WebRTC");
+    if (!webrtcAvailable()) return this.fallBack(gettext("this browser has no WebRTC"));
     await janusReady;
     await this.refresh();
     if (this.config) this.connect();
@@ -58,7 +62,7 @@ export class FloorMedia extends EventTarget {
     clearTimeout(this.refreshTimer);
     try {
       const response = await fetch(`/meetings/${this.meetingId}/media/`, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(`the media descriptor answered ${response.status}`);
+      if (!response.ok) throw new Error(format(gettext("the media descriptor answered {status}"), { status: response.status }));
       this.config = await response.json();
     } catch (error) {
       return this.fallBack(error.message);
@@ -69,7 +73,7 @@ export class FloorMedia extends EventTarget {
   }
 
   connect() {
-    this.tell("state", "connecting", "Connecting to the floor's sound and picture…");
+    this.tell("state", "connecting", gettext("Connecting to the floor's sound and picture…"));
     const janus = new Janus({
       server: wsUrl(this.config.socket),
       iceServers: this.config.ice_servers,
@@ -78,7 +82,7 @@ export class FloorMedia extends EventTarget {
         this.connections += 1;
         this.tell("state", "live", "");
         this.follow();
-        this.gallery.join(janus, this.config);
+        this.attached.forEach((part) => part.join(janus, this.config));
       },
       error: (cause) => janus === this.janus && this.lost(cause),
     });
@@ -93,11 +97,11 @@ export class FloorMedia extends EventTarget {
     this.feed = null;
     const wasPublishing = this.publisher !== null;
     this.publisher = null;
-    this.gallery.leave(); // joins again with the new connection (and shows the camera again)
+    this.attached.forEach((part) => part.leave()); // they join the new connection again
     janus?.destroy({ cleanupHandles: true, notifyDestroyed: false });
     this.failures += 1;
     if (this.failures >= CONNECT_TRIES) return this.fallBack(cause);
-    this.tell("state", "connecting", "Reconnecting to the floor's sound and picture…");
+    this.tell("state", "connecting", gettext("Reconnecting to the floor's sound and picture…"));
     setTimeout(async () => {
       if (this.fallback || !(await this.refresh())) return;
       this.connect();
@@ -108,11 +112,11 @@ export class FloorMedia extends EventTarget {
   fallBack(cause) {
     if (this.fallback) return;
     this.fallback = true;
-    this.gallery.leave();
+    this.attached.forEach((part) => part.leave());
     this.janus?.destroy({ cleanupHandles: true, notifyDestroyed: false });
     this.janus = null;
     this.tell("state", "fallback",
-      `Sound and picture over WebRTC do not work here (${cause}): you hear the floor through the fallback audio stream, without video.`);
+      format(gettext("Sound and picture over WebRTC do not work here ({cause}): you hear the floor through the fallback audio stream, without video."), { cause }));
   }
 
   // The room's state changed: follow the floor holder, without reloading.
@@ -121,7 +125,7 @@ export class FloorMedia extends EventTarget {
     if (this.floor !== undefined && (this.floor?.id ?? null) === id) return;
     this.floor = holder ?? null;
     this.you = youId;
-    this.tile.name.textContent = holder ? who(holder) : "Nobody has the floor.";
+    this.tile.name.textContent = holder ? who(holder) : gettext("Nobody has the floor.");
     if (this.fallback) return;
     if (this.publisher && id !== youId) this.unpublish();
     if (this.config) await this.refresh();
@@ -177,7 +181,7 @@ export class FloorMedia extends EventTarget {
             tracks: [],
             success: (answer) => {
               handle.send({ message: { request: "start", room: this.config.room }, jsep: answer });
-              watchdog = setTimeout(() => this.feed === feed && this.fallBack("the floor's sound and picture could not connect"), ICE_TIMEOUT_MS);
+              watchdog = setTimeout(() => this.feed === feed && this.fallBack(gettext("the floor's sound and picture could not connect")), ICE_TIMEOUT_MS);
             },
             error: retry,
           });
@@ -230,8 +234,8 @@ export class FloorMedia extends EventTarget {
 
   publish() {
     if (this.publisher || !this.janus) return;
-    this.tell("publish", "connecting", "Connecting your microphone…");
-    this.watchdog = setTimeout(() => this.publishFailed("the connection to the media server did not come up"), ICE_TIMEOUT_MS);
+    this.tell("publish", "connecting", gettext("Connecting your microphone…"));
+    this.watchdog = setTimeout(() => this.publishFailed(gettext("the connection to the media server did not come up")), ICE_TIMEOUT_MS);
     let joined = false;
     this.janus.attach({
       plugin: PLUGIN,
@@ -240,7 +244,7 @@ export class FloorMedia extends EventTarget {
         const display = this.floor ? who(this.floor) : "";
         handle.send({
           message: { request: "join", ptype: "publisher", room: this.config.room, id: this.config.publisher, display, token: this.config.token },
-          error: (cause) => this.unpublish(`Your microphone was refused: ${cause}.`),
+          error: (cause) => this.unpublish(format(gettext("Your microphone was refused: {cause}."), { cause })),
         });
       },
       error: (cause) => this.publishFailed(cause),
@@ -249,7 +253,7 @@ export class FloorMedia extends EventTarget {
         // Refused at the door (not the floor holder, no token): say so. Once in the room,
         // an error is Janus failing to take the media (no ICE candidates): the fallback.
         if ((message.error_code || message.error) && !joined) {
-          this.unpublish(`Your microphone was refused: ${message.error ?? "not allowed"}.`);
+          this.unpublish(format(gettext("Your microphone was refused: {cause}."), { cause: message.error ?? gettext("not allowed") }));
           return;
         }
         if (message.error_code || message.error) return this.publishFailed(message.error);
@@ -266,16 +270,16 @@ export class FloorMedia extends EventTarget {
           });
         }
         if (message.videoroom === "event" && (message.leaving === "ok" || message.reason === "kicked")) {
-          this.unpublish("The floor has passed on; your microphone is off.");
+          this.unpublish(gettext("The floor has passed on; your microphone is off."));
         }
-        if (message.moderation === "muted") this.tell("publish", "muted", "The chair muted your microphone.");
-        if (message.moderation === "unmuted") this.tell("publish", "on", "Your microphone is on: the meeting hears you.");
+        if (message.moderation === "muted") this.tell("publish", "muted", gettext("The chair muted your microphone."));
+        if (message.moderation === "unmuted") this.tell("publish", "on", gettext("Your microphone is on: the meeting hears you."));
         if (jsep) handle.handleRemoteJsep({ jsep });
       },
       webrtcState: (up) => {
         clearTimeout(this.watchdog);
-        if (up) this.tell("publish", "on", "Your microphone is on: the meeting hears you.");
-        else this.unpublish("Your microphone's connection was lost.");
+        if (up) this.tell("publish", "on", gettext("Your microphone is on: the meeting hears you."));
+        else this.unpublish(gettext("Your microphone's connection was lost."));
       },
     });
   }
@@ -287,7 +291,7 @@ export class FloorMedia extends EventTarget {
 
   publishFailed(cause) {
     this.unpublish();
-    this.tell("publish", "failed", `Your microphone could not connect over WebRTC (${cause}).`);
+    this.tell("publish", "failed", format(gettext("Your microphone could not connect over WebRTC ({cause})."), { cause }));
   }
 
   // The camera joins or leaves the published feed (renegotiated, the sound goes on).
@@ -296,20 +300,20 @@ export class FloorMedia extends EventTarget {
     if (!handle?.webrtcStuff?.pc) return;
     const failed = (cause) => {
       this.camera = false;
-      this.tell("publish", "on", `The camera could not start: ${cause?.message ?? cause}.`);
+      this.tell("publish", "on", format(gettext("The camera could not start: {cause}."), { cause: cause?.message ?? cause }));
     };
     handle.createOffer({
       tracks: [on ? { type: "video", capture: VIDEO, recv: false, add: true } : { type: "video", remove: true }],
       success: (offer) => {
         this.camera = on;
         handle.send({ message: { request: "configure", video: on }, jsep: offer, error: failed });
-        this.tell("publish", "on", on ? "Your microphone and camera are on: the meeting hears and sees you." : "Your microphone is on: the meeting hears you.");
+        this.tell("publish", "on", on ? gettext("Your microphone and camera are on: the meeting hears and sees you.") : gettext("Your microphone is on: the meeting hears you."));
       },
       error: failed,
     });
   }
 
-  unpublish(message = "Your microphone is off.") {
+  unpublish(message = gettext("Your microphone is off.")) {
     clearTimeout(this.watchdog);
     const handle = this.publisher;
     this.publisher = null;

@@ -1,6 +1,7 @@
 // The floor holder's microphone: captured at 16 kHz through an AudioWorklet and sent as
 // PCM16 frames on the meeting's audio socket (docs/captions.md). The server takes audio only
 // from the floor holder; when the floor passes on, it closes the socket and we stop.
+import { format, gettext } from "./i18n.js";
 const FLOOR_CHANGED = 4409;
 const RETRY_MS = 2000;
 
@@ -38,7 +39,7 @@ export class Microphone extends EventTarget {
       this.connect();
     } catch (error) {
       this.stop();
-      this.tell("off", `The microphone could not start: ${error.message}`);
+      this.tell("off", format(gettext("The microphone could not start: {cause}"), { cause: error.message }));
     }
   }
 
@@ -48,13 +49,13 @@ export class Microphone extends EventTarget {
     this.socket = socket;
     socket.addEventListener("message", (m) => this.message(JSON.parse(m.data)));
     socket.addEventListener("close", (c) => socket === this.socket && this.closed(c));
-    this.tell("connecting", "Connecting your microphone…");
+    this.tell("connecting", gettext("Connecting your microphone…"));
   }
 
   message(message) {
     if (message.type === "audio.ready") {
       this.dispatchEvent(new CustomEvent("started", { detail: { at: Date.now() } }));
-      this.tell("on", "Your microphone is on: the meeting hears you.");
+      this.tell("on", gettext("Your microphone is on: the meeting hears you."));
     } else if (message.type === "audio.status") {
       this.dispatchEvent(new CustomEvent("recognition", { detail: message }));
     } else if (message.type === "error" && message.code !== "floor_changed") {
@@ -67,10 +68,10 @@ export class Microphone extends EventTarget {
     if (!this.on) return;
     if (close.code === FLOOR_CHANGED || close.code === 4403) {
       this.stop();
-      this.tell("off", "The floor has passed on; your microphone is off.");
+      this.tell("off", gettext("The floor has passed on; your microphone is off."));
       return;
     }
-    this.tell("connecting", "Reconnecting your microphone…");
+    this.tell("connecting", gettext("Reconnecting your microphone…"));
     setTimeout(() => this.on && this.connect(), RETRY_MS);
   }
 
@@ -83,7 +84,7 @@ export class Microphone extends EventTarget {
     this.stream = null;
     this.context?.close();
     this.context = null;
-    this.tell("off", "Your microphone is off.");
+    this.tell("off", gettext("Your microphone is off."));
   }
 
   tell(state, message) {

@@ -1,12 +1,13 @@
 // The minutes page. Export links are fetched here, so that the page can say how far a long
 // export has come: "Preparing…" while the server lays the record out, then how much of the
 // file has arrived, then the download itself. Without this script the links still work.
+import { format, formatNumber, gettext } from "./i18n.js";
 const status = document.getElementById("export-progress");
 const bar = status.querySelector("progress");
 const label = status.querySelector("span");
 const links = [...document.querySelectorAll("a[data-export]")];
 
-const size = (bytes) => (bytes < 1024 ? `${bytes} B` : `${Math.round(bytes / 1024)} kB`);
+const size = (bytes) => (bytes < 1024 ? format(gettext("{size} B"), { size: formatNumber(bytes) }) : format(gettext("{size} kB"), { size: formatNumber(Math.round(bytes / 1024)) }));
 
 function say(state, text) {
   status.dataset.state = state;
@@ -28,7 +29,7 @@ async function receive(reply) {
     chunks.push(value);
     received += value.length;
     if (total) bar.value = Math.round((100 * received) / total);
-    say("receiving", `Receiving the file… ${size(received)}${total ? ` of ${size(total)}` : ""}`);
+    say("receiving", total ? format(gettext("Receiving the file… {received} of {total}"), { received: size(received), total: size(total) }) : format(gettext("Receiving the file… {received}"), { received: size(received) }));
   }
 }
 
@@ -47,15 +48,15 @@ async function exportFile(link) {
   busy(true);
   bar.hidden = false;
   bar.removeAttribute("value"); // indeterminate while the server lays the record out
-  say("preparing", `Preparing the ${link.textContent.trim()} export…`);
+  say("preparing", format(gettext("Preparing the {format} export…"), { format: link.textContent.trim() }));
   const reply = await fetch(link.href, { credentials: "same-origin" });
-  if (!reply.ok) throw new Error(`the server answered ${reply.status}`);
+  if (!reply.ok) throw new Error(format(gettext("the server answered {status}"), { status: reply.status }));
   const { chunks, received } = await receive(reply);
   const disposition = reply.headers.get("Content-Disposition") || "";
   const name = disposition.match(/filename="([^"]+)"/)?.[1] || "minutes";
   save(chunks, reply.headers.get("Content-Type") || "application/octet-stream", name);
   bar.value = 100;
-  say("ready", `${name} is ready (${size(received)}).`);
+  say("ready", format(gettext("{name} is ready ({size})."), { name, size: size(received) }));
 }
 
 document.addEventListener("click", (event) => {
@@ -66,7 +67,7 @@ document.addEventListener("click", (event) => {
   exportFile(link)
     .catch((error) => {
       bar.hidden = true;
-      say("failed", `The export failed: ${error.message}.`);
+      say("failed", format(gettext("The export failed: {cause}."), { cause: error.message }));
     })
     .finally(() => busy(false));
 });

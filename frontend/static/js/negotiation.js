@@ -6,6 +6,7 @@
 // line what happened.
 import { PROTOCOL } from "./protocol.js";
 import { RoomClient } from "./room-client.js";
+import { format, gettext } from "./i18n.js";
 
 const root = document.getElementById("negotiation");
 const textId = Number(root.dataset.text);
@@ -15,7 +16,8 @@ const alerts = document.getElementById("alerts");
 const announce = document.getElementById("announce");
 const csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
 const NEGOTIATION_EVENTS = new Set(PROTOCOL.negotiation_event_types);
-const CONNECTION = { connecting: "Connecting…", live: "Live", offline: "Reconnecting…", closed: "Offline" };
+const CONNECTION = { connecting: gettext("Connecting…"), live: gettext("Live"), offline: gettext("Reconnecting…"),
+  closed: gettext("Offline") };
 
 const client = new RoomClient(meetingId);
 const live = { client, refreshes: 0, stop: () => client.disconnect() };
@@ -50,7 +52,7 @@ function refresh() {
 async function reload() {
   const since = current().dataset.version;
   const reply = await fetch(`/negotiation/${textId}/body?since=${since}`, { credentials: "same-origin" });
-  if (!reply.ok) return alert(`Could not reload the text (${reply.status}).`);
+  if (!reply.ok) return alert(format(gettext("Could not reload the text ({status})."), { status: reply.status }));
   // Parsed as an inert document (no script runs), then moved in as nodes.
   const fresh = new DOMParser().parseFromString(await reply.text(), "text/html");
   const freshBody = fresh.querySelector(".negotiation-body");
@@ -105,7 +107,7 @@ async function act(type, data) {
   });
   const answer = await reply.json();
   if (!reply.ok) {
-    alert(answer.message || `The change was refused (${reply.status}).`);
+    alert(answer.message || format(gettext("The change was refused ({status})."), { status: reply.status }));
     return false;
   }
   alerts.replaceChildren();
@@ -131,7 +133,7 @@ function fillClauseLists() {
     const select = document.getElementById(id);
     if (!select) continue;
     const kept = select.value;
-    const options = clauses.map((a) => new Option(`${a.dataset.number} (clause ${a.dataset.key})`, a.dataset.key));
+    const options = clauses.map((a) => new Option(format(gettext("{number} (clause {key})"), a.dataset), a.dataset.key));
     select.replaceChildren(...(id === "p-other" ? [new Option("—", "")] : []), ...options);
     if (kept) select.value = kept;
   }
@@ -158,12 +160,12 @@ const KINDS = {
     send: (f) => ({ ...onClause(f.clause), operation: { group: f.mark, span: f.span || null, words: f.words } }) },
   option_choose: { fields: ["clause", "mark", "alternative"],
     send: (f) => ({ ...onClause(f.clause), operation: { group: f.mark, alternative: f.alternative } }) },
-  insert: { fields: ["clause", "new_kind", "words"], clause: "Insert after clause",
+  insert: { fields: ["clause", "new_kind", "words"], clause: gettext("Insert after clause"),
     send: (f) => ({ ...structural(), operation: {
       kind: f.new_kind, parent: parentOf(clauseOf(f.clause)), after: f.clause, words: f.words } }) },
   merge: { fields: ["clause", "other", "words"],
     send: (f) => ({ ...structural(), operation: { sources: [f.clause, f.other], words: f.words } }) },
-  move: { fields: ["clause", "other"], clause: "Clause to move",
+  move: { fields: ["clause", "other"], clause: gettext("Clause to move"),
     send: (f) => ({ ...structural(), clause: f.clause,
       operation: { parent: parentOf(f.other == null ? null : clauseOf(f.other)), after: f.other } }) },
 };
@@ -177,7 +179,7 @@ function showFields(form) {
     field.hidden = !needed;
     field.querySelectorAll("input, select, textarea").forEach((el) => (el.disabled = !needed));
   }
-  form.querySelector("label[for=p-clause]").textContent = kind.clause ?? "Clause";
+  form.querySelector("label[for=p-clause]").textContent = kind.clause ?? gettext("Clause");
 }
 
 function proposal(form) {

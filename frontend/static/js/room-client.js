@@ -4,12 +4,13 @@
 // what the server had queued together comes in one frame, read in order. No DOM here.
 import { PROTOCOL } from "./protocol.js";
 import { apply, fromSnapshot } from "./room-state.js";
+import { gettext } from "./i18n.js";
 
 const CONTROL_TYPES = new Set(["snapshot", "synced", "error", "events", "ack", "pong", "batch"]);
 const EPHEMERAL_TYPES = new Set(PROTOCOL.ephemeral_types);
-const CLOSE_MESSAGES = { logged_out: "You have logged out.", unauthenticated: "You are not logged in.",
-  forbidden: "Your delegation is not admitted to this meeting.", not_found: "No such meeting.",
-  too_many_sockets: "You have too many meeting windows open: close one and reload this page." };
+const CLOSE_MESSAGES = { logged_out: gettext("You have logged out."), unauthenticated: gettext("You are not logged in."),
+  forbidden: gettext("Your delegation is not admitted to this meeting."), not_found: gettext("No such meeting."),
+  too_many_sockets: gettext("You have too many meeting windows open: close one and reload this page.") };
 // After these the server will not let this page in again: no reconnect. After too_slow (the
 // page fell too far behind) it reconnects at once and replays from its last seq.
 const FINAL_CLOSE = Object.fromEntries(Object.entries(PROTOCOL.close_codes)
@@ -64,7 +65,7 @@ export class RoomClient extends EventTarget {
 
   // Stop for good, no reconnect (a page done with the room; the end-to-end tests).
   disconnect() {
-    this.finalClose = "Disconnected.";
+    this.finalClose = gettext("Disconnected.");
     clearTimeout(this.reconnectTimer);
     this.socket?.close();
   }
@@ -192,7 +193,7 @@ export class RoomClient extends EventTarget {
   // Send one client message; false (and an error event) when there is no open socket.
   send(type, data = {}) {
     if (this.socket?.readyState !== WebSocket.OPEN) {
-      const message = this.finalClose ?? "Not connected; try again in a moment.";
+      const message = this.finalClose ?? gettext("Not connected; try again in a moment.");
       this.dispatchEvent(new CustomEvent("error", { detail: { code: "offline", message } }));
       return false;
     }

@@ -4,6 +4,8 @@ import { PROTOCOL } from "./protocol.js";
 
 const EVENT = PROTOCOL.event_types;
 
+const NO_INTERPRETATION = { booths: [], my_channel: "", floor_under: false, my_booths: [] };
+
 export function fromSnapshot(snapshot) {
   return {
     seq: snapshot.seq,
@@ -20,6 +22,7 @@ export function fromSnapshot(snapshot) {
     captionLanguages: snapshot.parts?.captions?.languages ?? [],
     translatedInto: snapshot.parts?.captions?.translated_into ?? {},
     decisions: snapshot.parts?.votes?.decisions ?? [],
+    interpretation: { ...NO_INTERPRETATION, ...snapshot.parts?.interpretation },
   };
 }
 
@@ -49,6 +52,26 @@ function decisionChanged(state, event) {
 }
 const DECISION_EVENTS = ["decision_opened", "decision_objected", "ballot_cast", "roll_called", "decision_closed"];
 
+// Each booth event carries the booth's whole state (docs/protocol.md, "Interpretation").
+function boothChanged(state, event) {
+  const { change, ...booth } = event.data;
+  const booths = state.interpretation.booths.filter((b) => b.booth !== booth.booth);
+  booths.push(booth);
+  booths.sort((a, b) => a.channel - b.channel);
+  return { ...state, interpretation: { ...state.interpretation, booths } };
+}
+
+// The listener's own choice, once `interpretation.listen` is acknowledged (not a room event).
+export function channelChosen(state, channel, floorUnder) {
+  return { ...state, interpretation: { ...state.interpretation, my_channel: channel, floor_under: floorUnder } };
+}
+
+// The channel a listener hears: the chosen booth while it is live, else the floor.
+export function channelHeard(interpretation) {
+  const chosen = interpretation.booths.find((b) => b.booth === interpretation.my_channel);
+  return chosen && chosen.status === "live" ? chosen.booth : "";
+}
+
 const withoutParticipant = (list, participant) => list.filter((p) => p.id !== participant.id);
 
 const reducers = {
@@ -65,6 +88,7 @@ const reducers = {
   [EVENT.meeting_status]: (s, e) => ({ ...s, meeting: { ...s.meeting, status: e.data.status } }),
   [EVENT.caption_final]: captionFinal,
   [EVENT.caption_translation]: captionTranslation,
+  [EVENT.interpretation_booth]: boothChanged,
   ...Object.fromEntries(DECISION_EVENTS.map((name) => [EVENT[name], decisionChanged])),
 };
 

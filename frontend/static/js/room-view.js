@@ -2,10 +2,14 @@
 // and calls `act(type, data)` for whatever the person asks for.
 import { PROTOCOL } from "./protocol.js";
 import { timerRemaining } from "./room-state.js";
+import { format, formatTime, gettext } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
-const KIND_TAG = { point_of_order: "Point of order", right_of_reply: "Right of reply",
-  explanation_before: "Explanation of vote before the vote", explanation_after: "Explanation of vote after the vote" };
+const KIND_TAG = { point_of_order: gettext("Point of order"), right_of_reply: gettext("Right of reply"),
+  explanation_before: gettext("Explanation of vote before the vote"),
+  explanation_after: gettext("Explanation of vote after the vote") };
+const MEETING_STATUS = { scheduled: gettext("scheduled"), open: gettext("open"), suspended: gettext("suspended"),
+  closed: gettext("closed") };
 const TRANSITIONS = Object.entries(PROTOCOL.meeting_transitions);
 const statusActions = (status) => TRANSITIONS.filter(([, t]) => t.from.includes(status)).map(([action]) => action);
 
@@ -55,24 +59,25 @@ export function render(state, { presiding, act, clockOffset }) {
 
 function renderMeeting(state) {
   const status = $("meeting-status");
-  setText(status, state.meeting.status);
+  setText(status, MEETING_STATUS[state.meeting.status] ?? state.meeting.status);
   status.dataset.status = state.meeting.status;
   const current = state.agendaItem;
-  setText($("agenda-current"), current ? `${current.number}. ${current.title}` : "none yet");
+  setText($("agenda-current"), current ? `${current.number}. ${current.title}` : gettext("none yet"));
   replaceRows($("agenda"), state.agenda.map((a) =>
-    element("li", `${a.number}. ${a.title}`, a.id === current?.id ? { "aria-current": "step" } : {})));
+    element("li", `${a.number}. ${a.title}`,
+      { dir: "auto", ...(a.id === current?.id ? { "aria-current": "step" } : {}) })));
 }
 
 function renderFloor(state, clockOffset) {
   const holder = $("floor-holder");
-  setText(holder, state.floor.holder ? who(state.floor.holder) : "Nobody has the floor.");
+  setText(holder, state.floor.holder ? who(state.floor.holder) : gettext("Nobody has the floor."));
   holder.dataset.participant = state.floor.holder?.id ?? "";
   tick(state, clockOffset);
 }
 
 function personRow(state, p) {
-  const li = element("li", who(p));
-  if (p.id === state.you.id) li.append(" ", element("span", "(you)", { class: "muted" }));
+  const li = element("li", who(p), { dir: "auto" }); // a name reads in its own direction
+  if (p.id === state.you.id) li.append(" ", element("span", gettext("(you)"), { class: "muted" }));
   return li;
 }
 
@@ -101,16 +106,16 @@ function speakerControls(state, entry, index, act) {
     act("speakers.reorder", { entries: order });
   };
   const key = (what) => ({ "data-key": `${what}-${entry.entry}` });
-  const up = button("Up", () => move(index - 1), { ...key("up"), "aria-label": `Move ${name} up` });
-  const down = button("Down", () => move(index + 1), { ...key("down"), "aria-label": `Move ${name} down` });
+  const up = button(gettext("Up"), () => move(index - 1), { ...key("up"), "aria-label": format(gettext("Move {name} up"), { name }) });
+  const down = button(gettext("Down"), () => move(index + 1), { ...key("down"), "aria-label": format(gettext("Move {name} down"), { name }) });
   setDisabled(up, index === 0);
   setDisabled(down, index === order.length - 1);
   return [
-    button("Give floor", () => act("floor.give", { participant: entry.participant.id }),
-      { ...key("give"), "aria-label": `Give floor to ${name}` }),
+    button(gettext("Give floor"), () => act("floor.give", { participant: entry.participant.id }),
+      { ...key("give"), "aria-label": format(gettext("Give floor to {name}"), { name }) }),
     up, down,
-    button("Remove", () => act("speakers.remove", { entry: entry.entry }),
-      { ...key("remove"), "aria-label": `Remove ${name} from the list` }),
+    button(gettext("Remove"), () => act("speakers.remove", { entry: entry.entry }),
+      { ...key("remove"), "aria-label": format(gettext("Remove {name} from the list"), { name }) }),
   ];
 }
 
@@ -118,14 +123,14 @@ function renderHands(state, presiding, act) {
   replaceRows($("hands"), state.hands.map((p) => {
     const li = personRow(state, p);
     if (presiding) {
-      li.append(" ", button("Lower", () => act("hand.lower", { participant: p.id }),
-        { "data-key": `lower-${p.id}`, "aria-label": `Lower the hand of ${who(p)}` }));
+      li.append(" ", button(gettext("Lower"), () => act("hand.lower", { participant: p.id }),
+        { "data-key": `lower-${p.id}`, "aria-label": format(gettext("Lower the hand of {name}"), { name: who(p) }) }));
     }
     return li;
   }));
   $("hands-empty").hidden = state.hands.length > 0;
   const raised = state.hands.some((p) => p.id === state.you.id);
-  setText($("hand"), raised ? "Lower my hand" : "Raise my hand");
+  setText($("hand"), raised ? gettext("Lower my hand") : gettext("Raise my hand"));
   $("hand").setAttribute("aria-pressed", String(raised));
 }
 
@@ -149,12 +154,12 @@ function chatLine(line) {
   const time = element("time", localTime(line.ts), { datetime: line.ts, class: "muted" });
   const author = element("strong", line.actor ? who(line.actor) : "—");
   li.append(time, " ", author);
-  if (line.scope === "delegation") li.append(" ", element("span", `${line.delegation} only`, { class: "tag delegation" }));
+  if (line.scope === "delegation") li.append(" ", element("span", format(gettext("{delegation} only"), { delegation: line.delegation }), { class: "tag delegation" }));
   li.append(": ", line.text);
   return li;
 }
 
-const localTime = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+const localTime = (iso) => formatTime(new Date(iso));
 
 function renderChair(state) {
   choose($("add-speaker-who"), state.presence.map((p) => new Option(who(p), p.id)));
@@ -193,7 +198,22 @@ export function alert(message) {
   $("alerts").replaceChildren(element("p", message));
 }
 
-const CONNECTION = { live: "Live", connecting: "Connecting…", offline: "Reconnecting…", closed: "Disconnected" };
+// The room client's status, errors and live-only messages on the page: the connection
+// badge, the alert line and the captions panel (its language said again on each connect).
+export function followClient(client, captions) {
+  client.addEventListener("status", (e) => {
+    connection(e.detail);
+    if (e.detail === "live") captions.announce();
+  });
+  client.addEventListener("error", (e) => alert(e.detail.message));
+  client.addEventListener("ephemeral", (e) => {
+    if (e.detail.type === PROTOCOL.event_types.caption_draft) captions.onDraft(e.detail);
+    if (e.detail.type === PROTOCOL.event_types.caption_status) captions.onStatus(e.detail);
+  });
+}
+
+const CONNECTION = { live: gettext("Live"), connecting: gettext("Connecting…"), offline: gettext("Reconnecting…"),
+  closed: gettext("Disconnected") };
 
 export function connection(status) {
   const el = $("connection");

@@ -1,13 +1,15 @@
 // The meeting room page: wires the socket client to the view and the page's forms.
 import { CaptionsView } from "./captions-view.js";
+import { ChannelPicker } from "./channel-picker.js";
+import { ChannelPlayer } from "./channels.js";
 import { CameraGallery } from "./gallery.js";
 import { FloorAudio } from "./listen.js";
 import { FloorMedia } from "./media.js";
 import { Microphone } from "./microphone.js";
-import { PROTOCOL } from "./protocol.js";
 import { RoomClient } from "./room-client.js";
-import { alert, connection, render, tick } from "./room-view.js";
+import { followClient, render, tick } from "./room-view.js";
 import { VotesPanel } from "./votes.js";
+import { gettext } from "./i18n.js";
 
 const root = document.getElementById("room");
 const presiding = root.dataset.presiding === "true";
@@ -23,10 +25,15 @@ const microphone = new Microphone(meetingId, root.dataset.worklet);
 const floorAudio = new FloorAudio(meetingId);
 const $ = (id) => document.getElementById(id);
 const gallery = new CameraGallery($("camera-gallery"));
+// A language channel, where the conference has booths (the section is there).
+const channel = $("channel-audio") ? new ChannelPlayer($("channel-audio")) : null;
 const media = new FloorMedia(meetingId, {
   tile: { video: $("floor-video"), name: $("floor-media-name"), volume: $("floor-volume"), play: $("floor-play") },
   gallery,
+  attached: channel ? [channel] : [],
 });
+const channels = new ChannelPicker({ root: $("channel-picker")?.closest("section"), act, player: channel, floor: $("floor-video"), volume: $("floor-volume") });
+window.plenaryChannel = channel;
 window.plenaryMicrophone = microphone;
 const votes = new VotesPanel({ act, clockOffset });
 window.plenaryMedia = media;
@@ -39,16 +46,9 @@ client.addEventListener("change", (e) => {
   captions.render(state.captions);
   floorChanged(state);
   votes.render(state);
+  channels.render(state.interpretation);
 });
-client.addEventListener("status", (e) => {
-  connection(e.detail);
-  if (e.detail === "live") captions.announce();
-});
-client.addEventListener("error", (e) => alert(e.detail.message));
-client.addEventListener("ephemeral", (e) => {
-  if (e.detail.type === PROTOCOL.event_types.caption_draft) captions.onDraft(e.detail);
-  if (e.detail.type === PROTOCOL.event_types.caption_status) captions.onStatus(e.detail);
-});
+followClient(client, captions);
 
 // The microphone is offered to the floor holder only; the floor passing on turns it off.
 function floorChanged(state) {
@@ -75,10 +75,10 @@ cameraToggle.addEventListener("click", () => media.setCamera(!media.camera));
 function micShown(message) {
   $("mic-status").textContent = message;
   micToggle.setAttribute("aria-pressed", String(speaking()));
-  micToggle.textContent = speaking() ? "Turn my microphone off" : "Turn my microphone on";
+  micToggle.textContent = speaking() ? gettext("Turn my microphone off") : gettext("Turn my microphone on");
   cameraToggle.hidden = !media.publishing;
   cameraToggle.setAttribute("aria-pressed", String(media.camera));
-  cameraToggle.textContent = media.camera ? "Turn my camera off" : "Turn my camera on";
+  cameraToggle.textContent = media.camera ? gettext("Turn my camera off") : gettext("Turn my camera on");
 }
 microphone.addEventListener("state", (e) => micShown(e.detail.message));
 
@@ -88,8 +88,8 @@ galleryCamera.addEventListener("click", () => (gallery.wanted ? gallery.cameraOf
 gallery.addEventListener("state", (e) => {
   galleryCamera.hidden = !gallery.mayShow;
   galleryCamera.setAttribute("aria-pressed", String(gallery.wanted));
-  galleryCamera.textContent = gallery.wanted ? "Hide my camera from the gallery" : "Show my camera in the gallery";
-  $("gallery-status").textContent = e.detail.message || "The gallery has no sound: only the floor is heard.";
+  galleryCamera.textContent = gallery.wanted ? gettext("Hide my camera from the gallery") : gettext("Show my camera in the gallery");
+  $("gallery-status").textContent = e.detail.message || gettext("The gallery has no sound: only the floor is heard.");
   $("gallery-status").dataset.state = e.detail.state;
 });
 microphone.addEventListener("recognition", (e) => captions.onStatus(e.detail));
@@ -109,7 +109,7 @@ listen.addEventListener("click", () => {
   if (floorAudio.playing) floorAudio.stop();
   else floorAudio.start();
   listen.setAttribute("aria-pressed", String(floorAudio.playing));
-  listen.textContent = floorAudio.playing ? "Stop listening" : "Listen to the floor";
+  listen.textContent = floorAudio.playing ? gettext("Stop listening") : gettext("Listen to the floor");
 });
 setInterval(() => client.state && tick(client.state, clockOffset), 250);
 setInterval(() => votes.tick(), 1000);

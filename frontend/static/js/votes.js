@@ -2,11 +2,14 @@
 // voted (never how, until the close), whose turn it is in a roll call, the result; the
 // delegation's ballot or objection; the presiding officer's controls. The decisions come from
 // the room state (room-state.js); everything is sent through `act` (docs/votes.md).
+import { format, formatList, formatNumber, gettext } from "./i18n.js";
 
-const KINDS = { without_vote: "without a vote", recorded: "recorded vote", roll_call: "roll-call vote",
-  show_of_hands: "show of hands", secret: "secret ballot" };
-const OUTCOMES = { adopted: "Adopted", rejected: "Rejected", objected: "Not adopted without a vote",
-  no_quorum: "No quorum", elected: "Elected", not_elected: "Nobody elected" };
+const KINDS = { without_vote: gettext("without a vote"), recorded: gettext("recorded vote"),
+  roll_call: gettext("roll-call vote"), show_of_hands: gettext("show of hands"), secret: gettext("secret ballot") };
+const OUTCOMES = { adopted: gettext("Adopted"), rejected: gettext("Rejected"),
+  objected: gettext("Not adopted without a vote"), no_quorum: gettext("No quorum"), elected: gettext("Elected"),
+  not_elected: gettext("Nobody elected") };
+const names = (list) => (list.length ? formatList(list) : gettext("none"));
 
 const byId = (id) => document.getElementById(id);
 
@@ -26,18 +29,22 @@ export function resultLines(decision) {
   const r = decision.result;
   const lines = [`${OUTCOMES[r.outcome] ?? r.outcome}.`];
   if (decision.kind === "without_vote") {
-    if (r.objections.length) lines.push(`Objections: ${r.objections.join(", ")}.`);
+    if (r.objections.length) lines.push(format(gettext("Objections: {names}."), { names: names(r.objections) }));
     return lines;
   }
   if (decision.kind === "secret") {
-    lines.push(r.candidates.map((c) => `${c.name}: ${c.votes}`).join("; ") + `; blank: ${r.abstain}.`);
+    const tallies = r.candidates.map((c) => format(gettext("{name}: {votes}"), { name: c.name, votes: formatNumber(c.votes) }));
+    lines.push(format(gettext("{tallies}; blank: {blank}."), { tallies: tallies.join("; "), blank: formatNumber(r.abstain) }));
   } else {
-    lines.push(`${r.yes} in favour, ${r.no} against, ${r.abstain} abstaining.`);
+    lines.push(format(gettext("{yes} in favour, {no} against, {abstain} abstaining."),
+      { yes: formatNumber(r.yes), no: formatNumber(r.no), abstain: formatNumber(r.abstain) }));
   }
-  lines.push(`Required majority: ${r.required} (${r.reached ? "reached" : "not reached"}).`);
+  lines.push(format(r.reached ? gettext("Required majority: {required} (reached).") : gettext("Required majority: {required} (not reached)."),
+    { required: formatNumber(r.required) }));
   if (r.in_favour.length || r.against.length || r.abstaining.length) {
-    lines.push(`In favour: ${r.in_favour.join(", ") || "none"}.`, `Against: ${r.against.join(", ") || "none"}.`,
-      `Abstaining: ${r.abstaining.join(", ") || "none"}.`);
+    lines.push(format(gettext("In favour: {names}."), { names: names(r.in_favour) }),
+      format(gettext("Against: {names}."), { names: names(r.against) }),
+      format(gettext("Abstaining: {names}."), { names: names(r.abstaining) }));
   }
   return lines;
 }
@@ -79,14 +86,15 @@ export class VotesPanel {
     if (byId("vote-pass")) byId("vote-pass").hidden = !open || decision.kind !== "roll_call";
     if (decision === null) return;
     byId("vote-question").textContent = decision.question;
-    byId("vote-kind").textContent = `${KINDS[decision.kind]}${open ? "" : ", closed"}`;
+    byId("vote-kind").textContent = open ? KINDS[decision.kind] : format(gettext("{kind}, closed"), { kind: KINDS[decision.kind] });
     const turn = decision.roll_call?.turn;
     byId("vote-turn").hidden = !open || !turn;
-    byId("vote-turn").textContent = turn ? `Called: ${turn}${decision.roll_call.second_call ? " (second call)" : ""}` : "";
+    const called = decision.roll_call?.second_call ? gettext("Called: {delegation} (second call)") : gettext("Called: {delegation}");
+    byId("vote-turn").textContent = turn ? format(called, { delegation: turn }) : "";
     byId("vote-voted-line").hidden = decision.kind === "without_vote";
-    byId("vote-voted").textContent = decision.voted.join(", ") || "nobody yet";
+    byId("vote-voted").textContent = decision.voted.length ? formatList(decision.voted) : gettext("nobody yet");
     byId("vote-objections").hidden = decision.kind !== "without_vote";
-    byId("vote-objections").textContent = `Objections: ${decision.objections.join(", ") || "none"}`;
+    byId("vote-objections").textContent = format(gettext("Objections: {names}"), { names: names(decision.objections) });
     this.ballot(decision, state.you, open);
     byId("vote-result").replaceChildren(...(decision.result ? resultLines(decision).map((line) => element("p", line)) : []));
     this.tick();
@@ -102,14 +110,15 @@ export class VotesPanel {
     const cast = (data) => () => this.act("vote.cast", { decision: decision.id, ...data });
     if (decision.kind === "without_vote") {
       if (!decision.objections.includes(mine)) {
-        buttons.push(["Object", () => this.act("decision.object", { decision: decision.id })]);
+        buttons.push([gettext("Object"), () => this.act("decision.object", { decision: decision.id })]);
       }
     } else if (turn && (!voted || decision.changes_allowed)) {
       if (decision.kind === "secret") {
-        decision.candidates.forEach((name, index) => buttons.push([`Vote for ${name}`, cast({ candidate: index + 1 })]));
-        buttons.push(["Blank ballot", cast({ choice: "abstain" })]);
+        decision.candidates.forEach((name, index) => buttons.push([format(gettext("Vote for {name}"), { name }), cast({ candidate: index + 1 })]));
+        buttons.push([gettext("Blank ballot"), cast({ choice: "abstain" })]);
       } else {
-        buttons.push(["Yes", cast({ choice: "yes" })], ["No", cast({ choice: "no" })], ["Abstain", cast({ choice: "abstain" })]);
+        buttons.push([gettext("Yes"), cast({ choice: "yes" })], [gettext("No"), cast({ choice: "no" })],
+          [gettext("Abstain"), cast({ choice: "abstain" })]);
       }
     }
     box.hidden = !(open && this.mayVote && buttons.length);
@@ -126,6 +135,6 @@ export class VotesPanel {
     timer.hidden = ends === null;
     if (ends === null) return;
     const left = Math.max(0, Math.round((ends - (Date.now() + this.clockOffset)) / 1000));
-    timer.textContent = left ? `${left} s left` : "Time is up";
+    timer.textContent = left ? format(gettext("{seconds} s left"), { seconds: formatNumber(left) }) : gettext("Time is up");
   }
 }

@@ -1,7 +1,11 @@
 """A clause's history, event by event, with word-level diffs; and one line saying what an
-event did, for histories and for live pages."""
+event did, for histories and for live pages: read in the active language, never stored."""
 
 from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from server.common.json_types import JSON
 
@@ -9,7 +13,8 @@ from ..content import Content, from_json, markup
 from ..diff import Run, deadline, word_diff
 from ..models import ClauseEvent, NegotiationEvent, NegotiationText
 from ..numbering import reading_order
-from ..state import EventKind, TextState
+from ..readable import readable_word
+from ..state import EventKind, ProposalState, Stance, Target, TextState
 
 
 @dataclass
@@ -73,44 +78,122 @@ def _effects_summary(payload: dict[str, JSON], key: int) -> str:
         op = effect.get("op")
         if op == "create":
             merged = effect.get("merged_from")
-            return f"entered the text (merging clauses {merged})" if merged else "entered the text"
+            if merged:
+                return _("entered the text (merging clauses {clauses})").format(clauses=merged)
+            return _("entered the text")
         if op == "status":
-            return f"status: {str(effect.get('status')).replace('_', ' ')}"
+            status = readable_word(str(effect.get("status")))
+            # Translators: {status}: a clause's status ("under discussion").
+            return _("status: {status}").format(status=status)
         if op == "move":
-            return "moved"
+            return pgettext("a clause", "moved")
         if op == "label":
-            return f"numbered {effect.get('label') or '(automatically)'} by the secretariat"
-        return "words changed"
+            label = effect.get("label")
+            if label:
+                return _("numbered {label} by the secretariat").format(label=label)
+            return _("numbered (automatically) by the secretariat")
+        return _("words changed")
     return ""
 
 
+# A delegation's position, one sentence per stance and target.
+POSITIONS: dict[tuple[str, str], Promise] = {
+    (Stance.SUPPORT, Target.CLAUSE): gettext_lazy("{delegation} supports clause {key}"),
+    (Stance.SUPPORT, Target.PROPOSAL): gettext_lazy("{delegation} supports proposal {key}"),
+    (Stance.OPPOSE, Target.CLAUSE): gettext_lazy("{delegation} opposes clause {key}"),
+    (Stance.OPPOSE, Target.PROPOSAL): gettext_lazy("{delegation} opposes proposal {key}"),
+    (Stance.RESERVE, Target.CLAUSE): gettext_lazy(
+        "{delegation} reserves its position on clause {key}"
+    ),
+    (Stance.RESERVE, Target.PROPOSAL): gettext_lazy(
+        "{delegation} reserves its position on proposal {key}"
+    ),
+    (Stance.FLEXIBLE, Target.CLAUSE): gettext_lazy("{delegation} is flexible on clause {key}"),
+    (Stance.FLEXIBLE, Target.PROPOSAL): gettext_lazy("{delegation} is flexible on proposal {key}"),
+}
+
+# A proposal closed, one sentence per state (merged: see _closed).
+CLOSED: dict[str, Promise] = {
+    ProposalState.ACCEPTED: gettext_lazy("proposal {proposal} accepted"),
+    ProposalState.REJECTED: gettext_lazy("proposal {proposal} rejected"),
+    ProposalState.WITHDRAWN: gettext_lazy("proposal {proposal} withdrawn"),
+    ProposalState.MERGED: gettext_lazy("proposal {proposal} merged"),
+}
+
+
 def event_summary(kind: str, payload: JSON, key: int | None = None) -> str:
-    """One line that says what an event did (about clause ``key``, if given)."""
+    """One line that says what an event did (about clause ``key``, if given), in the active
+    language."""
     p = payload if isinstance(payload, dict) else {}
     effects = _effects_summary(p, key) if key is not None else ""
+    said = _said(kind, p, effects)
+    return said if said is not None else effects or kind.replace(".", " ")
+
+
+def _said(kind: str, p: dict[str, JSON], effects: str) -> str | None:
     if kind == EventKind.PROPOSAL_TABLED:
-        sponsors = ", ".join([str(p.get("sponsor")), *_codes(p.get("cosponsors"))])
-        what = str(p.get("kind")).replace("_", " ")
-        invited = ", ".join(_codes(p.get("invited")))
-        inviting = f", inviting {invited} to co-sponsor" if invited else ""
-        return f"{sponsors} proposed to {what} (proposal {p.get('proposal')}){inviting}"
+        return _tabled(p)
     if kind == EventKind.COSPONSOR_ACCEPTED:
-        return f"{p.get('delegation')} co-sponsors proposal {p.get('proposal')}"
-    if kind == EventKind.COSPONSOR_DECLINED:
-        return f"{p.get('delegation')} declined to co-sponsor proposal {p.get('proposal')}"
-    if kind == EventKind.POSITION_TAKEN:
-        comment = f": {p.get('comment')}" if p.get("comment") else ""
-        return f"{p.get('delegation')} {p.get('stance')}s {p.get('target')} {p.get('id')}{comment}"
-    if kind.startswith("proposal."):
-        into = f" into proposal {p.get('into')}" if p.get("into") else ""
-        return f"proposal {p.get('proposal')} {p.get('state')}{into}" + (
-            f"; {effects}" if effects else ""
+        return _("{delegation} co-sponsors proposal {proposal}").format(
+            delegation=p.get("delegation"), proposal=p.get("proposal")
         )
+    if kind == EventKind.COSPONSOR_DECLINED:
+        return _("{delegation} declined to co-sponsor proposal {proposal}").format(
+            delegation=p.get("delegation"), proposal=p.get("proposal")
+        )
+    if kind == EventKind.POSITION_TAKEN:
+        return _position(p)
+    if kind.startswith("proposal."):
+        closed = _closed(p)
+        if closed is None or not effects:
+            return closed
+        # Translators: {closed}: "proposal 1 accepted"; {effects}: what it did to the clause.
+        return _("{closed}; {effects}").format(closed=closed, effects=effects)
     if kind == EventKind.CLAUSE_CORRECTED:
-        return f"secretariat corrected a typo: {p.get('old')!r} → {p.get('new')!r}"
+        return _("secretariat corrected a typo: {old} → {new}").format(
+            old=repr(p.get("old")), new=repr(p.get("new"))
+        )
     if kind == EventKind.CORRECTION_NOTED:
-        return f"correction to event {p.get('event')}: {p.get('note')}"
-    return effects or kind.replace(".", " ")
+        return _("correction to event {event}: {note}").format(
+            event=p.get("event"), note=p.get("note")
+        )
+    return None
+
+
+def _tabled(p: dict[str, JSON]) -> str:
+    sponsors = ", ".join([str(p.get("sponsor")), *_codes(p.get("cosponsors"))])
+    what = readable_word(str(p.get("kind")))
+    invited = ", ".join(_codes(p.get("invited")))
+    if invited:
+        return _(
+            # Translators: {sponsors}, {invited}: delegation codes; {what}: a kind of proposal
+            # ("replace", "bracket add"), as the proposal kinds are translated.
+            "{sponsors} proposed to {what} (proposal {proposal}), inviting {invited} to co-sponsor"
+        ).format(sponsors=sponsors, what=what, proposal=p.get("proposal"), invited=invited)
+    # Translators: {sponsors}: delegation codes; {what}: a kind of proposal ("replace").
+    return _("{sponsors} proposed to {what} (proposal {proposal})").format(
+        sponsors=sponsors, what=what, proposal=p.get("proposal")
+    )
+
+
+def _position(p: dict[str, JSON]) -> str | None:
+    sentence = POSITIONS.get((str(p.get("stance")), str(p.get("target"))))
+    if sentence is None:
+        return None
+    position = str(sentence).format(delegation=p.get("delegation"), key=p.get("id"))
+    if not p.get("comment"):
+        return position
+    # Translators: {position}: "KEN opposes clause 3"; {comment}: the delegation's words.
+    return _("{position}: {comment}").format(position=position, comment=p.get("comment"))
+
+
+def _closed(p: dict[str, JSON]) -> str | None:
+    if p.get("into"):
+        return _("proposal {proposal} merged into proposal {into}").format(
+            proposal=p.get("proposal"), into=p.get("into")
+        )
+    sentence = CLOSED.get(str(p.get("state")))
+    return str(sentence).format(proposal=p.get("proposal")) if sentence is not None else None
 
 
 CLAUSE_EVENTS = frozenset(
@@ -135,9 +218,15 @@ def change_announcement(text: NegotiationText, state: TextState, since: int) -> 
     line = event_summary(event.kind, event.payload, key)
     if key is not None and event.kind in CLAUSE_EVENTS:
         numbers = {placed.clause.key: placed.number for placed in reading_order(state)}
-        line = f"clause {numbers.get(key, key)}: {line}"
+        # Translators: {number}: the clause's number ("PP3"); {summary}: what happened to it.
+        line = _("clause {number}: {summary}").format(number=numbers.get(key, key), summary=line)
+    line = line[:1].upper() + line[1:]
     count = event.index + 1 - since
-    return (f"{count} changes, the latest: " if count > 1 else "") + line[:1].upper() + line[1:]
+    if count == 1:
+        return line
+    return ngettext(
+        "{count} change, the latest: {summary}", "{count} changes, the latest: {summary}", count
+    ).format(count=count, summary=line)
 
 
 def _codes(value: JSON) -> list[str]:

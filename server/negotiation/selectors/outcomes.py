@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import translation
+
 from server.common.json_types import JSON
 from server.conferences.models import Meeting
 
@@ -90,7 +92,9 @@ def _outcome(
     kind = "tabled" if event.kind == EventKind.PROPOSAL_TABLED else proposal.state
     clause = numbers.get(proposal.clause, "") if proposal.clause is not None else ""
     sponsors = (proposal.sponsor, *proposal.cosponsors)
-    summary = proposal_summary(proposal)
+    # Issued minutes store it (``record_to_json``): in its English, whoever issues them.
+    with translation.override(None):
+        summary = proposal_summary(proposal)
     return MeetingOutcome(kind, at, item, text.title, key, sponsors, clause, summary)
 
 

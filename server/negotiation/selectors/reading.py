@@ -3,16 +3,25 @@ compilation clause by clause, and the diff between two versions."""
 
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from server.common.json_types import JSON
+
 from ..content import Bracket, ContentError, Options, counts, is_clean, marks
 from ..diff import ClauseDiff, text_diff
 from ..models import NegotiationText
 from ..numbering import Placed, reading_order
 from ..operations import live_clause
+from ..readable import readable_word
 from ..state import (
     AGREED_STATUSES,
     ClauseStatus,
     Position,
     Proposal,
+    ProposalKind,
     ProposalState,
     Target,
     TextState,
@@ -43,17 +52,20 @@ def agreed_clauses(state: TextState) -> list[Placed]:
     return [p for p in reading_order(state) if p.clause.status in AGREED_STATUSES]
 
 
-def clause_adoption_problem(state: TextState, key: int) -> str | None:
+def clause_adoption_problem(state: TextState, key: int) -> StrOrPromise | None:
     """Why the meeting cannot adopt this clause (make it agreed) now; None if it can."""
     try:
         key = live_clause(state, key)
     except ContentError as exc:
-        return str(exc.args[0])
+        problem: StrOrPromise = exc.args[0]
+        return problem
     clause = state.clauses[key]
     if clause.status == ClauseStatus.AGREED:
-        return f"Clause {key} is already agreed."
+        return format_lazy(_("Clause {key} is already agreed."), key=key)
     if not is_clean(clause.content):
-        return f"Clause {key} still has brackets or options; it cannot be agreed."
+        return format_lazy(
+            _("Clause {key} still has brackets or options; it cannot be agreed."), key=key
+        )
     return None
 
 
@@ -67,11 +79,11 @@ def text_adoption_clauses(state: TextState) -> list[int]:
     ]
 
 
-def text_adoption_problem(state: TextState) -> str | None:
+def text_adoption_problem(state: TextState) -> StrOrPromise | None:
     """Why the meeting cannot adopt the whole text now; None if it can."""
     keys = text_adoption_clauses(state)
     if not keys:
-        return "Every clause of the text is agreed already."
+        return _("Every clause of the text is agreed already.")
     problems = [clause_adoption_problem(state, key) for key in keys]
     return next((problem for problem in problems if problem is not None), None)
 
@@ -144,25 +156,81 @@ def text_diff_between(text: NegotiationText, older: int, newer: int) -> list[Cla
 
 
 def proposal_summary(proposal: Proposal) -> str:
-    """What a proposal asks for, in words: "replace “in 2028” with “in 2027”"."""
+    """What a proposal asks for, in words, in the active language: "replace “in 2028” with
+    “in 2027”"."""
     op = proposal.operation
-    quoted = {name: f"“{value}”" for name, value in op.items() if isinstance(value, str)}
-    where = f" in bracket/option {op['target']}" if op.get("target") else ""
-    described = {
-        "insert": f"insert a new {op.get('kind')}: {quoted.get('words')}",
-        "delete": "delete the clause",
-        "replace": f"replace {quoted.get('old')} with {quoted.get('new')}{where}",
-        "bracket_add": f"bracket {quoted.get('span', 'the whole clause')}{where}",
-        "bracket_remove": f"remove bracket {op.get('bracket')}",
-        "option_add": f"add the option {quoted.get('words')}"
-        + (
-            f" to option group {op['group']}"
-            if op.get("group")
-            else f" to {quoted.get('span', 'the clause')}"
-        ),
-        "option_choose": f"keep option {op.get('alternative')} of group {op.get('group')}",
-        "merge": f"merge clauses {op.get('sources')} into: {quoted.get('words')}",
-        "move": f"move the clause under {op.get('parent') or 'the text'}"
-        f" after {op.get('after') or '(first)'}",
-    }
-    return described.get(proposal.kind, proposal.kind)
+    match proposal.kind:
+        case ProposalKind.INSERT:
+            return gettext("insert a new {kind}: “{words}”").format(
+                kind=readable_word(str(op.get("kind"))), words=op.get("words")
+            )
+        case ProposalKind.DELETE:
+            return gettext("delete the clause")
+        case ProposalKind.REPLACE | ProposalKind.BRACKET_ADD:
+            return _within(proposal.kind, op)
+        case ProposalKind.BRACKET_REMOVE:
+            return gettext("remove bracket {bracket}").format(bracket=op.get("bracket"))
+        case ProposalKind.OPTION_ADD:
+            return _option_add(op)
+        case ProposalKind.OPTION_CHOOSE:
+            return gettext("keep option {alternative} of group {group}").format(
+                alternative=op.get("alternative"), group=op.get("group")
+            )
+        case ProposalKind.MERGE:
+            return gettext("merge clauses {sources} into: “{words}”").format(
+                sources=op.get("sources"), words=op.get("words")
+            )
+        case ProposalKind.MOVE:
+            return _move(op)
+    return proposal.kind
+
+
+def _within(kind: str, op: dict[str, JSON]) -> str:
+    """A replacement or a bracket, in the clause or in one of its brackets or options."""
+    target, span = op.get("target"), op.get("span")
+    if kind == ProposalKind.REPLACE:
+        sentence = (
+            gettext("replace “{old}” with “{new}” in bracket/option {target}")
+            if target
+            else gettext("replace “{old}” with “{new}”")
+        )
+    elif isinstance(span, str):
+        sentence = (
+            gettext("bracket “{span}” in bracket/option {target}")
+            if target
+            else gettext("bracket “{span}”")
+        )
+    else:
+        sentence = (
+            gettext("bracket the whole clause in bracket/option {target}")
+            if target
+            else gettext("bracket the whole clause")
+        )
+    return sentence.format(old=op.get("old"), new=op.get("new"), span=span, target=target)
+
+
+def _option_add(op: dict[str, JSON]) -> str:
+    group, span, words = op.get("group"), op.get("span"), op.get("words")
+    if group:
+        sentence = gettext("add the option “{words}” to option group {group}")
+    elif isinstance(span, str):
+        sentence = gettext("add the option “{words}” to “{span}”")
+    else:
+        sentence = gettext("add the option “{words}” to the clause")
+    return sentence.format(words=words, group=group, span=span)
+
+
+def _move(op: dict[str, JSON]) -> str:
+    parent, after = op.get("parent"), op.get("after")
+    if parent and after:
+        sentence = gettext("move the clause under {parent} after {after}")
+    elif parent:
+        # Translators: "(first)": as the first clause there. {parent}: a clause's key.
+        sentence = gettext("move the clause under {parent} after (first)")
+    elif after:
+        # Translators: "under the text": at the top level of the text.
+        sentence = gettext("move the clause under the text after {after}")
+    else:
+        # Translators: "(first)": as the first clause of the text, at its top level.
+        sentence = gettext("move the clause under the text after (first)")
+    return sentence.format(parent=parent, after=after)

@@ -7,11 +7,12 @@ from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from server.common.json_types import JSON
 from server.common.values import decimal_or_none
 from server.conferences.models import Meeting, Participant
-from server.conferences.roles import is_staff
+from server.conferences.roles import serves_every_meeting
 
 from .. import projection
 from ..chain import ChainReport, EventRecord, StoredEvent, chain_check
@@ -19,7 +20,8 @@ from ..models import ClauseEvent, NegotiationEvent, NegotiationText
 from ..state import ClauseStatus, LogEntry, Target, TextState, replay
 
 CHANGES_LISTED = 10
-UNSOUND = (
+UNSOUND = gettext_lazy(
+    # Translators: "plenary negotiation verify" is a command, to be typed as it is.
     "Warning: this text does not match its record (the stored text differs from the "
     "event log), so it is not the verified text; the secretariat should run "
     "plenary negotiation verify."
@@ -47,7 +49,7 @@ def texts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[NegotiationTex
     readable = Q(pk__in=[])
     for participant in Participant.objects.filter(user_id=user.pk or 0):
         here = Q(conference_id=participant.conference_id)
-        if not is_staff(participant):
+        if not serves_every_meeting(participant):
             open_to_all = Q(session__isnull=True) | ~Q(session__kind=Meeting.Kind.CLOSED)
             admitted = Q(session__admitted_delegations=participant.delegation_id)
             here &= open_to_all | admitted if participant.delegation_id else open_to_all
@@ -133,7 +135,9 @@ def _event_line(event: NegotiationEvent) -> str:
     who = event.actor.display_name if event.actor else "?"
     if event.delegation:
         who += f", {event.delegation.code}"
-    return f"event {event.index} {event.kind} by {who} at {event.created_at:%H:%M:%S}"
+    return gettext("event {index} {kind} by {who} at {time}").format(
+        index=event.index, kind=event.kind, who=who, time=f"{event.created_at:%H:%M:%S}"
+    )
 
 
 def changes_since(

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from server.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.common.json_types import JSON
@@ -36,9 +39,13 @@ MAX_NOTE = 4000
 class StaleVersion(Conflict):
     """The change was based on a version that is no longer current."""
 
-    def __init__(self, what: str, base: int, changes: list[str]) -> None:
-        listed = "; ".join(changes) or "(nothing visible)"
-        super().__init__(f"{what} changed since version {base}: {listed}. Reload and retry.")
+    def __init__(self, what: StrOrPromise, base: int, changes: list[str]) -> None:
+        super().__init__(
+            _("{what} changed since version {base}: {listed}. Reload and retry."),
+            what=what,
+            base=base,
+            listed="; ".join(changes) or _("(nothing visible)"),
+        )
         self.changes = changes
 
 
@@ -68,23 +75,25 @@ def changing(
 
 def _check_where(text: NegotiationText, actor: Participant, meeting: Meeting | None) -> None:
     if not may_read(actor, text):
-        raise NotFound(f"No text {text.pk} in your conference.")
+        raise NotFound(_("No text {text_id} in your conference."), text_id=text.pk)
     if text.session_id is not None and meeting is not None and meeting.pk != text.session_id:
-        raise Forbidden("This text is negotiated in its closed session only.")
+        raise Forbidden(_("This text is negotiated in its closed session only."))
     if meeting is None:
         if not is_secretariat(actor):
-            raise InvalidInput("Texts are negotiated in a meeting: name the meeting.")
+            raise InvalidInput(_("Texts are negotiated in a meeting: name the meeting."))
         return
     if meeting.conference_id != text.conference_id or not may_attend(actor, meeting):
-        raise Forbidden("You do not attend this meeting of the text's conference.")
+        raise Forbidden(_("You do not attend this meeting of the text's conference."))
     meeting.refresh_from_db(fields=["status"])
     if meeting.status != Meeting.Status.OPEN:
-        raise Conflict(f"The meeting is {meeting.get_status_display().lower()}, not open.")
+        raise Conflict(
+            _("The meeting is {status}, not open."), status=meeting.get_status_display().lower()
+        )
 
 
 def _check_transcript(transcript: Transcript) -> None:
     if transcript is not None and not 0 <= transcript[0] <= transcript[1]:
-        raise InvalidInput("A transcript range runs from a time to a later one (seconds).")
+        raise InvalidInput(_("A transcript range runs from a time to a later one (seconds)."))
 
 
 def record(
@@ -155,20 +164,20 @@ def check_clause_version(change: Change, key: int, base_version: int) -> None:
     current = change.state.clauses[key].version
     if base_version != current:
         changes = selectors.changes_since(change.text, base_version, clause=key)
-        raise StaleVersion(f"Clause {key}", base_version, changes)
+        raise StaleVersion(format_lazy(_("Clause {key}"), key=key), base_version, changes)
 
 
 def check_structure_version(change: Change, base_version: int) -> None:
     if base_version < change.state.structure_version:
         changes = selectors.changes_since(change.text, base_version, structural=True)
-        raise StaleVersion("The text's structure", base_version, changes)
+        raise StaleVersion(_("The text's structure"), base_version, changes)
 
 
 def check_proposal_version(change: Change, key: int, base_version: int) -> None:
     current = change.state.proposals[key].version
     if base_version != current:
         changes = selectors.changes_since(change.text, base_version, proposal=key)
-        raise StaleVersion(f"Proposal {key}", base_version, changes)
+        raise StaleVersion(format_lazy(_("Proposal {key}"), key=key), base_version, changes)
 
 
 def clause_key(change: Change, key: int) -> int:
@@ -182,7 +191,7 @@ def clause_key(change: Change, key: int) -> int:
 def proposal_key(change: Change, key: int) -> int:
     """The key of a proposal on the text, or not found."""
     if key not in change.state.proposals:
-        raise NotFound(f"No proposal {key} on this text.")
+        raise NotFound(_("No proposal {key} on this text."), key=key)
     return key
 
 

@@ -1,6 +1,8 @@
 """A clause's status, and the secretariat's editorial fixes (typos, numbering, notes on the
 record), each recorded as a new event."""
 
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import Conflict, InvalidInput, NotFound
 from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
@@ -37,14 +39,18 @@ def clause_status_set(
     agreed ad referendum, agreed. A clause with brackets or options cannot be agreed."""
     check_presiding(actor)
     if status not in frozenset(ClauseStatus) or status == ClauseStatus.DELETED:
-        raise InvalidInput("Clauses are deleted by accepting a proposal to delete them.")
+        raise InvalidInput(_("Clauses are deleted by accepting a proposal to delete them."))
     with changing(text, actor, meeting, transcript) as change:
         key = _current_clause(change, clause, base_version)
         current = change.state.clauses[key]
         if status in AGREED_STATUSES and not is_clean(current.content):
-            raise Conflict(f"Clause {key} still has brackets or options; it cannot be agreed.")
+            raise Conflict(
+                _("Clause {key} still has brackets or options; it cannot be agreed."), key=key
+            )
         if status == current.status:
-            raise Conflict(f"Clause {key} is already {status.replace('_', ' ')}.")
+            raise Conflict(
+                _("Clause {key} is already {status}."), key=key, status=status.replace("_", " ")
+            )
         payload: dict[str, JSON] = {
             "previous": current.status,
             "effects": [{"op": "status", "clause": key, "status": status}],
@@ -96,7 +102,7 @@ def clause_correct(
     """The secretariat fixes a typo: plain words for plain words, recorded as a correction."""
     check_secretariat(actor)
     if any(ch in RESERVED for ch in old + new) or len(old) > 80 or len(new) > 80:
-        raise InvalidInput("A typo fix replaces a few plain words (no brackets or options).")
+        raise InvalidInput(_("A typo fix replaces a few plain words (no brackets or options)."))
     with changing(text, actor, meeting, None) as change:
         key = _current_clause(change, clause, base_version)
         current = change.state.clauses[key].content
@@ -127,7 +133,7 @@ def clause_number(
     back to automatic numbering."""
     check_secretariat(actor)
     if len(label) > 16:
-        raise InvalidInput("A number is at most 16 characters.")
+        raise InvalidInput(_("A number is at most 16 characters."))
     with changing(text, actor, meeting, None) as change:
         key = _current_clause(change, clause, base_version)
         payload: dict[str, JSON] = {
@@ -149,9 +155,11 @@ def correction_note(
     new event that refers to it, since logged events never change."""
     check_drafting(actor)
     if not note.strip() or len(note) > MAX_NOTE:
-        raise InvalidInput(f"A correction needs a note of at most {MAX_NOTE} characters.")
+        raise InvalidInput(
+            _("A correction needs a note of at most {max_note} characters."), max_note=MAX_NOTE
+        )
     with changing(text, actor, meeting, None) as change:
         if not 0 <= event < change.state.version:
-            raise NotFound(f"No event {event} on this text.")
+            raise NotFound(_("No event {event} on this text."), event=event)
         payload: dict[str, JSON] = {"event": event, "note": note.strip()}
         return record(change, EventKind.CORRECTION_NOTED, payload)

@@ -1,5 +1,7 @@
 """Co-sponsorship: a delegation invited to co-sponsor a tabled proposal accepts or declines."""
 
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import Conflict, Forbidden
 from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
@@ -33,11 +35,18 @@ def _cosponsor_answer(
         key = proposal_key(change, proposal)
         tabled = change.state.proposals[key]
         if code in tabled.cosponsors or code in tabled.declined:
-            answer = "accepted" if code in tabled.cosponsors else "declined"
-            raise Conflict(f"{code} already {answer} to co-sponsor proposal {key}.")
+            if code in tabled.cosponsors:
+                answered = _("{code} already accepted to co-sponsor proposal {key}.")
+            else:
+                answered = _("{code} already declined to co-sponsor proposal {key}.")
+            raise Conflict(answered, code=code, key=key)
         if code not in tabled.invited:
-            raise Forbidden(f"{code} was not invited to co-sponsor proposal {key}.")
+            raise Forbidden(
+                _("{code} was not invited to co-sponsor proposal {key}."), code=code, key=key
+            )
         if tabled.state != ProposalState.TABLED:
-            raise Conflict(f"Proposal {key} is {tabled.state}, no longer tabled.")
+            raise Conflict(
+                _("Proposal {key} is {state}, no longer tabled."), key=key, state=tabled.state
+            )
         payload: dict[str, JSON] = {"proposal": key, "delegation": code}
         return record(change, kind, payload, proposal_concerns(change, key))

@@ -1,5 +1,7 @@
 """Positions: a delegation's stance on a clause or a proposal."""
 
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import InvalidInput
 from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
@@ -37,9 +39,9 @@ def position_take(
     like any other change."""
     delegation = check_delegation(actor)
     if stance not in frozenset(Stance):
-        raise InvalidInput(f"A position is one of: {', '.join(Stance)}.")
+        raise InvalidInput(_("A position is one of: {stances}."), stances=", ".join(Stance))
     if len(comment) > MAX_NOTE:
-        raise InvalidInput(f"A comment is at most {MAX_NOTE} characters.")
+        raise InvalidInput(_("A comment is at most {max_note} characters."), max_note=MAX_NOTE)
     with changing(text, actor, meeting, transcript) as change:
         concerns = _position_target(change, target, key, base_version)
         payload: dict[str, JSON] = {
@@ -59,4 +61,4 @@ def _position_target(change: Change, target: str, key: int, base_version: int) -
     if target == Target.PROPOSAL:
         check_proposal_version(change, proposal_key(change, key), base_version)
         return proposal_concerns(change, key)
-    raise InvalidInput("A position is taken on a 'clause' or a 'proposal'.")
+    raise InvalidInput(_("A position is taken on a 'clause' or a 'proposal'."))

@@ -3,6 +3,9 @@ its main sponsor may withdraw it."""
 
 from collections.abc import Iterable
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.common.json_types import JSON
 from server.conferences.models import Meeting, Participant
@@ -68,7 +71,7 @@ def proposal_table(
     clean = operation_clean(kind, operation)
     invited = _cosponsors(text, sponsor.code, cosponsors)
     if len(rationale) > MAX_NOTE:
-        raise InvalidInput(f"A rationale is at most {MAX_NOTE} characters.")
+        raise InvalidInput(_("A rationale is at most {max_note} characters."), max_note=MAX_NOTE)
     with changing(text, actor, meeting, transcript) as change:
         key = _proposal_target(change, kind, clause, base_version)
         _effects_or_invalid(change, Proposed(kind, key, clean, (sponsor.code,)))
@@ -96,14 +99,16 @@ def _cosponsors(text: NegotiationText, sponsor: str, codes: Iterable[str]) -> li
     )
     unknown = [code for code in wanted if code not in known]
     if unknown:
-        raise InvalidInput(f"No negotiating delegation {', '.join(unknown)} here.")
+        raise InvalidInput(_("No negotiating delegation {codes} here."), codes=", ".join(unknown))
     return wanted
 
 
 def _proposal_target(change: Change, kind: str, clause: int | None, base: int) -> int | None:
     if kind in CLAUSE_KINDS:
         if clause is None:
-            raise InvalidInput(f"A proposal to {kind.replace('_', ' ')} names its clause.")
+            raise InvalidInput(
+                _("A proposal to {kind} names its clause."), kind=kind.replace("_", " ")
+            )
         key = clause_key(change, clause)
         if kind == ProposalKind.MOVE:
             check_structure_version(change, base)
@@ -126,7 +131,9 @@ def _open_proposal(change: Change, key: int, base_version: int) -> int:
     check_proposal_version(change, key, base_version)
     proposal = change.state.proposals[key]
     if proposal.state != ProposalState.TABLED:
-        raise Conflict(f"Proposal {key} is {proposal.state}, no longer tabled.")
+        raise Conflict(
+            _("Proposal {key} is {state}, no longer tabled."), key=key, state=proposal.state
+        )
     return key
 
 
@@ -162,7 +169,9 @@ def proposal_accept(
         except ContentError as exc:
             clause = tabled.clause if tabled.kind not in STRUCTURE_CHANGES else None
             changes = selectors.changes_since(change.text, tabled.tabled, clause=clause)
-            raise StaleVersion(f"The text ({exc.args[0]})", tabled.tabled, changes) from exc
+            raise StaleVersion(
+                format_lazy(_("The text ({problem})"), problem=exc.args[0]), tabled.tabled, changes
+            ) from exc
         return _close(change, key, ProposalState.ACCEPTED, {}, effects)
 
 
@@ -196,7 +205,7 @@ def proposal_withdraw(
     with changing(text, actor, meeting, transcript) as change:
         key = _open_proposal(change, proposal, base_version)
         if change.state.proposals[key].sponsor != delegation.code:
-            raise Forbidden("Only the main sponsor may withdraw a proposal.")
+            raise Forbidden(_("Only the main sponsor may withdraw a proposal."))
         return _close(change, key, ProposalState.WITHDRAWN, {}, [])
 
 
@@ -216,5 +225,5 @@ def proposal_merge(
         key = _open_proposal(change, proposal, base_version)
         target = proposal_key(change, into)
         if target == key or change.state.proposals[target].state != ProposalState.TABLED:
-            raise Conflict(f"Proposal {into} is not another tabled proposal.")
+            raise Conflict(_("Proposal {into} is not another tabled proposal."), into=into)
         return _close(change, key, ProposalState.MERGED, {"into": target}, [])

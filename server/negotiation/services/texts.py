@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict, InvalidInput
 from server.common.json_types import JSON
@@ -32,14 +33,14 @@ def text_create(
     belongs to it: only those who may attend it read the text, and it changes there."""
     check_drafting(actor)
     if not title.strip() or not slug.strip():
-        raise InvalidInput("A text needs a title and a short name.")
+        raise InvalidInput(_("A text needs a title and a short name."))
     text_check(title, "title")
     text_check(slug, "slug")
     if session is None and meeting is not None and meeting.kind == Meeting.Kind.CLOSED:
         session = meeting
     _check_session(actor, session, meeting)
     if NegotiationText.objects.filter(conference_id=actor.conference_id, slug=slug).exists():
-        raise Conflict(f"The conference already has a text called {slug!r}.")
+        raise Conflict(_("The conference already has a text called {slug!r}."), slug=slug)
     payload: dict[str, JSON] = {
         "slug": slug,
         "title": title.strip(),
@@ -65,9 +66,9 @@ def _check_session(actor: Participant, session: Meeting | None, meeting: Meeting
     if session is None:
         return
     if session.conference_id != actor.conference_id or session.kind != Meeting.Kind.CLOSED:
-        raise InvalidInput("A text's session is a closed session of its conference.")
+        raise InvalidInput(_("A text's session is a closed session of its conference."))
     if meeting is not None and meeting.pk != session.pk:
-        raise InvalidInput("A text of a closed session is set up in that session.")
+        raise InvalidInput(_("A text of a closed session is set up in that session."))
 
 
 def clause_add(
@@ -93,9 +94,9 @@ def clause_add(
 
 def _check_markup(markup: str) -> None:
     if not markup.strip():
-        raise InvalidInput("The text of a clause cannot be empty.")
+        raise InvalidInput(_("The text of a clause cannot be empty."))
     if len(markup) > MAX_MARKUP:
-        raise InvalidInput(f"A clause is at most {MAX_MARKUP} characters.")
+        raise InvalidInput(_("A clause is at most {max_markup} characters."), max_markup=MAX_MARKUP)
 
 
 def _valid(build: Callable[[], Effect]) -> Effect:

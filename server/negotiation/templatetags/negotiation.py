@@ -4,6 +4,7 @@ from django.utils.safestring import SafeString
 from server.negotiation import content as clause_content
 from server.negotiation.content import Content, plain
 from server.negotiation.diff import Run
+from server.negotiation.readable import readable_word
 from server.negotiation.render import content_html, diff_html
 from server.negotiation.selectors import proposal_summary
 from server.negotiation.state import Proposal
@@ -28,7 +29,7 @@ def markup(content: Content) -> str:
 
 @register.filter
 def readable(value: str) -> str:
-    return value.replace("_", " ")
+    return readable_word(value)
 
 
 @register.filter

@@ -8,7 +8,13 @@ from .chat import chat_send
 from .floor import floor_give, timer_start, timer_stop
 from .hands import hand_lower, hand_raise
 from .meeting import TRANSITIONS, agenda_switch, meeting_transition
-from .presence import connection_close, connection_open, connections_heartbeat, connections_sweep
+from .presence import (
+    connection_close,
+    connection_open,
+    connections_heartbeat,
+    connections_sweep,
+    presence_hook,
+)
 from .room import attendee, event_append, room_lock
 from .speakers import (
     Kind,
@@ -36,6 +42,7 @@ __all__ = [
     "hand_lower",
     "hand_raise",
     "meeting_transition",
+    "presence_hook",
     "room_lock",
     "speakers_add",
     "speakers_remove",

@@ -1,6 +1,7 @@
 """Chat to the whole meeting or within one's own delegation."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import InvalidInput
 from server.conferences.models import Meeting, Participant
@@ -16,12 +17,15 @@ MAX_CHAT_CHARS = 4000
 def chat_send(*, actor: Participant, meeting: Meeting, text: str, scope: str) -> RoomEvent:
     """Chat to the whole meeting, or (``scope="delegation"``) to one's own delegation only."""
     if scope not in ("meeting", "delegation"):
-        raise InvalidInput("The chat scope is 'meeting' or 'delegation'.")
+        raise InvalidInput(_("The chat scope is 'meeting' or 'delegation'."))
     text = text.strip()
     if not text:
-        raise InvalidInput("A chat message cannot be empty.")
+        raise InvalidInput(_("A chat message cannot be empty."))
     if len(text) > MAX_CHAT_CHARS:
-        raise InvalidInput(f"A chat message is at most {MAX_CHAT_CHARS} characters.")
+        raise InvalidInput(
+            _("A chat message is at most {max_chat_chars} characters."),
+            max_chat_chars=MAX_CHAT_CHARS,
+        )
     audience = None
     if scope == "delegation":
         check_delegation_member(actor)

@@ -3,10 +3,11 @@ leaves the speakers' list) or take it back, and start and stop the timer."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict, InvalidInput
 from server.conferences.models import Meeting, Participant
-from server.conferences.roles import check_presiding
+from server.conferences.roles import check_may_take_floor, check_presiding
 
 from ..events import FloorGranted, TimerStarted, TimerStopped
 from ..models import FloorTurn, RoomEvent, RoomState, SpeakerEntry
@@ -28,6 +29,8 @@ def floor_give(
     starts with the meeting's speaking time; points of order are not timed."""
     check_presiding(actor)
     holder = attendee(meeting, participant_id) if participant_id is not None else None
+    if holder is not None:
+        check_may_take_floor(holder)
     with transaction.atomic():
         state = room_lock(meeting)
         check_in_session(meeting)
@@ -84,11 +87,11 @@ def timer_start(*, actor: Participant, meeting: Meeting, limit: int | None) -> R
     """Start (or resume) the speaking timer; a new ``limit`` in seconds replaces the old."""
     check_presiding(actor)
     if limit is not None and not 1 <= limit <= 3600:
-        raise InvalidInput("The speaking time limit is between 1 and 3600 seconds.")
+        raise InvalidInput(_("The speaking time limit is between 1 and 3600 seconds."))
     with transaction.atomic():
         state = room_lock(meeting)
         if state.timer_started_at is not None:
-            raise Conflict("The timer is already running.")
+            raise Conflict(_("The timer is already running."))
         if limit is not None:
             state.timer_limit_seconds = limit
         state.timer_started_at = timezone.now()
@@ -102,7 +105,7 @@ def timer_stop(*, actor: Participant, meeting: Meeting) -> RoomEvent:
     with transaction.atomic():
         state = room_lock(meeting)
         if state.timer_started_at is None:
-            raise Conflict("The timer is not running.")
+            raise Conflict(_("The timer is not running."))
         state.timer_elapsed_seconds += (timezone.now() - state.timer_started_at).total_seconds()
         state.timer_started_at = None
         state.save()

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from server.conferences.models import Meeting, Participant
-from server.conferences.roles import check_presiding
+from server.conferences.roles import check_may_take_floor, check_presiding
 
 from ..events import HandLowered, HandRaised
 from ..models import RaisedHand, RoomEvent
@@ -14,6 +14,7 @@ from .room import event_append, room_lock
 
 
 def hand_raise(*, actor: Participant, meeting: Meeting) -> RoomEvent | None:
+    check_may_take_floor(actor)
     with transaction.atomic():
         state = room_lock(meeting)
         _, created = RaisedHand.objects.get_or_create(

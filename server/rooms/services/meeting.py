@@ -2,6 +2,7 @@
 suspended, resumed, closed)."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict, InvalidInput, NotFound
 from server.conferences.models import AgendaItem, Meeting, Participant
@@ -19,7 +20,7 @@ def agenda_switch(*, actor: Participant, meeting: Meeting, item_id: int) -> Room
     check_presiding(actor)
     item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
     if item is None:
-        raise NotFound(f"No agenda item {item_id} in this meeting.")
+        raise NotFound(_("No agenda item {item_id} in this meeting."), item_id=item_id)
     with transaction.atomic():
         state = room_lock(meeting)
         state.agenda_item = item
@@ -40,14 +41,16 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 def meeting_transition(*, actor: Participant, meeting: Meeting, action: str) -> RoomEvent:
     check_presiding(actor)
     if action not in TRANSITIONS:
-        raise InvalidInput(f"Unknown meeting action {action!r}.")
+        raise InvalidInput(_("Unknown meeting action {action!r}."), action=action)
     sources, target = TRANSITIONS[action]
     with transaction.atomic():
         state = room_lock(meeting)
         meeting.refresh_from_db(fields=["status"])
         previous = meeting.status
         if previous not in sources:
-            raise Conflict(f"Cannot {action} a meeting that is {previous}.")
+            raise Conflict(
+                _("Cannot {action} a meeting that is {previous}."), action=action, previous=previous
+            )
         meeting.status = target
         meeting.save(update_fields=["status"])
         changed = MeetingStatusChanged(status=target, previous=previous)

@@ -1,7 +1,9 @@
 """Who is in the room: socket connections opened, closed, kept alive and swept, and the
 ``presence.joined`` / ``presence.left`` events when a participant's first socket opens or
-last one closes."""
+last one closes. Other apps follow presence with ``presence_hook`` (interpretation: an
+interpreter in the room staffs their booth)."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,6 +17,21 @@ from ..events import PresenceJoined, PresenceLeft
 from ..models import RoomConnection, RoomState
 from ..selectors import participant_ref
 from .room import event_append, room_lock
+
+PresenceHook = Callable[[RoomState, Participant, bool], None]
+# Called under the room's lock, in the transaction that appends ``presence.joined`` (True)
+# or ``presence.left`` (False), after it.
+PRESENCE_HOOKS: list[PresenceHook] = []
+
+
+def presence_hook(hook: PresenceHook) -> PresenceHook:
+    PRESENCE_HOOKS.append(hook)
+    return hook
+
+
+def _presence_changed(state: RoomState, participant: Participant, present: bool) -> None:
+    for hook in PRESENCE_HOOKS:
+        hook(state, participant, present)
 
 
 def connection_open(
@@ -35,6 +52,7 @@ def connection_open(
         if first:
             joined = PresenceJoined(participant=participant_ref(participant))
             event_append(state=state, payload=joined, actor=participant)
+            _presence_changed(state, participant, True)
 
 
 def connection_close(*, channel_name: str) -> None:
@@ -60,6 +78,7 @@ def _connections_drop(state: RoomState, connections: QuerySet[RoomConnection]) -
     for participant in gone:
         left = PresenceLeft(participant=participant_ref(participant))
         event_append(state=state, payload=left, actor=participant)
+        _presence_changed(state, participant, False)
 
 
 def connections_heartbeat(*, server_id: str) -> None:

@@ -11,6 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict, NotFound
 from server.conferences.models import Delegation, Meeting, Participant
@@ -87,11 +88,15 @@ def attendee(meeting: Meeting, participant_id: int) -> Participant:
         .first()
     )
     if participant is None or not may_attend(participant, meeting):
-        raise NotFound(f"No participant {participant_id} in this meeting.")
+        raise NotFound(
+            _("No participant {participant_id} in this meeting."), participant_id=participant_id
+        )
     return participant
 
 
 def check_in_session(meeting: Meeting) -> None:
     meeting.refresh_from_db(fields=["status"])
     if meeting.status != Meeting.Status.OPEN:
-        raise Conflict(f"The meeting is {meeting.get_status_display().lower()}, not open.")
+        raise Conflict(
+            _("The meeting is {status}, not open."), status=meeting.get_status_display().lower()
+        )

@@ -4,10 +4,11 @@ inscribe, remove and reorder. Points of order go to the front, everything else t
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.conferences.models import Meeting, Participant
-from server.conferences.roles import check_presiding
+from server.conferences.roles import check_may_take_floor, check_presiding
 
 from ..events import SpeakersChanged
 from ..models import RoomEvent, RoomState, SpeakerEntry
@@ -42,19 +43,24 @@ def _inscribe(meeting: Meeting, participant: Participant, kind: str) -> None:
 
 def _check_kind(kind: str) -> None:
     if kind not in Kind.values:
-        raise InvalidInput(f"Unknown speaker kind {kind!r}; use one of {', '.join(Kind.values)}.")
+        raise InvalidInput(
+            _("Unknown speaker kind {kind!r}; use one of {kinds}."),
+            kind=kind,
+            kinds=", ".join(Kind.values),
+        )
 
 
 def floor_request(*, actor: Participant, meeting: Meeting, kind: str) -> RoomEvent:
     """A participant asks to be inscribed on the speakers' list."""
     _check_kind(kind)
+    check_may_take_floor(actor)
     if actor.role == Participant.Role.OBSERVER and kind != Kind.SPEAKER:
-        raise Forbidden("Observers may not raise points of order or reply.")
+        raise Forbidden(_("Observers may not raise points of order or reply."))
     with transaction.atomic():
         state = room_lock(meeting)
         check_in_session(meeting)
         if SpeakerEntry.objects.filter(meeting=meeting, participant=actor, kind=kind).exists():
-            raise Conflict("You are already on the speakers' list for this.")
+            raise Conflict(_("You are already on the speakers' list for this."))
         _inscribe(meeting, actor, kind)
         return speakers_changed(state, meeting, actor)
 
@@ -62,9 +68,9 @@ def floor_request(*, actor: Participant, meeting: Meeting, kind: str) -> RoomEve
 def floor_withdraw(*, actor: Participant, meeting: Meeting) -> RoomEvent:
     with transaction.atomic():
         state = room_lock(meeting)
-        deleted, _ = SpeakerEntry.objects.filter(meeting=meeting, participant=actor).delete()
+        deleted, _rows = SpeakerEntry.objects.filter(meeting=meeting, participant=actor).delete()
         if not deleted:
-            raise Conflict("You are not on the speakers' list.")
+            raise Conflict(_("You are not on the speakers' list."))
         return speakers_changed(state, meeting, actor)
 
 
@@ -74,6 +80,7 @@ def speakers_add(
     check_presiding(actor)
     _check_kind(kind)
     participant = attendee(meeting, participant_id)
+    check_may_take_floor(participant)
     with transaction.atomic():
         state = room_lock(meeting)
         _inscribe(meeting, participant, kind)
@@ -84,9 +91,9 @@ def speakers_remove(*, actor: Participant, meeting: Meeting, entry_id: int) -> R
     check_presiding(actor)
     with transaction.atomic():
         state = room_lock(meeting)
-        deleted, _ = SpeakerEntry.objects.filter(meeting=meeting, pk=entry_id).delete()
+        deleted, _rows = SpeakerEntry.objects.filter(meeting=meeting, pk=entry_id).delete()
         if not deleted:
-            raise NotFound(f"No entry {entry_id} on the speakers' list.")
+            raise NotFound(_("No entry {entry_id} on the speakers' list."), entry_id=entry_id)
         return speakers_changed(state, meeting, actor)
 
 
@@ -98,8 +105,11 @@ def speakers_reorder(*, actor: Participant, meeting: Meeting, entry_ids: list[in
         entries = {e.pk: e for e in SpeakerEntry.objects.filter(meeting=meeting)}
         if sorted(entry_ids) != sorted(entries):
             raise Conflict(
-                "The new order must list every current entry once; the list has changed "
-                f"meanwhile (current entries: {sorted(entries)})."
+                _(
+                    "The new order must list every current entry once; the list has changed "
+                    "meanwhile (current entries: {entries})."
+                ),
+                entries=sorted(entries),
             )
         for position, entry_id in enumerate(entry_ids, start=1):
             entries[entry_id].position = position

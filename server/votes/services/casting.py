@@ -8,6 +8,7 @@ transaction, and writes nothing else: nothing stored says which tally it added t
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict, InvalidInput, NotFound
 from server.conferences.models import Delegation, Meeting, Participant
@@ -28,9 +29,9 @@ def _secret_cast(
     decision: Decision, delegation: Delegation, choice: str | None, candidate: int | None
 ) -> None:
     if (candidate is None) == (choice is None) or choice not in (None, Ballot.Choice.ABSTAIN):
-        raise InvalidInput("A secret ballot names one candidate, or is blank ('abstain').")
+        raise InvalidInput(_("A secret ballot names one candidate, or is blank ('abstain')."))
     if Voter.objects.filter(decision=decision, delegation=delegation).exists():
-        raise Conflict("Your delegation has voted; a secret ballot cannot be changed.")
+        raise Conflict(_("Your delegation has voted; a secret ballot cannot be changed."))
     if candidate is None:
         Decision.objects.filter(pk=decision.pk).update(blank=F("blank") + 1)
     elif not (
@@ -39,7 +40,7 @@ def _secret_cast(
             votes=F("votes") + 1
         )
     ):
-        raise NotFound(f"No candidate {candidate} in this election.")
+        raise NotFound(_("No candidate {candidate} in this election."), candidate=candidate)
     Voter.objects.create(decision=decision, delegation=delegation)
 
 
@@ -51,10 +52,10 @@ def _ballot_cast(
     candidate: int | None,
 ) -> None:
     if choice is None or candidate is not None:
-        raise InvalidInput("A vote is 'yes', 'no' or 'abstain', without a candidate.")
+        raise InvalidInput(_("A vote is 'yes', 'no' or 'abstain', without a candidate."))
     existing = Ballot.objects.filter(decision=decision, delegation=delegation).first()
     if existing is not None and not decision.changes_allowed:
-        raise Conflict("Your delegation has voted; this vote does not allow changes.")
+        raise Conflict(_("Your delegation has voted; this vote does not allow changes."))
     Ballot.objects.update_or_create(
         decision=decision,
         delegation=delegation,
@@ -65,10 +66,12 @@ def _ballot_cast(
 def _roll_call_answer(decision: Decision, delegation: Delegation) -> None:
     """The delegation answers its call; the roll moves on."""
     if decision.turn >= len(decision.roll):
-        raise Conflict("Every delegation has been called; the vote is to be closed.")
+        raise Conflict(_("Every delegation has been called; the vote is to be closed."))
     called = decision.roll[decision.turn]
     if called != delegation.code:
-        raise Conflict(f"It is the turn of {called}; wait for your delegation to be called.")
+        raise Conflict(
+            _("It is the turn of {called}; wait for your delegation to be called."), called=called
+        )
     decision.turn += 1
     decision.save(update_fields=["turn"])
 
@@ -89,7 +92,7 @@ def vote_cast(
         decision = decision_in(meeting, decision_id)
         check_open(decision)
         if decision.kind == Kind.WITHOUT_VOTE:
-            raise Conflict("This question is for adoption without a vote: object to it instead.")
+            raise Conflict(_("This question is for adoption without a vote: object to it instead."))
         check_in_time(decision)
         if decision.kind == Kind.ROLL_CALL:
             _roll_call_answer(decision, delegation)
@@ -110,9 +113,9 @@ def vote_pass(*, actor: Participant, meeting: Meeting, decision_id: int) -> Room
         decision = decision_in(meeting, decision_id)
         check_open(decision)
         if decision.kind != Kind.ROLL_CALL:
-            raise Conflict("Only a roll call calls delegations in turn.")
+            raise Conflict(_("Only a roll call calls delegations in turn."))
         if decision.turn >= len(decision.roll):
-            raise Conflict("Every delegation has been called; the vote is to be closed.")
+            raise Conflict(_("Every delegation has been called; the vote is to be closed."))
         if decision.turn < decision.first_calls:
             decision.roll = [*decision.roll, decision.roll[decision.turn]]
         decision.turn += 1
@@ -130,11 +133,11 @@ def decision_object(*, actor: Participant, meeting: Meeting, decision_id: int) -
         decision = decision_in(meeting, decision_id)
         check_open(decision)
         if decision.kind != Kind.WITHOUT_VOTE:
-            raise Conflict("This question is put to the vote: vote against it instead.")
+            raise Conflict(_("This question is put to the vote: vote against it instead."))
         if decision.closes_at is not None and timezone.now() >= decision.closes_at:
-            raise Conflict("The pause for objections is over.")
+            raise Conflict(_("The pause for objections is over."))
         if Objection.objects.filter(decision=decision, delegation=delegation).exists():
-            raise Conflict("Your delegation has objected already.")
+            raise Conflict(_("Your delegation has objected already."))
         Objection.objects.create(
             decision=decision, delegation=delegation, by=actor, at=timezone.now()
         )

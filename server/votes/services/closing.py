@@ -4,6 +4,7 @@ record, citing the decision."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict
 from server.common.json_types import JSON
@@ -28,14 +29,14 @@ def _without_vote(decision: Decision) -> ResultRef:
     now = timezone.now()
     if decision.closes_at is not None and now < decision.closes_at:
         left = (decision.closes_at - now).total_seconds()
-        raise Conflict(f"The pause for objections runs for {left:.0f} more seconds.")
+        raise Conflict(_("The pause for objections runs for {left:.0f} more seconds."), left=left)
     return without_vote_result([o.delegation.name for o in decision.objections.all()])
 
 
 def _counted(decision: Decision, meeting: Meeting) -> Counted:
     if decision.kind == Kind.ROLL_CALL and decision.turn < len(decision.roll):
         called = decision.roll[decision.turn]
-        raise Conflict(f"The roll call is not over: {called} is to be called.")
+        raise Conflict(_("The roll call is not over: {called} is to be called."), called=called)
     ballots = {b.delegation_id: b.choice for b in decision.ballots.all()}
     by_choice: dict[str | None, list[str]] = {}
     for delegation in voting_delegations(meeting):

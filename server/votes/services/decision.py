@@ -2,6 +2,7 @@
 its state, and its room event."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from server.common.errors import Conflict, NotFound
 from server.conferences.models import Meeting, Participant
@@ -17,18 +18,18 @@ def decision_in(meeting: Meeting, decision_id: int) -> Decision:
     """The meeting's decision (its row locked: call under the room's lock)."""
     decision = Decision.objects.select_for_update().filter(pk=decision_id, meeting=meeting).first()
     if decision is None:
-        raise NotFound(f"No decision {decision_id} in this meeting.")
+        raise NotFound(_("No decision {decision_id} in this meeting."), decision_id=decision_id)
     return decision
 
 
 def check_open(decision: Decision) -> None:
     if not decision.is_open:
-        raise Conflict(f"Decision {decision.pk} is closed.")
+        raise Conflict(_("Decision {decision_id} is closed."), decision_id=decision.pk)
 
 
 def check_in_time(decision: Decision) -> None:
     if decision.closes_at is not None and timezone.now() >= decision.closes_at:
-        raise Conflict("The time for voting has run out; the presiding officer closes the vote.")
+        raise Conflict(_("The time for voting has run out; the presiding officer closes the vote."))
 
 
 def decision_announce(

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from server.common.errors import Conflict, InvalidInput, NotFound
 from server.conferences.models import Meeting, Participant
@@ -50,21 +52,21 @@ def _text_checked(
 ) -> NegotiationText | None:
     if question.subject not in (Subject.TEXT, Subject.CLAUSE):
         if question.text is not None or question.clause is not None:
-            raise InvalidInput("Only a question on a draft text or a clause names a text.")
+            raise InvalidInput(_("Only a question on a draft text or a clause names a text."))
         return None
     if question.subject == Subject.CLAUSE and (question.text is None or question.clause is None):
-        raise InvalidInput("A question on a clause names its text and its clause.")
+        raise InvalidInput(_("A question on a clause names its text and its clause."))
     if question.subject == Subject.TEXT and question.clause is not None:
-        raise InvalidInput("A question on a whole draft text names no clause.")
+        raise InvalidInput(_("A question on a whole draft text names no clause."))
     if question.text is None:  # a draft text not negotiated in Plenary
         return None
     text = NegotiationText.objects.filter(
         pk=question.text, conference_id=meeting.conference_id
     ).first()
     if text is None or not may_read(actor, text):
-        raise NotFound(f"No text {question.text} in this conference.")
+        raise NotFound(_("No text {text} in this conference."), text=question.text)
     if text.session_id is not None and text.session_id != meeting.pk:
-        raise Conflict("This text is negotiated in its closed session only.")
+        raise Conflict(_("This text is negotiated in its closed session only."))
     state = text_state(text)
     problem = (
         text_adoption_problem(state)
@@ -78,16 +80,20 @@ def _text_checked(
 
 def _question_checked(question: Question) -> None:
     if not question.question.strip() or len(question.question) > MAX_QUESTION:
-        raise InvalidInput(f"The question is 1 to {MAX_QUESTION} characters.")
+        raise InvalidInput(
+            _("The question is 1 to {max_question} characters."), max_question=MAX_QUESTION
+        )
     if question.subject not in Subject.values:
-        raise InvalidInput(f"Unknown subject {question.subject!r}.")
+        raise InvalidInput(_("Unknown subject {subject!r}."), subject=question.subject)
 
 
-def _seconds_checked(seconds: int | None, what: str) -> timedelta | None:
+def _seconds_checked(seconds: int | None, what: StrOrPromise) -> timedelta | None:
     if seconds is None:
         return None
     if not 0 <= seconds <= MAX_SECONDS:
-        raise InvalidInput(f"The {what} is 0 to {MAX_SECONDS} seconds.")
+        raise InvalidInput(
+            _("The {what} is 0 to {max_seconds} seconds."), what=what, max_seconds=MAX_SECONDS
+        )
     return timedelta(seconds=seconds)
 
 
@@ -98,7 +104,7 @@ def _decision_create(
     text = _text_checked(actor, meeting, question)
     check_in_session(meeting)
     if Decision.objects.filter(meeting=meeting, closed_at__isnull=True).exists():
-        raise Conflict("Another decision is open in this meeting; close it first.")
+        raise Conflict(_("Another decision is open in this meeting; close it first."))
     return Decision.objects.create(
         meeting=meeting,
         agenda_item_id=state.agenda_item_id,
@@ -119,7 +125,7 @@ def decision_open(
     unless a delegation objects within ``pause`` seconds."""
     check_presiding(actor)
     _question_checked(question)
-    wait = _seconds_checked(pause, "pause for objections")
+    wait = _seconds_checked(pause, _("pause for objections"))
     with transaction.atomic():
         state = room_lock(meeting)
         now = timezone.now()
@@ -147,23 +153,25 @@ class Rules:
 
 def _rules_checked(rules: Rules, question: Question, candidates: list[str]) -> None:
     if rules.kind not in Kind.values or rules.kind == Kind.WITHOUT_VOTE:
-        raise InvalidInput(f"Unknown kind of vote {rules.kind!r}.")
+        raise InvalidInput(_("Unknown kind of vote {kind!r}."), kind=rules.kind)
     if rules.majority not in Decision.Majority.values:
-        raise InvalidInput(f"Unknown majority {rules.majority!r}.")
+        raise InvalidInput(_("Unknown majority {majority!r}."), majority=rules.majority)
     if rules.quorum is not None and not 1 <= rules.quorum <= 10_000:
-        raise InvalidInput("A quorum is 1 to 10000 delegations.")
+        raise InvalidInput(_("A quorum is 1 to 10000 delegations."))
     if rules.changes_allowed and rules.kind in (Kind.SECRET, Kind.ROLL_CALL):
-        raise InvalidInput("A secret ballot or a roll call cannot allow changes of vote.")
+        raise InvalidInput(_("A secret ballot or a roll call cannot allow changes of vote."))
     elections = rules.kind == Kind.SECRET
     if elections != (question.subject == Subject.ELECTION):
-        raise InvalidInput("Elections, and only they, are held by secret ballot.")
+        raise InvalidInput(_("Elections, and only they, are held by secret ballot."))
     names = [name.strip() for name in candidates]
     if elections and not 1 <= len(names) <= MAX_CANDIDATES:
-        raise InvalidInput(f"An election has 1 to {MAX_CANDIDATES} candidates.")
+        raise InvalidInput(
+            _("An election has 1 to {max_candidates} candidates."), max_candidates=MAX_CANDIDATES
+        )
     if not elections and names:
-        raise InvalidInput("Only an election has candidates.")
+        raise InvalidInput(_("Only an election has candidates."))
     if any(not name or len(name) > 200 for name in names) or len(set(names)) != len(names):
-        raise InvalidInput("Each candidate has a name (at most 200 characters), once.")
+        raise InvalidInput(_("Each candidate has a name (at most 200 characters), once."))
 
 
 def vote_open(
@@ -179,12 +187,12 @@ def vote_open(
     check_presiding(actor)
     _question_checked(question)
     _rules_checked(rules, question, candidates)
-    duration = _seconds_checked(rules.duration, "countdown")
+    duration = _seconds_checked(rules.duration, _("countdown"))
     with transaction.atomic():
         state = room_lock(meeting)
         roll = [d.code for d in voting_delegations(meeting)]
         if not roll:
-            raise Conflict("No delegation votes in this meeting.")
+            raise Conflict(_("No delegation votes in this meeting."))
         start = secrets.randbelow(len(roll))
         called = roll[start:] + roll[:start] if rules.kind == Kind.ROLL_CALL else []
         decision = _decision_create(

@@ -30,7 +30,8 @@ class Command(BaseCommand):
         found = Meeting.objects.filter(pk=meeting).first()
         if found is None:
             raise CommandError(f"No meeting {meeting}.")
-        recordings = Recording.objects.filter(meeting=found, deleted_at__isnull=True)
+        # the floor's audio (interpretation channels are recorded beside it: not the floor)
+        recordings = Recording.objects.filter(meeting=found, channel="", deleted_at__isnull=True)
         recordings = recordings.select_related("meeting", "turn__participant__delegation")
         if recording is not None:
             recordings = recordings.filter(pk=recording)

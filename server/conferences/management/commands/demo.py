@@ -34,4 +34,4 @@ class Command(BaseCommand):
             self.stdout.write(part.demo_load(conference))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, name, code, role, language in PEOPLE:
-            self.stdout.write(f"  {username:<12} {role:<12} {code or '-':<4} {language}  {name}")
+            self.stdout.write(f"  {username:<16} {role:<12} {code or '-':<4} {language}  {name}")
