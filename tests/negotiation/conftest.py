@@ -20,15 +20,26 @@ def text(demo: Conference, person: Person) -> NegotiationText:
     """A draft with two preambular and two operative paragraphs (clauses 1 to 4)."""
     secretariat = person("secretariat")
     text = services.text_create(actor=secretariat, slug="draft", title="Draft decision")
-    after = None
-    for kind, words in [
-        ("pp", "Recalling the Paris Agreement,"),
-        ("pp", "Noting the [urgent] need for finance,"),
-        ("op", "Decides to mobilize {USD 300 billion | USD 500 billion} per year by 2035;"),
-        ("op", "Requests the secretariat to report in 2028."),
-    ]:
+    return with_clauses(
+        text,
+        secretariat,
+        [
+            ("pp", "Recalling the Paris Agreement,"),
+            ("pp", "Noting the [urgent] need for finance,"),
+            ("op", "Decides to mobilize {USD 300 billion | USD 500 billion} per year by 2035;"),
+            ("op", "Requests the secretariat to report in 2028."),
+        ],
+    )
+
+
+def with_clauses(
+    text: NegotiationText, actor: Participant, clauses: list[tuple[str, str]]
+) -> NegotiationText:
+    """``text`` with ``clauses`` (kind, markup) added in order, after its newest clause."""
+    after = max(now(text).clauses, default=None)
+    for kind, words in clauses:
         services.clause_add(
-            actor=secretariat,
+            actor=actor,
             text=text,
             kind=kind,
             markup=words,

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from server.negotiation import exports, services
 from server.negotiation.models import NegotiationText
 
-from .conftest import Person, now
+from .conftest import Person, with_clauses
 
 pytestmark = [pytest.mark.django_db]
 
@@ -23,18 +23,7 @@ CLAUSES = ["إذ تشير إلى اتفاق باريس،", "تقرر تعبئة 
 def arabic_text(person: Person) -> NegotiationText:
     secretariat = person("secretariat")
     text = services.text_create(actor=secretariat, slug="arabic", title="مشروع مقرر", language="ar")
-    after = None
-    for kind, words in zip(("pp", "op"), CLAUSES, strict=True):
-        services.clause_add(
-            actor=secretariat,
-            text=text,
-            kind=kind,
-            markup=words,
-            after=after,
-            base_version=now(text).structure_version,
-        )
-        after = max(now(text).clauses)
-    return text
+    return with_clauses(text, secretariat, list(zip(("pp", "op"), CLAUSES, strict=True)))
 
 
 def test_the_compilation_in_arabic_reads_right_to_left(arabic_text: NegotiationText) -> None:
