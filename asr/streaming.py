@@ -114,9 +114,11 @@ class StreamingTranscriber:
         clock: Callable[[], float] = time.perf_counter,
         *,
         start: float = 0.0,
+        context: tuple[str, str] = ("", "und"),
     ) -> None:
         """``start``: the stream time of the first sample fed (a stream taken over from
-        another transcriber goes on where that one's final text ended)."""
+        another transcriber goes on where that one's final text ended); ``context``: that
+        final text's tail and its language, the prompt the stream goes on with."""
         self.engine = engine
         self.options = options
         self.clock = clock
@@ -132,9 +134,9 @@ class StreamingTranscriber:
         self.language: str | None = options.language  # fixed for the current utterance
         self.heard = "und"  # the language of the last transcription
         self.remembered = 0  # how many of `committed` are in `context`
-        self.context = ""  # final text whose audio has left the buffer: the prompt …
-        self.context_language = "und"  # … and the language it is in
-        self.before = ("", "und")  # context and its language as the utterance began
+        self.context, self.context_language = context  # final text whose audio has left
+        # the buffer (the prompt) and the language it is in
+        self.before = context  # context and its language as the utterance began
         self.said: Samples = np.zeros(0, np.float32)  # the utterance's audio trimmed off
         self.pieces: list[int] = []  # the numbers of the utterance's committed finals
         self.numbered = 0  # finals and settled captions numbered so far

@@ -25,6 +25,11 @@ from .models import Recording, TranscriptSegment
 logger = logging.getLogger(__name__)
 
 
+# The stored text a worker taking a stream over is primed with: enough for any prompt.
+CONTEXT_SEGMENTS = 8
+CONTEXT_CHARS = 800
+
+
 @dataclass(frozen=True)
 class Speaker:
     """What drafts say about the stream's speaker."""
@@ -47,14 +52,30 @@ def speaker_of(recording_id: int, languages: list[str]) -> tuple[Recording, Spea
     return recording, Speaker(recording.meeting_id, conference, turn.pk, ref, words)
 
 
-def stored_until(recording: Recording) -> float:
+def stored_until(recording: Recording) -> tuple[float, tuple[str, str]]:
     """Stream time up to which the recording's live captions are stored: a worker that takes
     the stream over starts there, whatever the last one reported (it may have stored a
-    sentence and died before saying so), so that nothing is captioned twice."""
-    last = TranscriptSegment.objects.filter(
+    sentence and died before saying so), so that nothing is captioned twice. With it, the
+    tail of the text stored before it and its language: the prompt the last worker had, so
+    that the sentence going on is heard in its context (docs/captions.md)."""
+    live = TranscriptSegment.objects.filter(
         recording=recording, source=TranscriptSegment.Source.LIVE
-    ).aggregate(end=Max("offset_end"))["end"]
-    return float(last) if last is not None else 0.0
+    )
+    end = live.aggregate(end=Max("offset_end"))["end"]
+    if end is None:
+        return 0.0, ("", "und")
+    said: list[str] = []
+    language = ""
+    for text, spoken_in in (
+        live.filter(superseded=False)
+        .order_by("-offset_end")
+        .values_list("text", "language")[:CONTEXT_SEGMENTS]
+    ):
+        if said and spoken_in != language:
+            break
+        said.insert(0, text)
+        language = spoken_in
+    return float(end), (" ".join(said)[-CONTEXT_CHARS:], language or "und")
 
 
 @dataclass

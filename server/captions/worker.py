@@ -141,8 +141,11 @@ class RecognitionWorker:
             languages=tuple(request["languages"]),
             hotwords=speaker.hotwords,
         )
-        start = max(request["start"], await db_async(stored_until)(recording))
-        transcriber = StreamingTranscriber(self.engines.transcriber, options, start=start)
+        stored, context = await db_async(stored_until)(recording)
+        start = max(request["start"], stored)
+        transcriber = StreamingTranscriber(
+            self.engines.transcriber, options, start=start, context=context
+        )
         job = StreamJob(request, recording, speaker, transcriber, expected=start, settled=start)
         self.jobs[request["stream"]] = job
         metrics.ASR_STREAMS.inc()

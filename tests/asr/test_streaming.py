@@ -1,15 +1,17 @@
 """The streaming transcriber's final pass and commit policy, with the real Whisper base on
 speech made by espeak-ng."""
 
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from asr.audio import SAMPLE_RATE
+from asr.audio import SAMPLE_RATE, Samples
 from asr.engines.faster import FasterWhisperTranscriber
-from asr.results import Caption, CaptionKind, Word, final_captions
+from asr.results import Caption, CaptionKind, Segment, TranscriptionInfo, Word, final_captions
 from asr.streaming import StreamingOptions, StreamingTranscriber
+from asr.transcriber import TranscribeOptions, TranscribeRequest, Transcription
 from asr.vad import speech_spans
 from asr.wer import word_error_rate
 
@@ -138,3 +140,57 @@ def test_final_pass_no_draft_while_the_speaker_pauses(
     settled_at, settled = emitted[-1]
     assert settled.kind == CaptionKind.SETTLED
     assert settled_at <= spoken_until + options.end_silence + options.vad_interval
+
+
+class PromptsSeen:
+    """The real engine, noting the prompt each decode was given."""
+
+    def __init__(self, engine: FasterWhisperTranscriber) -> None:
+        self.engine = engine
+        self.batching = engine.batching
+        self.prompts: list[str | None] = []
+
+    def transcribe(
+        self, audio: Samples, options: TranscribeOptions, *, offset: float = 0.0
+    ) -> tuple[list[Segment], TranscriptionInfo]:
+        self.prompts.append(options.prompt)
+        return self.engine.transcribe(audio, options, offset=offset)
+
+    def transcribe_many(self, requests: Sequence[TranscribeRequest]) -> list[Transcription]:
+        raise AssertionError("a stream decodes one request at a time")
+
+    def detect_language(
+        self, audio: Samples, among: Collection[str] = (), *, window: float | None = None
+    ) -> tuple[str, float]:
+        return self.engine.detect_language(audio, among, window=window)
+
+
+BEFORE = "The delegation of Kenya thanks the chair for convening this meeting."
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("context", "prompted"),
+    [((BEFORE, "en"), True), (("Gracias, señora Presidenta.", "es"), False)],
+)
+def test_a_stream_taken_over_goes_on_with_the_text_stored_before_it(
+    engine: FasterWhisperTranscriber, tmp_path: Path, context: tuple[str, str], prompted: bool
+) -> None:
+    """A worker that takes a stream over mid-statement is given the final text stored before
+    the audio it resumes from: every decode of the sentence going on has it as its prompt, as
+    the lost worker's had (a context in another language is no prompt for English speech)."""
+    seen = PromptsSeen(engine)
+    options = StreamingOptions(language="en")
+    transcriber = StreamingTranscriber(seen, options, clock=lambda: 0.0, start=7.0, context=context)
+    said = "We believe that adaptation finance must double by the end of this decade."
+    pcm = to_pcm(np.concatenate([speak(said, "en", tmp_path), silence(1.5)]))
+    captions: list[Caption] = []
+    for offset in range(0, len(pcm), FRAME):
+        captions += transcriber.feed(pcm[offset : offset + FRAME])
+    assert final_captions(captions) and final_captions(captions)[0].start >= 7.0
+    assert word_error_rate(said, final_text(captions)) <= 0.2
+    assert seen.prompts
+    if prompted:  # (words heard meanwhile may follow it)
+        assert all(p and p.startswith(BEFORE) for p in seen.prompts), seen.prompts
+    else:
+        assert seen.prompts == [None] * len(seen.prompts)

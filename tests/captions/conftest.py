@@ -73,7 +73,8 @@ TAKEOVER_MUST = {"kenya", "meeting", "believe", "decade"}
 def heard_once(reference: str, text: str, *, must: set[str]) -> None:
     """``text`` says ``reference`` once: the ``must`` words from all its parts, about as
     many words as were said (nothing lost, nothing twice), and few errors (a word at a
-    worker's takeover may be misheard: the new worker lacks the left context)."""
+    worker's takeover may be misheard: the new worker hears the sentence going on from a cut
+    of its own, with the stored text before it as its prompt)."""
     heard = normalised_words(text)
     assert must <= set(heard), text
     assert abs(len(heard) - len(normalised_words(reference))) <= 3, text

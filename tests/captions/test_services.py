@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from server.captions import selectors, services
 from server.captions.models import CaptionChoice, Recording, SegmentTranslation, TranscriptSegment
 from server.captions.speech import translation_router
+from server.captions.stream_job import stored_until
 from server.common.errors import Conflict, Forbidden, InvalidInput
 from server.conferences.models import Meeting, Participant
 from server.minutes.selectors import meeting_record
@@ -25,11 +26,15 @@ People = Callable[[str], Participant]
 
 
 def commit(
-    recording: Recording, text: str, start: float = 0.0, replaces: list[int] | None = None
+    recording: Recording,
+    text: str,
+    start: float = 0.0,
+    replaces: list[int] | None = None,
+    language: str = "en",
 ) -> TranscriptSegment:
     return services.caption_commit(
         recording=recording,
-        language="en",
+        language=language,
         text=text,
         words=[(start, start + 0.5, text)],
         offset_start=start,
@@ -248,6 +253,27 @@ def test_final_pass_replaces_committed_pieces_in_storage_replay_translation_and_
         "Thank you, Chair.",
         "On operative paragraph five.",
     ]
+
+
+def test_a_worker_taking_a_stream_over_goes_on_after_the_stored_text_and_from_it(
+    plenary: Meeting, floor: Participant
+) -> None:
+    """Where a new worker starts, and the prompt it starts with: the text stored last, in
+    the language of the last sentence (replaced lines and other recordings left out)."""
+    other, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    commit(other, "Another recording.", 9.0)
+    services.recording_progress(recording=other, seconds=9.5, size=2, gaps=[], done=True)
+    recording, _ = services.recording_open(meeting=plenary, participant=floor, format="pcm16")
+    assert stored_until(recording) == (0.0, ("", "und"))
+    commit(recording, "Gracias, señora Presidenta.", 0.0, language="es")
+    assert stored_until(recording) == (0.5, ("Gracias, señora Presidenta.", "es"))
+    piece = commit(recording, "The delegation of Kenia", 1.0)
+    commit(recording, "The delegation of Kenya thanks the chair.", 1.0, [piece.pk])
+    commit(recording, "We believe that", 2.0)
+    assert stored_until(recording) == (
+        2.5,
+        ("The delegation of Kenya thanks the chair. We believe that", "en"),
+    )
 
 
 def test_final_pass_replaces_only_live_pieces_of_its_own_recording(
