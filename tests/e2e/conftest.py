@@ -8,6 +8,7 @@ cannot be made (not root), they run on the host's loopback and the WebRTC tests 
 import contextlib
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -156,3 +157,15 @@ def log_in(
 def enter_plenary(page: Page) -> None:
     page.get_by_role("link", name="1st plenary meeting").click()
     expect(page.get_by_test_id("connection")).to_have_text("Live")
+
+
+def until_true(page: Page, promise: str, *, timeout: float = 20_000, polling: float = 200) -> None:
+    """Until ``promise`` (JavaScript: a promise of a truth value, e.g. of a page's
+    ``receivedStats()``) resolves true in ``page``, polled every ``polling`` ms. Playwright's
+    ``wait_for_function`` does not wait on a promise: it takes the promise itself as true and
+    returns at once."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(promise):
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"not true within {timeout / 1000:g} s: {promise}")
+        page.wait_for_timeout(polling)

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from tests.support.fake_capture import speech_wav
 from tests.support.server import ServerProcess
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, enter_plenary, log_in_with_the_form
+from .conftest import CHROMIUM, CHROMIUM_ARGS, enter_plenary, log_in_with_the_form, until_true
 from .test_interpretation_console import INTERPRETERS
 from .test_webrtc import namespace  # noqa: F401 (the fixture: WebRTC needs a namespace)
 
@@ -159,7 +159,8 @@ def until_heard(
     before = stats(page, source)["audioEnergy"]
     start = time.monotonic()
     after()
-    page.wait_for_function(
+    until_true(
+        page,
         f"window.{source}.receivedStats().then(s => s.audioEnergy > {before})",
         timeout=timeout,
         polling=50,

@@ -43,6 +43,8 @@ export class FloorMedia extends EventTarget {
     this.feed = null;
     this.publisher = null;
     this.watchdog = null;
+    this.republishing = null; // the timer of a publish again after a lost connection
+    this.publishLosses = 0; // the publisher's connections lost in a row
     this.camera = false;
     this.refreshTimer = null;
     this.fallback = false;
@@ -95,7 +97,9 @@ export class FloorMedia extends EventTarget {
     this.janus = null;
     this.subscriber = null;
     this.feed = null;
-    const wasPublishing = this.publisher !== null;
+    const wasPublishing = this.publisher !== null || this.republishing !== null;
+    clearTimeout(this.republishing);
+    this.republishing = null;
     this.publisher = null;
     this.attached.forEach((part) => part.leave()); // they join the new connection again
     janus?.destroy({ cleanupHandles: true, notifyDestroyed: false });
@@ -127,7 +131,7 @@ export class FloorMedia extends EventTarget {
     this.you = youId;
     this.tile.name.textContent = holder ? who(holder) : gettext("Nobody has the floor.");
     if (this.fallback) return;
-    if (this.publisher && id !== youId) this.unpublish();
+    if ((this.publisher || this.republishing) && id !== youId) this.unpublish();
     if (this.config) await this.refresh();
     this.follow();
   }
@@ -169,7 +173,11 @@ export class FloorMedia extends EventTarget {
       error: retry,
       onmessage: (message, jsep) => {
         const handle = this.subscriber;
-        if (message.error_code || message.videoroom === "event" && (message.unpublished || message.left)) {
+        // The feed gone: unpublished, or (Janus's multistream subscriptions outlive their
+        // publisher) every stream of the subscription made inactive. Follow it again: the
+        // floor holder's next publish (a reconnect, a restart) is a new feed to subscribe to.
+        const ended = message.videoroom === "updated" && (message.streams ?? []).every((s) => !s.active);
+        if (message.error_code || ended || message.videoroom === "event" && (message.unpublished || message.left)) {
           handle?.detach();
           if (handle === this.subscriber) this.subscriber = null;
           if (message.error_code && message.error_code !== NO_SUCH_FEED) this.tell("state", "live", message.error);
@@ -228,18 +236,22 @@ export class FloorMedia extends EventTarget {
 
   // The floor holder's microphone (and camera if on) as the room's publisher.
   publishWhenConnected() {
-    const wait = () => (this.janus?.isConnected() ? this.publish() : setTimeout(wait, RETRY_MS));
+    const wait = () => this.fallback || (this.janus?.isConnected() ? this.publish() : setTimeout(wait, RETRY_MS));
     wait();
   }
 
   publish() {
     if (this.publisher || !this.janus) return;
+    clearTimeout(this.republishing);
+    this.republishing = null;
     this.tell("publish", "connecting", gettext("Connecting your microphone…"));
     this.watchdog = setTimeout(() => this.publishFailed(gettext("the connection to the media server did not come up")), ICE_TIMEOUT_MS);
     let joined = false;
+    let mine = null; // this publish's handle: a later one's events are not this one's
     this.janus.attach({
       plugin: PLUGIN,
       success: (handle) => {
+        mine = handle;
         this.publisher = handle;
         const display = this.floor ? who(this.floor) : "";
         handle.send({
@@ -277,9 +289,12 @@ export class FloorMedia extends EventTarget {
         if (jsep) handle.handleRemoteJsep({ jsep });
       },
       webrtcState: (up) => {
+        if (mine === null || mine !== this.publisher) return; // turned off meanwhile
         clearTimeout(this.watchdog);
-        if (up) this.tell("publish", "on", gettext("Your microphone is on: the meeting hears you."));
-        else this.unpublish(gettext("Your microphone's connection was lost."));
+        if (up) {
+          this.publishLosses = 0;
+          this.tell("publish", "on", gettext("Your microphone is on: the meeting hears you."));
+        } else this.republish();
       },
     });
   }
@@ -287,6 +302,20 @@ export class FloorMedia extends EventTarget {
   tracks() {
     const audio = { type: "audio", capture: AUDIO, recv: false };
     return this.camera ? [audio, { type: "video", capture: VIDEO, recv: false }] : [audio];
+  }
+
+  // The microphone's connection went down while the floor is still ours: publish again, as
+  // a listener subscribes again (Plenary refuses the join if the floor has passed on). Lost
+  // again and again, WebRTC does not hold here: the audio socket takes over.
+  republish() {
+    this.publishLosses += 1;
+    if (this.publishLosses >= CONNECT_TRIES) return this.publishFailed(gettext("the connection was lost again and again"));
+    this.unpublish();
+    this.tell("publish", "connecting", gettext("Your microphone's connection was lost: reconnecting…"));
+    this.republishing = setTimeout(() => {
+      this.republishing = null;
+      this.publishWhenConnected();
+    }, RETRY_MS * this.publishLosses);
   }
 
   publishFailed(cause) {
@@ -315,6 +344,8 @@ export class FloorMedia extends EventTarget {
 
   unpublish(message = gettext("Your microphone is off.")) {
     clearTimeout(this.watchdog);
+    clearTimeout(this.republishing);
+    this.republishing = null;
     const handle = this.publisher;
     this.publisher = null;
     if (handle) {
@@ -328,7 +359,10 @@ export class FloorMedia extends EventTarget {
   // For the end-to-end tests and the curious: what the floor's subscription received.
   async receivedStats() {
     const pc = this.subscriber?.webrtcStuff?.pc;
-    const found = { audioBytes: 0, videoBytes: 0, framesDecoded: 0, audioEnergy: 0, feed: this.feed, connections: this.connections };
+    const found = {
+      audioBytes: 0, videoBytes: 0, framesDecoded: 0, audioEnergy: 0,
+      feed: this.feed, connections: this.connections, subscription: this.subscriber?.getId() ?? null,
+    };
     if (!pc) return found;
     (await pc.getStats()).forEach((report) => {
       if (report.type !== "inbound-rtp") return;
