@@ -159,12 +159,15 @@ def until_heard(
     before = stats(page, source)["audioEnergy"]
     start = time.monotonic()
     after()
-    until_true(
-        page,
-        f"window.{source}.receivedStats().then(s => s.audioEnergy > {before})",
-        timeout=timeout,
-        polling=50,
-    )
+    try:
+        until_true(
+            page,
+            f"window.{source}.receivedStats().then(s => s.audioEnergy > {before})",
+            timeout=timeout,
+            polling=50,
+        )
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; {source}: {stats(page, source)}") from None
     return time.monotonic() - start
 
 

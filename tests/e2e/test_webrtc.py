@@ -317,6 +317,39 @@ def test_webrtc_a_listener_whose_connection_fails_falls_back_to_the_audio_stream
     expect(listener.get_by_role("button", name="Listen to the floor")).to_be_visible()
 
 
+# The first socket to Janus (janus.js's subprotocol) closes as it opens, before its session
+# exists (as Plenary closes it when Janus does not answer); the page's other sockets work.
+FIRST_MEDIA_SOCKET_CLOSED = """
+const NativeSocket = window.WebSocket;
+window.mediaSockets = 0;
+window.WebSocket = function (url, protocols) {
+  const socket = new NativeSocket(url, protocols);
+  if (String(protocols).includes("janus-protocol") && ++window.mediaSockets === 1) {
+    socket.send = () => {};
+    socket.addEventListener("open", () => socket.close());
+  }
+  return socket;
+};
+Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+window.WebSocket.prototype = NativeSocket.prototype;
+"""
+
+
+@needs_janus
+def test_webrtc_a_page_whose_media_socket_closes_before_its_session_connects_again(
+    log_in: LogIn,
+) -> None:
+    """janus.js reports nothing of it: the page gives the connection a time, then connects
+    again (it once stayed "connecting" and never heard the floor)."""
+    page = log_in("mexico")
+    page.context.add_init_script(FIRST_MEDIA_SOCKET_CLOSED)
+    enter_plenary(page)
+    expect(page.get_by_test_id("media-status")).to_have_attribute(
+        "data-state", "live", timeout=30_000
+    )
+    assert page.evaluate("[window.mediaSockets, window.plenaryMedia.connections]") == [2, 1]
+
+
 @pytest.fixture
 def camera_gallery(server: ServerProcess) -> Iterator[None]:
     """The demo conference with the camera gallery on, for one test (the server reads the

@@ -72,12 +72,14 @@ export class ChannelPlayer extends EventTarget {
   watch(mountpoint) {
     const janus = this.janus;
     this.attaching = true;
+    let mine = null; // this watch's handle
     const retry = () => {
-      if (this.janus !== janus) return;
+      if (this.janus !== janus || (mine !== null && mine !== this.handle)) return;
       this.attaching = false;
-      this.handle?.detach();
+      const handle = this.handle;
       this.handle = null;
       this.watching = null;
+      handle?.detach();
       setTimeout(() => this.janus === janus && !this.handle && this.tune(this.wanted), RETRY_MS);
     };
     janus.attach({
@@ -85,7 +87,7 @@ export class ChannelPlayer extends EventTarget {
       success: (handle) => {
         if (this.janus !== janus) return handle.detach();
         this.attaching = false;
-        this.handle = handle;
+        this.handle = mine = handle;
         this.paused = false;
         handle.send({ message: { request: "watch", id: mountpoint }, error: retry });
       },
@@ -95,19 +97,24 @@ export class ChannelPlayer extends EventTarget {
           this.tell("failed", message.error ?? gettext("The channel could not be watched."));
           return retry();
         }
-        if (!jsep) return;
-        this.handle.createAnswer({
+        if (!jsep || mine !== this.handle) return;
+        mine.createAnswer({
           jsep,
           tracks: [],
           success: (answer) => {
-            this.handle.send({ message: { request: "start" }, jsep: answer });
+            mine.send({ message: { request: "start" }, jsep: answer });
             this.watching = mountpoint;
             this.tune(this.wanted); // the choice may have changed while the watch was answered
           },
           error: retry,
         });
       },
-      webrtcState: (up) => this.tell(up ? "live" : "failed", ""),
+      // A connection that goes down (the network, a Janus restart under way) is watched
+      // again; a handle of ours detached since has nothing to mend.
+      webrtcState: (up) => {
+        this.tell(up ? "live" : "failed", "");
+        if (!up) retry();
+      },
       onremotetrack: (track, mid, on) => {
         this.stream.getTracks().filter((t) => t.id === track.id).forEach((t) => this.stream.removeTrack(t));
         if (on && track.kind === "audio") this.stream.addTrack(track);
@@ -119,8 +126,11 @@ export class ChannelPlayer extends EventTarget {
 
   // For the end-to-end tests and the curious: what the channel's stream received.
   async receivedStats() {
-    const found = { mountpoint: this.watching, paused: this.paused, audioBytes: 0, audioEnergy: 0 };
     const pc = this.handle?.webrtcStuff?.pc;
+    const found = {
+      mountpoint: this.watching, paused: this.paused, audioBytes: 0, audioEnergy: 0,
+      connection: pc?.connectionState ?? null,
+    };
     if (!pc) return found;
     (await pc.getStats()).forEach((report) => {
       if (report.type !== "inbound-rtp" || report.kind !== "audio") return;

@@ -11,6 +11,7 @@ const PLUGIN = "janus.plugin.videoroom";
 const RETRY_MS = 500; // a missing feed (the floor holder not live yet) or a lost socket
 const CONNECT_TRIES = 6; // failed connections in a row before falling back
 const ICE_TIMEOUT_MS = 8000; // a peer connection not up by then: WebRTC does not work here
+const CONNECT_TIMEOUT_MS = 10_000; // a Janus session not created by then: try again
 const REFRESH_MARGIN_MS = 60_000;
 const NO_SUCH_FEED = 428;
 // The voice as the microphone hears it (see microphone.js); 360p for the camera.
@@ -48,6 +49,7 @@ export class FloorMedia extends EventTarget {
     this.camera = false;
     this.refreshTimer = null;
     this.fallback = false;
+    this.state = null; // the last "state" told: {state, message}
     this.tile.volume.addEventListener("input", () => (this.tile.video.volume = Number(this.tile.volume.value)));
     this.tile.play.addEventListener("click", () => this.play());
   }
@@ -76,19 +78,28 @@ export class FloorMedia extends EventTarget {
 
   connect() {
     this.tell("state", "connecting", gettext("Connecting to the floor's sound and picture…"));
+    // janus.js says nothing of a socket closed before its session exists (Plenary closes
+    // it when Janus does not answer): a connection not up in time is lost, and tried again.
+    let watchdog = null;
     const janus = new Janus({
       server: wsUrl(this.config.socket),
       iceServers: this.config.ice_servers,
       success: () => {
+        clearTimeout(watchdog);
+        if (janus !== this.janus) return janus.destroy({ cleanupHandles: true, notifyDestroyed: false });
         this.failures = 0;
         this.connections += 1;
         this.tell("state", "live", "");
         this.follow();
         this.attached.forEach((part) => part.join(janus, this.config));
       },
-      error: (cause) => janus === this.janus && this.lost(cause),
+      error: (cause) => {
+        clearTimeout(watchdog);
+        if (janus === this.janus) this.lost(cause);
+      },
     });
     this.janus = janus;
+    watchdog = setTimeout(() => janus === this.janus && this.lost(gettext("the media server did not answer")), CONNECT_TIMEOUT_MS);
   }
 
   // The socket dropped or Janus restarted: everything attached is gone; start over.
@@ -149,6 +160,7 @@ export class FloorMedia extends EventTarget {
 
   subscribe(feed) {
     let watchdog = null; // from the answer on: a connection not up in time falls back
+    let mine = null; // this subscription's handle: an earlier one's news is not this one's
     const retry = () => {
       clearTimeout(watchdog);
       if (this.feed !== feed) return;
@@ -160,7 +172,7 @@ export class FloorMedia extends EventTarget {
       plugin: PLUGIN,
       success: (handle) => {
         if (this.feed !== feed) return handle.detach();
-        this.subscriber = handle;
+        this.subscriber = mine = handle;
         handle.send({
           message: { request: "join", ptype: "subscriber", room: this.config.room, token: this.config.token, streams: [{ feed }] },
           error: (cause) => {
@@ -172,14 +184,15 @@ export class FloorMedia extends EventTarget {
       },
       error: retry,
       onmessage: (message, jsep) => {
-        const handle = this.subscriber;
+        const handle = mine;
+        if (handle === null || handle !== this.subscriber) return; // detached since
         // The feed gone: unpublished, or (Janus's multistream subscriptions outlive their
         // publisher) every stream of the subscription made inactive. Follow it again: the
         // floor holder's next publish (a reconnect, a restart) is a new feed to subscribe to.
         const ended = message.videoroom === "updated" && (message.streams ?? []).every((s) => !s.active);
         if (message.error_code || ended || message.videoroom === "event" && (message.unpublished || message.left)) {
-          handle?.detach();
-          if (handle === this.subscriber) this.subscriber = null;
+          this.subscriber = null;
+          handle.detach();
           if (message.error_code && message.error_code !== NO_SUCH_FEED) this.tell("state", "live", message.error);
           return retry();
         }
@@ -197,7 +210,7 @@ export class FloorMedia extends EventTarget {
       },
       webrtcState: (up) => {
         clearTimeout(watchdog);
-        if (!up) retry();
+        if (!up && mine === this.subscriber) retry(); // not a subscription left behind
       },
       onremotetrack: (track, mid, on) => {
         stream.getTracks().filter((t) => t.id === track.id).forEach((t) => stream.removeTrack(t));
@@ -209,9 +222,10 @@ export class FloorMedia extends EventTarget {
   }
 
   unsubscribe() {
-    this.subscriber?.detach();
+    const handle = this.subscriber;
     this.subscriber = null;
     this.feed = null;
+    handle?.detach();
   }
 
   show(stream) {
@@ -362,6 +376,7 @@ export class FloorMedia extends EventTarget {
     const found = {
       audioBytes: 0, videoBytes: 0, framesDecoded: 0, audioEnergy: 0,
       feed: this.feed, connections: this.connections, subscription: this.subscriber?.getId() ?? null,
+      floor: this.floor?.id ?? null, state: this.state, connection: pc?.connectionState ?? null,
     };
     if (!pc) return found;
     (await pc.getStats()).forEach((report) => {
@@ -378,6 +393,7 @@ export class FloorMedia extends EventTarget {
   }
 
   tell(type, state, message) {
+    if (type === "state") this.state = { state, message };
     this.dispatchEvent(new CustomEvent(type, { detail: { state, message } }));
   }
 }
