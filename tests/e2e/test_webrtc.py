@@ -350,6 +350,29 @@ def test_webrtc_a_page_whose_media_socket_closes_before_its_session_connects_aga
     assert page.evaluate("[window.mediaSockets, window.plenaryMedia.connections]") == [2, 1]
 
 
+# The media descriptor answers 503 once (a server busy for a moment), then as it does.
+DESCRIPTOR_BUSY_ONCE = """
+const nativeFetch = window.fetch;
+window.descriptorAsked = 0;
+window.fetch = (url, ...rest) => {
+  if (String(url).endsWith("/media/") && ++window.descriptorAsked === 1) {
+    return Promise.resolve(new Response("busy", { status: 503 }));
+  }
+  return nativeFetch(url, ...rest);
+};
+"""
+
+
+@needs_janus
+def test_webrtc_a_page_whose_media_descriptor_is_busy_a_moment_asks_again(log_in: LogIn) -> None:
+    """A 503 is not a reason to give up WebRTC for good: the page asks again and connects."""
+    page = log_in("mexico")
+    page.context.add_init_script(DESCRIPTOR_BUSY_ONCE)
+    enter_plenary(page)
+    expect(page.get_by_test_id("media-status")).to_have_attribute("data-state", "live")
+    assert page.evaluate("window.descriptorAsked") >= 2
+
+
 @pytest.fixture
 def camera_gallery(server: ServerProcess) -> Iterator[None]:
     """The demo conference with the camera gallery on, for one test (the server reads the

@@ -61,15 +61,21 @@ export class FloorMedia extends EventTarget {
     if (this.config) this.connect();
   }
 
-  // The media descriptor: room, token, whether we may publish, the floor (contract v1).
-  async refresh() {
+  // The media descriptor: room, token, whether we may publish, the floor (contract v1). A
+  // server busy or unreachable for a moment (5xx, no answer) is asked again, 0.5 s, 1 s, …
+  // later; a refusal (4xx), or six failures in a row, leave the fallback.
+  async refresh(tries = 1) {
     clearTimeout(this.refreshTimer);
+    let again = true;
     try {
       const response = await fetch(`/meetings/${this.meetingId}/media/`, { credentials: "same-origin" });
+      again = response.status >= 500;
       if (!response.ok) throw new Error(format(gettext("the media descriptor answered {status}"), { status: response.status }));
       this.config = await response.json();
     } catch (error) {
-      return this.fallBack(error.message);
+      if (!again || tries >= CONNECT_TRIES || this.fallback) return this.fallBack(error.message);
+      await new Promise((wait) => setTimeout(wait, RETRY_MS * tries));
+      return this.refresh(tries + 1);
     }
     const left = Date.parse(this.config.expires) - Date.now() - REFRESH_MARGIN_MS;
     this.refreshTimer = setTimeout(() => this.refresh(), Math.max(left, 5000));
