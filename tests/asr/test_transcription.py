@@ -76,12 +76,15 @@ def test_a_language_switch_is_transcribed_not_translated_and_the_buffer_stays_bo
         captions += transcriber.feed(pcm[offset : offset + FRAME])
         longest = max(longest, transcriber.buffered)
     captions = finals(captions + transcriber.flush())
-    english = [c for c in captions if c.end <= 29.5]
-    german = [c for c in captions if c.start >= 31.0]
+    en_segment, de_segment = references["multilingual.mp3"]["segments"]
+    switch = de_segment["start"]  # 30.0 s (German's first word was once placed at 30.98 s)
+    english = [c for c in captions if c.end <= switch]
+    german = [c for c in captions if c.start >= switch]
     assert english and german
+    assert len(english) + len(german) == len(captions)  # no caption straddles the switch
     assert {c.language for c in english} == {"en"}
     assert {c.language for c in german} == {"de"}
-    en_ref, de_ref = (s["text"] for s in references["multilingual.mp3"]["segments"])
+    en_ref, de_ref = en_segment["text"], de_segment["text"]
     assert word_error_rate(en_ref, " ".join(c.text for c in english)) <= 0.2
     assert word_error_rate(de_ref, " ".join(c.text for c in german)) <= 0.5
     assert longest <= 30.0
