@@ -12,6 +12,7 @@ const RETRY_MS = 500; // a missing feed (the floor holder not live yet) or a los
 const CONNECT_TRIES = 6; // failed connections in a row before falling back
 const ICE_TIMEOUT_MS = 8000; // a peer connection not up by then: WebRTC does not work here
 const CONNECT_TIMEOUT_MS = 10_000; // a Janus session not created by then: try again
+const MEND_MS = 2000; // how often a page with no floor subscription checks it should have one
 const REFRESH_MARGIN_MS = 60_000;
 const NO_SUCH_FEED = 428;
 // The voice as the microphone hears it (see microphone.js); 360p for the camera.
@@ -50,6 +51,7 @@ export class FloorMedia extends EventTarget {
     this.refreshTimer = null;
     this.fallback = false;
     this.state = null; // the last "state" told: {state, message}
+    this.mender = null;
     this.tile.volume.addEventListener("input", () => (this.tile.video.volume = Number(this.tile.volume.value)));
     this.tile.play.addEventListener("click", () => this.play());
   }
@@ -97,6 +99,10 @@ export class FloorMedia extends EventTarget {
         this.connections += 1;
         this.tell("state", "live", "");
         this.follow();
+        // A listener left with no subscription and nothing retrying it (seen under CI's load,
+        // cause not found: floor known, connection live, no feed for 30 s) follows again.
+        clearInterval(this.mender);
+        this.mender = setInterval(() => janus === this.janus && this.feed === null && this.follow(), MEND_MS);
         this.attached.forEach((part) => part.join(janus, this.config));
       },
       error: (cause) => {
